@@ -1,0 +1,228 @@
+"""The one intermediate model every extractor produces: `Document`.
+
+An extractor turns a file into a flat, reading-ordered tuple of blocks
+(`Heading`, `Paragraph`, `ListItem`, `Table`); every block and every table
+cell carries a `Source` (page, line, bbox). Extractors only report structure
+the format itself marks (markdown `#`, `<h2>`, a DOCX heading style, an HWPX
+outline level, a larger PDF font); printed Korean numbering such as `Ⅰ.`,
+`가.` or `①` stays in the paragraph text and is read by the normalisers, so
+the same rules apply to every format.
+
+Ids are positional, the model is immutable, and `SCHEMA_VERSION` changes
+whenever the serialised shape changes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Union
+
+SCHEMA_VERSION = 1
+
+
+class ExtractError(Exception):
+    """The file cannot be read as its format (corrupt, encrypted, empty...)."""
+
+
+class UnsupportedFormat(ExtractError):
+    """No extractor handles this file's suffix."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where something was printed: 1-based page and line, PDF bbox (x0, top, x1, bottom) in points."""
+
+    page: int | None = None
+    line: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading the format marks up; `level` 1 is the top, `number` is printed numbering if split off."""
+
+    level: int
+    title: str
+    number: str | None = None
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Running text as printed (bullets and numbering included); `style` is the format's style name."""
+
+    text: str
+    source: Source = Source()
+    style: str | None = None
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """A list item the format marks up; `marker` is the bullet or number, `depth` 0 is outermost."""
+
+    text: str
+    marker: str = "-"
+    depth: int = 0
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One anchor cell of a table grid; positions it covers through spans are absent from `Table.cells`."""
+
+    row: int
+    col: int
+    text: str
+    row_span: int = 1
+    col_span: int = 1
+    is_header: bool = False
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as a grid of anchor cells with spans.
+
+    `header_rows` is how many top rows are headers; `caption` is printed text
+    naming the table; `unit_hint` is the printed unit line or caption part
+    such as "(단위 : 백만원)" (normalisers parse it). `source.page` is the
+    first page, `page_end` the last when a table was stitched across pages.
+    """
+
+    cells: tuple[Cell, ...]
+    n_rows: int
+    n_cols: int
+    header_rows: int = 0
+    caption: str | None = None
+    unit_hint: str | None = None
+    source: Source = Source()
+    page_end: int | None = None
+
+    def grid(self) -> list[list[Cell | None]]:
+        """Expand spans: position (r, c) holds the anchor cell covering it, or None."""
+        out: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        for cell in self.cells:
+            for r in range(cell.row, min(cell.row + cell.row_span, self.n_rows)):
+                for c in range(cell.col, min(cell.col + cell.col_span, self.n_cols)):
+                    out[r][c] = cell
+        return out
+
+    def rows_text(self) -> list[list[str]]:
+        """Each row as texts; a spanned cell's text only at its anchor, "" elsewhere."""
+        out = [[""] * self.n_cols for _ in range(self.n_rows)]
+        for cell in self.cells:
+            if cell.row < self.n_rows and cell.col < self.n_cols:
+                out[cell.row][cell.col] = cell.text
+        return out
+
+
+Block = Union[Heading, Paragraph, ListItem, Table]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A recoverable oddity found while extracting; any issue makes the document `partial`."""
+
+    code: str
+    message: str
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """Everything an extractor read from one file."""
+
+    path: str
+    format: str
+    blocks: tuple[Block, ...]
+    title: str | None = None
+    encoding: str | None = None
+    pages: int | None = None
+    issues: tuple[Issue, ...] = ()
+    meta: tuple[tuple[str, str], ...] = ()
+    schema_version: int = SCHEMA_VERSION
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+
+_KINDS = {"heading": Heading, "paragraph": Paragraph, "list_item": ListItem, "table": Table}
+_KIND_OF = {cls: kind for kind, cls in _KINDS.items()}
+
+
+def _plain(value: Any) -> Any:
+    """Dataclass/tuple tree to JSON-ready values, dropping defaults to keep snapshots small."""
+    if hasattr(value, "__dataclass_fields__"):
+        out: dict[str, Any] = {}
+        if type(value) in _KIND_OF:
+            out["type"] = _KIND_OF[type(value)]
+        for f in fields(value):
+            v = getattr(value, f.name)
+            if v == f.default or v is None or v == ():
+                continue
+            out[f.name] = _plain(v)
+        return out
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def document_to_dict(doc: Document) -> dict[str, Any]:
+    """A `Document` as a JSON-ready dict (the golden snapshot format)."""
+    out = _plain(doc)
+    out["schema_version"] = doc.schema_version
+    return out
+
+
+def _source_from(d: dict | None) -> Source:
+    if not d:
+        return Source()
+    bbox = d.get("bbox")
+    return Source(page=d.get("page"), line=d.get("line"), bbox=tuple(bbox) if bbox else None)
+
+
+def _block_from(d: dict) -> Block:
+    kind = d["type"]
+    src = _source_from(d.get("source"))
+    if kind == "table":
+        cells = tuple(
+            Cell(**{k: v for k, v in c.items() if k != "source"}, source=_source_from(c.get("source")))
+            for c in d.get("cells", [])
+        )
+        rest = {k: v for k, v in d.items() if k not in ("type", "cells", "source")}
+        return Table(cells=cells, source=src, **rest)
+    rest = {k: v for k, v in d.items() if k not in ("type", "source")}
+    return _KINDS[kind](source=src, **rest)
+
+
+def document_from_dict(d: dict[str, Any]) -> Document:
+    """Inverse of `document_to_dict`."""
+    return Document(
+        path=d["path"],
+        format=d["format"],
+        blocks=tuple(_block_from(b) for b in d.get("blocks", [])),
+        title=d.get("title"),
+        encoding=d.get("encoding"),
+        pages=d.get("pages"),
+        issues=tuple(Issue(i["code"], i["message"], _source_from(i.get("source")) if i.get("source") else None)
+                     for i in d.get("issues", [])),
+        meta=tuple(tuple(m) for m in d.get("meta", [])),
+        schema_version=d.get("schema_version", SCHEMA_VERSION),
+    )
+
+
+def table_from_rows(rows: list[list[str]], header_rows: int = 0, **kw: Any) -> Table:
+    """Build a span-free `Table` from rows of strings (ragged rows are padded)."""
+    n_cols = max((len(r) for r in rows), default=0)
+    cells = tuple(
+        Cell(row=r, col=c, text=text, is_header=r < header_rows)
+        for r, row in enumerate(rows)
+        for c, text in enumerate(row)
+    )
+    return Table(cells=cells, n_rows=len(rows), n_cols=n_cols, header_rows=header_rows, **kw)
+
+
+__all__ = [
+    "SCHEMA_VERSION", "ExtractError", "UnsupportedFormat", "Source", "Heading", "Paragraph",
+    "ListItem", "Cell", "Table", "Block", "Issue", "Document", "document_to_dict",
+    "document_from_dict", "table_from_rows",
+]

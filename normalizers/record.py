@@ -1,0 +1,220 @@
+"""`PlanRecord`: what the normalisers make of one `Document`.
+
+Each dataclass mirrors one table of `../shared/PLAN_SCHEMA.md` (same field
+names), without `doc_id`, which the loader adds. Ids are positional strings
+local to the record (`s3`, `p12`, `t2`); the loader prefixes them with the
+document id so they stay stable when a document is re-run.
+
+Every fact carries its provenance (page, table cell or text span) and the
+printed text beside the normalised value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Section:
+    """One node of the heading tree; `text` is the body without subsections."""
+
+    section_id: str
+    parent_id: str | None
+    seq: int
+    level: int
+    number: str | None
+    title: str
+    kind: str | None
+    page: int | None
+    text: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class TableCellRow:
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    text: str
+    is_header: bool
+
+
+@dataclass(frozen=True)
+class TableRecord:
+    table_id: str
+    section_id: str | None
+    seq: int
+    page: int | None
+    caption: str | None
+    unit_text: str | None
+    n_rows: int
+    n_cols: int
+    header_rows: int
+    cells: tuple[TableCellRow, ...]
+    page_end: int | None = None
+
+
+@dataclass(frozen=True)
+class Strategy:
+    strategy_id: str
+    number: str
+    title: str | None
+    section_id: str | None = None
+    number_raw: str | None = None
+    system: str | None = None
+    page: int | None = None
+    table_id: str | None = None
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class Program:
+    program_id: str
+    strategy_id: str | None
+    parent_id: str | None
+    code: str | None
+    code_raw: str | None
+    name: str
+    description: str | None = None
+    department: str | None = None
+    is_priority: bool | None = None
+    page: int | None = None
+    table_id: str | None = None
+    row: int | None = None
+    subgroup: str | None = None
+    domains: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndicatorTarget:
+    year: int
+    is_baseline: bool
+    value: float | None
+    value_text: str
+    col: int | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    indicator_id: str
+    program_id: str | None
+    strategy_id: str | None
+    name: str
+    unit: str | None
+    targets: tuple[IndicatorTarget, ...] = ()
+    name_text: str | None = None
+    page: int | None = None
+    table_id: str | None = None
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class Budget:
+    budget_id: str
+    program_id: str | None
+    strategy_id: str | None
+    item: str | None
+    year: int | None
+    amount_krw: int
+    amount_text: str
+    unit_text: str | None
+    kind: str = "planned"
+    fund_source: str | None = None
+    is_total: bool = False
+    department: str | None = None
+    page: int | None = None
+    table_id: str | None = None
+    row: int | None = None
+    col: int | None = None
+
+
+@dataclass(frozen=True)
+class Execution:
+    execution_id: str
+    region_code: str | None
+    region_name: str | None
+    program_id: str | None
+    item: str | None
+    year: int | None
+    budget_krw: int | None
+    executed_krw: int | None
+    rate_pct: float | None
+    page: int | None = None
+    section_id: str | None = None
+    budget_text: str | None = None
+    executed_text: str | None = None
+    rate_text: str | None = None
+    unit_text: str | None = None
+    unit_source: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    mention_id: str
+    section_id: str | None
+    kind: str
+    text: str
+    value: float | None
+    unit: str | None
+    amount_krw: int | None
+    char_start: int
+    char_end: int
+    fund_source: str | None = None
+    page: int | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    check_id: str
+    kind: str
+    table_id: str | None
+    row: int | None
+    col: int | None
+    expected: float | None
+    actual: float | None
+    ok: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DocRegion:
+    region_code: str
+    region_code_issued: str | None
+    region_name: str
+    role: str
+    section_id: str | None = None
+    official_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str | None = None
+    doc_type: str = "other"
+    region_code: str | None = None
+    region_code_issued: str | None = None
+    region_name: str | None = None
+    plan_term: int | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    issued_year: int | None = None
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    """Everything normalised from one document; the loader writes it in one transaction."""
+
+    meta: Meta
+    sections: tuple[Section, ...] = ()
+    tables: tuple[TableRecord, ...] = ()
+    strategies: tuple[Strategy, ...] = ()
+    programs: tuple[Program, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    budgets: tuple[Budget, ...] = ()
+    executions: tuple[Execution, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    checks: tuple[Check, ...] = ()
+    doc_regions: tuple[DocRegion, ...] = ()
+    notes: tuple[str, ...] = field(default=())

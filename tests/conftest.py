@@ -1,0 +1,53 @@
+"""Shared test helpers: paths, the `../shared` skip, golden snapshots, fresh databases."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+GOLDEN = ROOT / "tests" / "golden"
+SHARED = Path(os.environ.get("PLANEXTRACT_SHARED", ROOT.parent / "shared"))
+SAMPLE_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".hwp", ".hwpx"}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/* from current output (review the diff!)")
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, or skip the test with the reason."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"../shared is not beside the project ({path} missing)")
+    return path
+
+
+def sample_files() -> list[Path]:
+    """Every sample document (not scripts, styles or README)."""
+    return sorted(p for p in SAMPLES.iterdir()
+                  if p.suffix.lower() in SAMPLE_SUFFIXES and p.name != "README.md")
+
+
+@pytest.fixture
+def golden(request):
+    """Compare a JSON-ready value with tests/golden/<name>; a missing golden fails."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, value) -> None:
+        path = GOLDEN / name
+        text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        if not path.exists():
+            pytest.fail(f"golden {path.name} is missing: run pytest --update-golden and review it")
+        assert json.loads(path.read_text(encoding="utf-8")) == json.loads(text), (
+            f"output differs from golden {path.name}; if intended, run pytest --update-golden and review the diff")
+
+    return check
