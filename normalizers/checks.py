@@ -1,0 +1,72 @@
+"""Consistency checks a plan's own numbers allow: row totals, column totals, strategy totals.
+
+A failing check is a fact about the source document; it never changes data.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+
+from normalizers.record import Budget, Check, Program
+
+
+def budgets_to_checks(budgets: list[Budget], programs: list[Program]) -> list[Check]:
+    """Every check the printed budgets allow, numbered c1, c2, …"""
+    checks = row_total_checks(budgets) + column_total_checks(budgets) + strategy_total_checks(budgets, programs)
+    return [replace(c, check_id=f"c{i}") for i, c in enumerate(checks, start=1)]
+
+
+def _check(kind: str, table_id, row, col, expected: int, actual: int, note: str) -> Check:
+    return Check(check_id="", kind=kind, table_id=table_id, row=row, col=col, expected=expected,
+                 actual=actual, ok=expected == actual, note=note)
+
+
+def row_total_checks(budgets: list[Budget]) -> list[Check]:
+    """계 column = sum of the planned years on the same row."""
+    by_row: dict[tuple, list[Budget]] = defaultdict(list)
+    for b in budgets:
+        if b.table_id is not None and b.kind != "executed":
+            by_row[(b.table_id, b.row)].append(b)
+    out = []
+    for (table_id, row), items in by_row.items():
+        totals = [b for b in items if b.year is None]
+        years = [b for b in items if b.year is not None and b.kind == "planned"]
+        if len(totals) == 1 and years:
+            out.append(_check("row_total", table_id, row, totals[0].col, totals[0].amount_krw,
+                                sum(b.amount_krw for b in years),
+                                f"계 = sum of {len(years)} year columns"))
+    return out
+
+
+def column_total_checks(budgets: list[Budget]) -> list[Check]:
+    """계 row = sum of the other rows of the same table, per column."""
+    by_col: dict[tuple, list[Budget]] = defaultdict(list)
+    for b in budgets:
+        if b.table_id is not None and b.kind != "executed":
+            by_col[(b.table_id, b.col)].append(b)
+    out = []
+    for (table_id, col), items in by_col.items():
+        totals = [b for b in items if b.is_total]
+        rows = [b for b in items if not b.is_total]
+        if len(totals) == 1 and rows:
+            out.append(_check("column_total", table_id, totals[0].row, col, totals[0].amount_krw,
+                                sum(b.amount_krw for b in rows), f"계 row = sum of {len(rows)} rows"))
+    return out
+
+
+def strategy_total_checks(budgets: list[Budget], programs: list[Program]) -> list[Check]:
+    """A strategy's budget = sum of its top-level programs' budgets, per year, where both are printed."""
+    top = {p.program_id: p.strategy_id for p in programs if p.parent_id is None}
+    strategy_rows = {(b.strategy_id, b.year, b.kind): b for b in budgets
+                     if b.program_id is None and b.strategy_id is not None}
+    sums: dict[tuple, list[Budget]] = defaultdict(list)
+    for b in budgets:
+        if b.program_id in top:
+            sums[(top[b.program_id], b.year, b.kind)].append(b)
+    out = []
+    for key, s in strategy_rows.items():
+        if key in sums:
+            out.append(_check("strategy_total", s.table_id, s.row, s.col, s.amount_krw,
+                                sum(b.amount_krw for b in sums[key]),
+                                f"strategy = sum of {len(sums[key])} programs ({s.year or '계'})"))
+    return out

@@ -1,0 +1,127 @@
+"""What each column of a plan table holds, from its header labels (rules/columns.toml)."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from extractors.document import Table
+from normalizers.money import unit_from_text
+from normalizers.text import clean
+from normalizers.years import year_header
+
+RULES = Path(__file__).parent / "rules" / "columns.toml"
+_TOTAL_WORDS = re.compile(r"^(합\s*계|총\s*계|계|소\s*계|총사업비)$")
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    role: str
+    pattern: re.Pattern
+    example: str
+
+
+@dataclass(frozen=True)
+class RowRules:
+    total: re.Pattern
+    strategy: re.Pattern
+    numbered: re.Pattern
+    program: re.Pattern
+    priority_yes: frozenset[str]
+    priority_no: frozenset[str]
+    examples: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ColumnRole:
+    """A column's role; value columns carry their year (None = period total) and money unit."""
+
+    role: str
+    header: str = ""
+    year: int | None = None
+    is_baseline: bool = False
+    is_total: bool = False
+    unit: str | None = None
+
+
+@lru_cache(maxsize=1)
+def role_rules() -> tuple[RoleRule, ...]:
+    data = tomllib.loads(RULES.read_text(encoding="utf-8"))
+    return tuple(RoleRule(r["role"], re.compile(r["pattern"]), r["example"]) for r in data["role"])
+
+
+@lru_cache(maxsize=1)
+def row_rules() -> RowRules:
+    rows = tomllib.loads(RULES.read_text(encoding="utf-8"))["rows"]
+    return RowRules(
+        total=re.compile(rows["total"]), strategy=re.compile(rows["strategy"]),
+        numbered=re.compile(rows["numbered"]), program=re.compile(rows["program"]),
+        priority_yes=frozenset(rows["priority_yes"]), priority_no=frozenset(rows["priority_no"]),
+        examples={k[:-8]: v for k, v in rows.items() if k.endswith("_example")})
+
+
+def role_of_label(label: str) -> str | None:
+    """The role a single header label names, or None."""
+    label = clean(label)
+    for rule in role_rules():
+        if rule.pattern.search(label):
+            return rule.role
+    return None
+
+
+def header_paths(table: Table) -> list[list[str]]:
+    """For each column, the distinct header labels above it, top down."""
+    grid = table.grid()
+    paths: list[list[str]] = []
+    for c in range(table.n_cols):
+        path: list[str] = []
+        for r in range(table.header_rows):
+            cell = grid[r][c]
+            text = clean(cell.text) if cell is not None else ""
+            if text and (not path or path[-1] != text):
+                path.append(text)
+        paths.append(path)
+    return paths
+
+
+def path_to_role(path: list[str], table_unit: str | None) -> ColumnRole:
+    """One column's role from its header path (years read from any label)."""
+    header = " / ".join(path)
+    year, baseline, total = None, False, False
+    for label in path:
+        yh = year_header(label)
+        if yh:
+            year, baseline = yh
+        elif _TOTAL_WORDS.match(label.replace(" ", "")):
+            total = True
+    role = None
+    for label in path:
+        role = role_of_label(label) or role
+        if role in ("executed", "rate"):
+            break
+    if role is None and (year is not None or total):
+        role = "budget" if table_unit else "year"
+    unit = next((u for u in (unit_from_text(label) for label in reversed(path)) if u), None)
+    if role == "budget":
+        unit = unit or table_unit
+    return ColumnRole(role=role or "unknown", header=header, year=year, is_baseline=baseline,
+                      is_total=total and year is None, unit=unit)
+
+
+def table_to_roles(table: Table, table_unit: str | None) -> list[ColumnRole]:
+    """Every column's role; a lone budget column without a year takes the table's single target year."""
+    roles = [path_to_role(p, table_unit) for p in header_paths(table)]
+    target_years = {r.year for r in roles if r.role == "target" and r.year is not None}
+    budget_years = [r for r in roles if r.role == "budget" and (r.year is not None or r.is_total)]
+    if len(target_years) == 1 and not budget_years:
+        year = next(iter(target_years))
+        roles = [ColumnRole(r.role, r.header, year, r.is_baseline, False, r.unit)
+                 if r.role == "budget" and r.year is None else r for r in roles]
+    return roles
+
+
+def has_values(roles: list[ColumnRole]) -> bool:
+    """True when the table has target or budget columns."""
+    return any(r.role in ("target", "budget") for r in roles)

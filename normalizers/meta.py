@@ -1,0 +1,151 @@
+"""Document metadata: title, doc_type, issuing government, 제N기 plan term, period, issue year."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from extractors.document import Document, Heading, ListItem, Paragraph
+from normalizers.record import Meta
+from normalizers.regions import find_regions, resolve
+from normalizers.text import clean
+from normalizers.years import parse_period
+
+RULES = Path(__file__).parent / "rules" / "doc_types.toml"
+_TITLE_WORDS = re.compile(r"(계획|보고|사례집|보도\s*자료|요약본)")
+_HEAD_SUFFIX = re.compile(r"(특별자치도지사|특별자치시장|광역시장|특별시장|도지사|구청장|시장|군수|청장)$")
+_OPENING_LINES = 40
+
+
+@dataclass(frozen=True)
+class DocTypeRule:
+    doc_type: str
+    title: re.Pattern
+    body: re.Pattern | None
+    example: str
+
+
+@dataclass(frozen=True)
+class MetaRules:
+    types: tuple[DocTypeRule, ...]
+    term: re.Pattern
+    term_example: str
+    term_periods: dict[int, tuple[int, int]]
+    issued: re.Pattern
+    issued_example: str
+
+
+@lru_cache(maxsize=1)
+def meta_rules() -> MetaRules:
+    data = tomllib.loads(RULES.read_text(encoding="utf-8"))
+    types = tuple(DocTypeRule(t["doc_type"], re.compile(t["title"]),
+                              re.compile(t["body"]) if t.get("body") else None, t["example"])
+                  for t in data["type"])
+    terms = data["terms"]
+    return MetaRules(types, re.compile(terms["pattern"]), terms["example"],
+                     {int(k): (v[0], v[1]) for k, v in terms["periods"].items()},
+                     re.compile(data["issued"]["pattern"]), data["issued"]["example"])
+
+
+def opening_lines(doc: Document, limit: int = _OPENING_LINES) -> list[str]:
+    """The first text lines (headings, paragraphs, list items) of a document."""
+    out = []
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            out.append(clean(block.title))
+        elif isinstance(block, (Paragraph, ListItem)):
+            out.append(clean(block.text))
+        if len(out) >= limit:
+            break
+    return [line for line in out if line]
+
+
+def choose_title(doc: Document, lines: list[str]) -> str | None:
+    """The first opening line naming a plan/report/casebook, else the extractor's title."""
+    for i, line in enumerate(lines):
+        if len(line) <= 80 and _TITLE_WORDS.search(line) and not _looks_like_sentence(line):
+            if len(line) < 15 and i and len(lines[i - 1]) < 40 and not _TITLE_WORDS.search(lines[i - 1]):
+                return f"{lines[i - 1]} {line}"
+            return line
+    return clean(doc.title) or None
+
+
+def _looks_like_sentence(line: str) -> bool:
+    return bool(re.search(r"(다|함|음)\.?$", line)) or line.startswith(("-", "※", "○", "□"))
+
+
+def doc_type_of(title_block: str, opening: str) -> str:
+    """doc_type from the title block, else from signals in the opening text."""
+    rules = meta_rules().types
+    for rule in rules:
+        if rule.title.search(title_block):
+            return rule.doc_type
+    for rule in rules:
+        if rule.body is not None and rule.body.search(opening):
+            return rule.doc_type
+    return "other"
+
+
+def plan_term_of(text: str) -> int | None:
+    """제N기 when it names a 지역사회보장계획 term (not 민선 7기 or a 제1기 특별지원구역 cohort)."""
+    m = meta_rules().term.search(text)
+    return int(m.group("term")) if m else None
+
+
+def issued_year_of(lines: list[str]) -> int | None:
+    """The year of the first printed date ('2022. 11.', '2024년 2월') in the opening lines."""
+    for line in lines:
+        m = meta_rules().issued.search(line)
+        if m:
+            return int(m.group("year"))
+    return None
+
+
+def issuer_of(title: str | None, lines: list[str], as_of: int | None):
+    """The government a document is from: a region in the title, else a line that only names one."""
+    if title:
+        found = _distinct_regions(find_regions(title))
+        if len(found) == 1:
+            return resolve(found[0], as_of)
+    for line in lines:
+        name = re.sub(r"\s*\([^)]*\)\s*$", "", line).strip()
+        name = re.sub(r"^제\s*출\s*자\s*[:：]\s*", "", name)
+        name = _HEAD_SUFFIX.sub("", name) if name.startswith(("제 출 자", "제출자")) or _HEAD_SUFFIX.search(name) else name
+        if 2 <= len(name) <= 20:
+            spans = find_regions(name)
+            if len(spans) == 1 and spans[0].end - spans[0].start >= len(name.replace(" ", "")) - 1:
+                region = resolve(spans[0].text, as_of)
+                if region is not None:
+                    return region
+    return None
+
+
+def _distinct_regions(spans) -> list[str]:
+    seen: dict[str, str] = {}
+    for span in spans:
+        seen.setdefault(span.region.code, span.text)
+    return list(seen.values())
+
+
+def document_to_meta(doc: Document) -> Meta:
+    """All document-level metadata from the title and the opening lines."""
+    lines = opening_lines(doc)
+    title = choose_title(doc, lines)
+    head = " ".join(([title] if title else []) + lines[:4])
+    opening = "\n".join(lines)
+    doc_type = doc_type_of(head, opening)
+    term = plan_term_of(head) or plan_term_of(opening)
+    period = parse_period(head) or (meta_rules().term_periods.get(term) if term else None)
+    if period is None and doc_type == "implementation_plan":
+        single = re.search(r"((?:19|20)\d{2})\s*년", head)
+        period = (int(single.group(1)),) * 2 if single else None
+    issued = issued_year_of(lines) or (period[0] - 1 if period and doc_type != "implementation_plan" else None)
+    region = issuer_of(title, lines, issued)
+    return Meta(title=title, doc_type=doc_type,
+                region_code=region.code if region else None,
+                region_code_issued=region.code_issued if region and region.code_issued != region.code else None,
+                region_name=region.name if region else None,
+                plan_term=term, period_start=period[0] if period else None,
+                period_end=period[1] if period else None, issued_year=issued)

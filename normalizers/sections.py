@@ -1,0 +1,188 @@
+"""Blocks -> the heading tree (`sections`), using the printed-marker rules in rules/headings.toml.
+
+A heading is either marked up by the format (`Heading` block) or a paragraph
+whose printed marker (`Ⅰ.`, `1.`, `가.`, `1)`, `(1)`, `①`, `□` …) opens a
+section and whose rest reads like a title. Levels: a marked-up heading keeps
+its format level; a numbered paragraph ranks below the nearest marked-up
+heading by the order in which its marker type first appeared there, so
+`Ⅰ. / 1. / 가.` nest whatever level the document starts them at.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from extractors.document import Block, Document, Heading, ListItem, Paragraph, Table
+from normalizers.record import Section
+
+RULES = Path(__file__).parent / "rules" / "headings.toml"
+
+
+@dataclass(frozen=True)
+class Marker:
+    name: str
+    pattern: re.Pattern
+    role: str
+    example: str
+    number: str
+
+
+@dataclass(frozen=True)
+class KindRule:
+    kind: str
+    pattern: re.Pattern
+    example: str
+
+
+@dataclass(frozen=True)
+class HeadingRules:
+    markers: tuple[Marker, ...]
+    kinds: tuple[KindRule, ...]
+    max_chars: int
+    sentence_endings: tuple[re.Pattern, ...]
+    toc: re.Pattern
+
+
+@dataclass(frozen=True)
+class MarkedLine:
+    """A line split into its printed marker type, number and title."""
+
+    marker: str
+    role: str
+    number: str | None
+    title: str
+
+
+@lru_cache(maxsize=1)
+def heading_rules() -> HeadingRules:
+    """Load and compile rules/headings.toml once."""
+    data = tomllib.loads(RULES.read_text(encoding="utf-8"))
+    markers = tuple(Marker(m["name"], re.compile(m["pattern"]), m["role"], m["example"], m["number"])
+                    for m in data["marker"])
+    kinds = tuple(KindRule(k["kind"], re.compile(k["pattern"]), k["example"]) for k in data["kind"])
+    title = data["title"]
+    return HeadingRules(markers, kinds, title["max_chars"],
+                        tuple(re.compile(p) for p in title["sentence_endings"]),
+                        re.compile(title["toc_pattern"]))
+
+
+def split_marker(text: str, *, marked_up: bool = False) -> MarkedLine | None:
+    """The first marker rule matching `text` (roles 'marked' only for marked-up headings)."""
+    stripped = text.strip()
+    for marker in heading_rules().markers:
+        if marker.role == "marked" and not marked_up:
+            continue
+        m = marker.pattern.match(stripped)
+        if m:
+            number = (m.group("num") or "").strip() or None
+            return MarkedLine(marker.name, marker.role, number, (m.group("title") or "").strip())
+    return None
+
+
+def is_title_like(title: str) -> bool:
+    """Short, not a sentence, not a table-of-contents line."""
+    rules = heading_rules()
+    if not title or len(title) > rules.max_chars or rules.toc.search(title):
+        return False
+    return not any(p.search(title) for p in rules.sentence_endings)
+
+
+def kind_of(title: str) -> str | None:
+    """Canonical heading key (`strategy`, `program`, `budget`, …) from words in a title."""
+    for rule in heading_rules().kinds:
+        if rule.pattern.search(title):
+            return rule.kind
+    return None
+
+
+@dataclass
+class _Open:
+    """A section being built (mutable while its body is collected)."""
+
+    section_id: str
+    parent_id: str | None
+    seq: int
+    level: int
+    number: str | None
+    title: str
+    page: int | None
+    line: int | None
+    body: list[str]
+    marker: str | None
+
+
+def document_to_sections(doc: Document) -> tuple[tuple[Section, ...], tuple[str | None, ...]]:
+    """The heading tree of `doc` and, per block, the id of the section holding it."""
+    opened: list[_Open] = []
+    stack: list[_Open] = []
+    markers_under: list[str] = []
+    block_sections: list[str | None] = []
+    base_level = 0
+    for block in doc.blocks:
+        heading = block_to_heading(block)
+        if heading is not None:
+            level, number, title, marker = heading
+            if marker is None or isinstance(block, Heading):
+                base_level = level
+                markers_under = []
+            else:
+                if marker not in markers_under:
+                    markers_under.append(marker)
+                else:
+                    del markers_under[markers_under.index(marker) + 1:]
+                level = base_level + markers_under.index(marker) + 1
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            seq = sum(1 for o in opened if o.section_id != "s0") + 1
+            sec = _Open(f"s{seq}", stack[-1].section_id if stack else None, seq,
+                        level, number, title, block.source.page, block.source.line, [], marker)
+            opened.append(sec)
+            stack.append(sec)
+            block_sections.append(sec.section_id)
+            continue
+        if not stack:
+            sec = _Open("s0", None, 0, 1, None, doc.title or "", block_page(block), block_line(block), [], None)
+            opened.insert(0, sec)
+            stack.append(sec)
+        stack[-1].body.append(block_to_text(block))
+        block_sections.append(stack[-1].section_id)
+    sections = tuple(Section(section_id=s.section_id, parent_id=s.parent_id, seq=s.seq, level=s.level,
+                             number=s.number, title=s.title, kind=kind_of(s.title), page=s.page,
+                             text="\n".join(t for t in s.body if t), line=s.line) for s in opened)
+    return sections, tuple(block_sections)
+
+
+def block_to_heading(block: Block) -> tuple[int, str | None, str, str | None] | None:
+    """(level, number, title, marker type) when the block opens a section, else None."""
+    if isinstance(block, Heading):
+        split = split_marker(block.title, marked_up=True)
+        if split and split.role != "bullet":
+            return block.level, block.number or split.number, split.title, split.marker
+        return block.level, block.number, block.title, None
+    if isinstance(block, Paragraph):
+        split = split_marker(block.text)
+        if split and split.role == "heading" and is_title_like(split.title):
+            return 0, split.number, split.title, split.marker
+    return None
+
+
+def block_to_text(block: Block) -> str:
+    """A block's text for a section body; tables as tab-separated rows."""
+    if isinstance(block, Paragraph):
+        return block.text
+    if isinstance(block, ListItem):
+        return "  " * block.depth + f"{block.marker} {block.text}"
+    if isinstance(block, Table):
+        return "\n".join("\t".join(row) for row in block.rows_text())
+    return ""
+
+
+def block_page(block: Block) -> int | None:
+    return block.source.page
+
+
+def block_line(block: Block) -> int | None:
+    return block.source.line

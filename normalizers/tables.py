@@ -1,0 +1,390 @@
+"""Plan tables -> strategies, programs, indicators with yearly targets, budgets in KRW.
+
+Rows are read top to bottom across all tables of a document, carrying the
+current strategy and program: a row's label cell says what it is (추진전략
+row, program code row, 계 row, line item), a row with an empty label adds
+indicators or budgets to the owner above, and column roles (rules in
+columns.toml) say which cells are targets or budgets for which year. Nothing
+is invented: a cell naming two indicators for one set of values, or holding
+two numbers, is left out and noted.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from extractors.document import Table
+from normalizers.columns import ColumnRole, has_values, row_rules, table_to_roles
+from normalizers.money import is_no_budget, parse_krw, parse_number
+from normalizers.record import Budget, Indicator, IndicatorTarget, Program, Strategy
+from normalizers.text import ascii_code, clean, split_bulleted, split_trailing_paren, strip_bullet
+from normalizers.departments import is_department, split_department
+
+_NUMBERS = re.compile(r"[△▲\-]?\d[\d,]*(?:\.\d+)?")
+_ROMAN_PART = re.compile(r"^[IVX]+$")
+
+
+@dataclass
+class _Owner:
+    """Who the values on a row belong to."""
+
+    kind: str                      # strategy | program | item | total
+    strategy_id: str | None = None
+    program_id: str | None = None
+    item: str | None = None
+    department: str | None = None
+
+
+@dataclass
+class PlanBuilder:
+    """Accumulates facts over a document's tables (mutable while reading, frozen on output)."""
+
+    strategies: list[Strategy] = field(default_factory=list)
+    programs: list[Program] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    budgets: list[Budget] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    strategy: Strategy | None = None
+    pending_title: bool = False
+    owner: _Owner | None = None
+    subgroup: tuple[str | None, str | None] = (None, None)
+    by_code: dict[str, int] = field(default_factory=dict)
+    roles: list[ColumnRole] = field(default_factory=list)
+
+    def add_strategy(self, number: str, title: str | None, raw: str, page, table_id, row) -> Strategy:
+        for i, s in enumerate(self.strategies):
+            if s.number == number:
+                if title and not s.title:
+                    self.strategies[i] = replace(s, title=title)
+                self.strategy = self.strategies[i]
+                return self.strategy
+        s = Strategy(strategy_id=f"st{len(self.strategies) + 1}", number=number, title=title or None,
+                     number_raw=raw, page=page, table_id=table_id, row=row)
+        self.strategies.append(s)
+        self.strategy = s
+        return s
+
+    def set_strategy_title(self, title: str) -> None:
+        s = self.strategy
+        if s is not None:
+            i = self.strategies.index(s)
+            self.strategies[i] = self.strategy = replace(s, title=title)
+
+    def qualify_strategy(self, code_parts: list[str]) -> None:
+        """Give the current strategy its system prefix from a program code: '1' + 'I-1-1' -> 'I-1'."""
+        s = self.strategy
+        if s is None or "-" in s.number or not code_parts or not _ROMAN_PART.match(code_parts[0]):
+            return
+        if len(code_parts) > 1 and code_parts[1] == s.number:
+            number = f"{code_parts[0]}-{s.number}"
+            i = self.strategies.index(s)
+            self.strategies[i] = self.strategy = replace(s, number=number, system=code_parts[0])
+
+    def program(self, code: str, raw: str, name: str, **kw) -> Program:
+        """Add a program or merge into the one already read under the same code."""
+        if code in self.by_code:
+            i = self.by_code[code]
+            old = self.programs[i]
+            merged = replace(old, **{k: v for k, v in kw.items()
+                                     if v is not None and getattr(old, k) in (None, "")})
+            if name and not old.name:
+                merged = replace(merged, name=name)
+            self.programs[i] = merged
+            return merged
+        parent = self._parent_of(code)
+        p = Program(program_id=f"p{len(self.programs) + 1}", code=code, code_raw=raw, name=name,
+                    strategy_id=self.strategy.strategy_id if self.strategy else None,
+                    parent_id=parent.program_id if parent else None, **kw)
+        self.by_code[code] = len(self.programs)
+        self.programs.append(p)
+        return p
+
+    def _parent_of(self, code: str) -> Program | None:
+        parts = code.split("-")
+        if len(parts) < 3:
+            return None
+        parent = "-".join(parts[:-1])
+        return self.programs[self.by_code[parent]] if parent in self.by_code else None
+
+
+@dataclass(frozen=True)
+class RowView:
+    """One table row as texts with its column roles and provenance."""
+
+    texts: list[str]
+    roles: list[ColumnRole]
+    row: int
+    table_id: str
+    page: int | None
+
+
+def tables_to_plan(tables: list[tuple[Table, str, str | None]], builder: PlanBuilder | None = None
+                   ) -> PlanBuilder:
+    """Read every (table, table_id, unit text) in order into one `PlanBuilder`."""
+    builder = builder or PlanBuilder()
+    for table, table_id, unit in tables:
+        table_to_plan(builder, table, table_id, unit)
+    return builder
+
+
+def table_to_plan(b: PlanBuilder, table: Table, table_id: str, unit: str | None) -> None:
+    """Read one table's rows (header rows only for strategy labels).
+
+    A table whose first row already holds a program code has no header of its
+    own: it continues the previous plan table (split by a page or a blank
+    line) and reads with that table's column roles.
+    """
+    rows = table.rows_text()
+    codes = any(_find_code(r) for r in rows)
+    header_rows = table.header_rows
+    if header_rows and any(_find_code(r) for r in rows[:header_rows]):
+        header_rows = 0
+    if header_rows:
+        roles = table_to_roles(table, unit)
+    elif b.roles and len(b.roles) >= table.n_cols - 1:
+        roles = b.roles
+    else:
+        roles = [ColumnRole("unknown")] * table.n_cols
+    if not codes and not has_values(roles):
+        return
+    if header_rows:
+        b.owner = None
+    b.roles = roles
+    pages = _row_pages(table)
+    for r, texts in enumerate(rows):
+        view = RowView([clean(t) for t in texts], roles, r, table_id, pages.get(r, table.source.page))
+        if r < header_rows:
+            _header_row_strategy(b, view, codes)
+            continue
+        row_to_facts(b, view, codes)
+
+
+def _row_pages(table: Table) -> dict[int, int | None]:
+    return {c.row: c.source.page for c in table.cells if c.source.page is not None}
+
+
+def _label_end(roles: list[ColumnRole]) -> int:
+    """Columns before the first value/description column hold the row label."""
+    for i, role in enumerate(roles):
+        if role.role not in ("label", "unknown", "note"):
+            return max(i, 1)
+    return max(1, min(2, len(roles)))
+
+
+def _find_code(texts: list[str], limit: int = 3):
+    """(column, match) of the first program code among the first cells."""
+    rules = row_rules()
+    for c, text in enumerate(texts[:limit]):
+        m = rules.program.search(text)
+        if m:
+            return c, m
+    return None
+
+
+def _header_row_strategy(b: PlanBuilder, view: RowView, codes: bool) -> None:
+    label = view.texts[0] if view.texts else ""
+    m = row_rules().strategy.match(label) or (row_rules().numbered.match(label) if codes else None)
+    if m:
+        _start_strategy(b, m, view)
+
+
+def row_to_facts(b: PlanBuilder, view: RowView, table_has_codes: bool) -> None:
+    """Classify one body row and add what it says."""
+    rules = row_rules()
+    end = _label_end(view.roles)
+    label_cells = [t for t in view.texts[:end] if t]
+    label = " ".join(label_cells)
+    found = _find_code(view.texts, limit=max(end, 2) + 1)
+    if any(rules.total.match(t.replace(" ", "")) for t in label_cells) and not found:
+        b.owner = _Owner("total", item=label_cells[0])
+        _add_values(b, view, view.roles)
+        return
+    if found:
+        _program_row(b, view, found, end)
+        return
+    m = rules.strategy.match(label)
+    if m or (table_has_codes and label and rules.numbered.match(label) and not _has_numbers(view, end)):
+        _start_strategy(b, m or rules.numbered.match(label), view)
+        _add_values(b, view, view.roles)
+        return
+    if not label:
+        if b.owner is not None:
+            _add_values(b, view, view.roles)
+        return
+    if b.pending_title and b.strategy is not None:
+        b.set_strategy_title(_strip_tags(label))
+        b.pending_title = False
+        b.owner = _Owner("strategy", strategy_id=b.strategy.strategy_id)
+        _add_values(b, view, view.roles)
+        return
+    if has_values(view.roles):
+        name, dept = split_department(_item_label(view.texts[:end]))
+        b.owner = _Owner("item", item=name, department=dept)
+        _add_values(b, view, view.roles)
+
+
+def _has_numbers(view: RowView, end: int) -> bool:
+    return any(_NUMBERS.fullmatch(t.replace(" ", "")) for t in view.texts[end:] if t)
+
+
+def _strip_tags(text: str) -> str:
+    return clean(re.sub(r"<[^>]+>", "", text))
+
+
+def _item_label(cells: list[str]) -> str:
+    """The line name among label cells: the last one that is not a bare sequence number."""
+    names = [t for t in cells if t and not re.fullmatch(r"\d{1,3}\.?", t)]
+    return names[-1] if names else ""
+
+
+def _start_strategy(b: PlanBuilder, m: re.Match, view: RowView) -> None:
+    num = ascii_code(m.group("num"))
+    title = _strip_tags(m.group("title") or "")
+    b.add_strategy(num, title or None, m.group("num"), view.page, view.table_id, view.row)
+    b.pending_title = not title
+    b.owner = _Owner("strategy", strategy_id=b.strategy.strategy_id)
+    b.subgroup = (None, None)
+
+
+def _program_row(b: PlanBuilder, view: RowView, found, end: int) -> None:
+    col, m = found
+    raw = m.group("code")
+    code = ascii_code(raw)
+    parts = code.split("-")
+    b.qualify_strategy(parts)
+    if b.pending_title:
+        b.pending_title = False
+    prefix = _strip_tags(view.texts[col][:m.start()])
+    prefix = re.sub(r"^(세부\s*사업|단위\s*사업|사업|과제)$", "", prefix).strip()
+    if prefix and len(parts) >= 3 and "-".join(parts[:-1]) not in b.by_code:
+        parent = "-".join(parts[:-1])
+        b.program(parent, parent, prefix, page=view.page, table_id=view.table_id, row=view.row)
+    _subgroup(b, view, col, parts)
+    shift = max(0, col - end + 1)
+    roles = [ColumnRole("label")] * (col + 1) + view.roles[col + 1 - shift:] if shift else view.roles
+    name = clean(m.group("name")).rstrip(".").strip()
+    priority = _priority(view.texts, roles)
+    desc = _cell_of(view.texts, roles, "description")
+    dept = _cell_of(view.texts, roles, "department")
+    if dept is None and has_values(roles) and not any(r.role == "department" for r in roles):
+        name, dept = split_department(name)
+    if desc is None and dept is None and not has_values(roles):
+        desc, dept = _description_and_department(view.texts[col + 1:])
+    p = b.program(code, raw.rstrip(". "), name, description=desc, department=dept, is_priority=priority,
+                  page=view.page, table_id=view.table_id, row=view.row, subgroup=b.subgroup[0])
+    b.owner = _Owner("program", strategy_id=p.strategy_id, program_id=p.program_id)
+    _add_values(b, view, roles)
+
+
+def _description_and_department(cells: list[str]) -> tuple[str | None, str | None]:
+    """Headerless program listing: '… | description | 복지정책과' read by content."""
+    rest = [t for t in cells if t]
+    dept = rest.pop() if rest and is_department(rest[-1]) else None
+    return (rest[0] if len(rest) == 1 else None), dept
+
+
+def _subgroup(b: PlanBuilder, view: RowView, col: int, parts: list[str]) -> None:
+    """A label left of the code cell ('1. 위기가구 발굴') names the group between strategy and program."""
+    left = [t for t in view.texts[:col] if t]
+    if left:
+        b.subgroup = ("-".join(parts[:-1]) if len(parts) >= 4 else None, left[-1])
+    elif col == 0:
+        b.subgroup = (None, None)
+
+
+def _priority(texts: list[str], roles: list[ColumnRole]) -> bool | None:
+    rules = row_rules()
+    for text, role in zip(texts, roles):
+        if role.role == "priority":
+            t = text.strip()
+            if t in rules.priority_yes:
+                return True
+            if t in rules.priority_no:
+                return False
+    return None
+
+
+def _cell_of(texts: list[str], roles: list[ColumnRole], role: str) -> str | None:
+    for text, r in zip(texts, roles):
+        if r.role == role and text:
+            return text
+    return None
+
+
+def _add_values(b: PlanBuilder, view: RowView, roles: list[ColumnRole]) -> None:
+    """Indicators with targets and budgets on this row, for the current owner."""
+    owner = b.owner
+    if owner is None:
+        return
+    if owner.kind in ("strategy", "program"):
+        _add_indicator(b, view, roles, owner)
+    _add_budgets(b, view, roles, owner)
+
+
+def _add_indicator(b: PlanBuilder, view: RowView, roles: list[ColumnRole], owner: _Owner) -> None:
+    cell = _cell_of(view.texts, roles, "indicator")
+    if not cell:
+        return
+    names = split_bulleted(cell)
+    target_cells = [(t, r, c) for c, (t, r) in enumerate(zip(view.texts, roles))
+                    if r.role == "target" and r.year is not None and t]
+    if len(names) != 1:
+        if target_cells:
+            b.notes.append(f"table {view.table_id} row {view.row}: {len(names)} indicators share one "
+                           f"set of targets; left out ({cell})")
+        return
+    if any(len(_NUMBERS.findall(t)) > 1 for t, _, _ in target_cells):
+        b.notes.append(f"table {view.table_id} row {view.row}: cells hold two numbers each; "
+                       f"indicator left out ({cell})")
+        return
+    name, unit = split_trailing_paren(names[0])
+    targets = tuple(IndicatorTarget(year=r.year, is_baseline=r.is_baseline, value=_target_value(t),
+                                    value_text=t, col=c)
+                    for t, r, c in target_cells if not is_no_budget(t))
+    b.indicators.append(Indicator(indicator_id=f"i{len(b.indicators) + 1}", program_id=owner.program_id,
+                                  strategy_id=owner.strategy_id if owner.program_id is None else None,
+                                  name=name, unit=unit, targets=targets, name_text=strip_bullet(cell),
+                                  page=view.page, table_id=view.table_id, row=view.row))
+
+
+def _target_value(text: str) -> float | None:
+    if len(_NUMBERS.findall(text)) != 1 or re.search(r"[가-힣]{2,}", text):
+        return None
+    return parse_number(text)
+
+
+def _add_budgets(b: PlanBuilder, view: RowView, roles: list[ColumnRole], owner: _Owner) -> None:
+    new: list[Budget] = []
+    for c, (text, role) in enumerate(zip(view.texts, roles)):
+        if role.role != "budget" or not text or is_no_budget(text) or (role.year is None and not role.is_total):
+            continue
+        amount = parse_krw(text, role.unit, on_error="none") if role.unit else None
+        if amount is None:
+            if role.unit is None and _NUMBERS.fullmatch(text.replace(" ", "")):
+                b.notes.append(f"table {view.table_id} row {view.row} col {c}: budget '{text}' has no unit")
+            continue
+        new.append(Budget(budget_id="", program_id=owner.program_id,
+                          strategy_id=owner.strategy_id if owner.program_id is None else None,
+                          item=_budget_item(b, owner), year=role.year, amount_krw=amount, amount_text=text,
+                          unit_text=role.unit, kind="baseline" if role.is_baseline else "planned",
+                          is_total=owner.kind == "total", department=owner.department, page=view.page,
+                          table_id=view.table_id, row=view.row, col=c))
+    if new and _already_recorded(b, new):
+        b.notes.append(f"table {view.table_id} row {view.row}: the same budget repeated for one owner; "
+                       "recorded once")
+        return
+    for budget in new:
+        b.budgets.append(replace(budget, budget_id=f"b{len(b.budgets) + 1}"))
+
+
+def _budget_item(b: PlanBuilder, owner: _Owner) -> str | None:
+    if owner.kind == "strategy" and b.strategy is not None:
+        return b.strategy.title
+    return owner.item if owner.kind in ("item", "total") else None
+
+
+def _already_recorded(b: PlanBuilder, new: list[Budget]) -> bool:
+    """True when this owner already has exactly these (year, amount) values (a merged cell repeated)."""
+    key = lambda x: (x.program_id, x.strategy_id, x.item, x.is_total)  # noqa: E731
+    same = {(x.year, x.amount_krw, x.kind) for x in b.budgets if key(x) == key(new[0])}
+    return bool(same) and {(x.year, x.amount_krw, x.kind) for x in new} <= same

@@ -1,0 +1,198 @@
+"""`planextract run|status|search|query|export`: the command line researchers use."""
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+DEFAULT_DB = Path("output/plans.db")
+EXIT_OK, EXIT_USAGE, EXIT_DB = 0, 2, 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    return args.func(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="planextract", description=(
+        "Turn Korean local social-security plan documents (HWP, HWPX, PDF, DOCX, HTML, text) "
+        "into a SQLite database of strategies, programs, indicators, budgets and more."))
+    sub = p.add_subparsers(dest="command")
+
+    run = sub.add_parser("run", help="extract files or folders into the database")
+    run.add_argument("paths", nargs="+", type=Path, help="files or folders (walked recursively)")
+    run.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
+    run.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
+    run.add_argument("--force", action="store_true", help="re-process files even if unchanged")
+    run.add_argument("--quiet", "-q", action="store_true", help="no progress bar, summary only")
+    run.set_defaults(func=cmd_run)
+
+    status = sub.add_parser("status", help="documents with status, errors and failing checks")
+    status.add_argument("--db", type=Path, default=DEFAULT_DB)
+    status.add_argument("--failed", action="store_true", help="only documents not 'ok' or with failing checks")
+    status.set_defaults(func=cmd_status)
+
+    search = sub.add_parser("search", help="full-text search over section titles and text")
+    search.add_argument("query", help="words to find (Korean substrings work; 1-2 character words too)")
+    search.add_argument("--db", type=Path, default=DEFAULT_DB)
+    search.add_argument("--limit", type=int, default=20)
+    search.set_defaults(func=cmd_search)
+
+    query = sub.add_parser("query", help="run one SQL query and print the rows")
+    query.add_argument("sql")
+    query.add_argument("--db", type=Path, default=DEFAULT_DB)
+    query.set_defaults(func=cmd_query)
+
+    export = sub.add_parser("export", help="write every table as CSV or Parquet files")
+    export.add_argument("out", type=Path, help="output folder")
+    export.add_argument("--db", type=Path, default=DEFAULT_DB)
+    export.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    export.set_defaults(func=cmd_export)
+    return p
+
+
+def cmd_run(args) -> int:
+    from pipeline.load import DatabaseError
+    from pipeline.run import run
+
+    console = Console(stderr=True)
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        console.print(f"[red]no such file or folder:[/red] {', '.join(missing)}")
+        return EXIT_USAGE
+    if args.jobs < 1:
+        console.print("[red]--jobs must be at least 1[/red]")
+        return EXIT_USAGE
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), TextColumn("{task.fields[current]}"), console=console,
+                        disable=args.quiet or not console.is_terminal)
+    task = progress.add_task("extracting", total=None, current="")
+    try:
+        with progress:
+            summary = run(args.paths, args.db, jobs=args.jobs, force=args.force,
+                          on_start=lambda n: progress.update(task, total=n),
+                          on_file=lambda name: progress.update(task, current=name),
+                          on_done=lambda _o: progress.advance(task))
+    except DatabaseError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return EXIT_DB
+    print_summary(summary, args.db)
+    return EXIT_OK
+
+
+def print_summary(summary, db: Path) -> None:
+    """One line per status and per failure, then totals (stdout)."""
+    console = Console()
+    done = [o for o in summary.outcomes if not o.skipped]
+    table = RichTable(title=f"planextract run {summary.run_id} → {db}")
+    for col in ("status", "documents", "sections", "tables", "programs", "budgets", "seconds"):
+        table.add_column(col, justify="right" if col != "status" else "left")
+    for status in ("ok", "partial", "failed"):
+        group = [o for o in done if o.row.status == status]
+        table.add_row(status, str(len(group)),
+                      str(sum(len(o.record.sections) for o in group if o.record)),
+                      str(sum(len(o.record.tables) for o in group if o.record)),
+                      str(sum(len(o.record.programs) for o in group if o.record)),
+                      str(sum(len(o.record.budgets) for o in group if o.record)),
+                      f"{sum(o.row.seconds or 0 for o in group):.2f}")
+    skipped = len(summary.outcomes) - len(done)
+    table.add_row("unchanged (skipped)", str(skipped), "", "", "", "", "")
+    console.print(table)
+    for o in done:
+        if o.row.status != "ok":
+            console.print(f"  [yellow]{o.row.status}[/yellow] {o.row.path}: {o.row.error}")
+    console.print(f"{len(summary.outcomes)} files in {summary.seconds:.1f} s")
+
+
+def _open(db: Path) -> sqlite3.Connection | None:
+    if not db.exists():
+        Console(stderr=True).print(f"[red]no database at {db}[/red] (run `planextract run PATH --db {db}` first)")
+        return None
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def cmd_status(args) -> int:
+    conn = _open(args.db)
+    if conn is None:
+        return EXIT_DB
+    console = Console()
+    failing = {r["doc_id"]: r["n"] for r in conn.execute(
+        "SELECT doc_id, count(*) AS n FROM checks WHERE ok = 0 GROUP BY doc_id")}
+    table = RichTable(title=f"documents in {args.db}")
+    for col in ("path", "format", "status", "type", "region", "period", "failing checks", "error"):
+        table.add_column(col)
+    rows = conn.execute("SELECT * FROM documents ORDER BY path").fetchall()
+    for r in rows:
+        if args.failed and r["status"] == "ok" and not failing.get(r["doc_id"]):
+            continue
+        period = f"{r['period_start']}-{r['period_end']}" if r["period_start"] else ""
+        table.add_row(r["path"], r["format"] or "", r["status"], r["doc_type"] or "",
+                      r["region_name"] or "", period, str(failing.get(r["doc_id"], "")), r["error"] or "")
+    console.print(table)
+    for r in conn.execute("""SELECT d.path, c.kind, c.table_id, c.row, c.col, c.expected, c.actual, c.note
+                             FROM checks c JOIN documents d USING (doc_id) WHERE c.ok = 0
+                             ORDER BY d.path, c.check_id"""):
+        console.print(f"  [yellow]check failed[/yellow] {r['path']} {r['kind']} table {r['table_id']} "
+                      f"row {r['row']} col {r['col']}: printed {r['expected']:,.0f}, "
+                      f"computed {r['actual']:,.0f} ({r['note']})")
+    return EXIT_OK
+
+
+def cmd_search(args) -> int:
+    from pipeline.search import search
+
+    conn = _open(args.db)
+    if conn is None:
+        return EXIT_DB
+    console = Console()
+    hits = search(conn, args.query, limit=args.limit)
+    for hit in hits:
+        console.print(f"[bold]{hit.path}[/bold] · {hit.section_path}")
+        console.print(f"    {hit.snippet}", highlight=False)
+    if not hits:
+        console.print(f"no section mentions '{args.query}'")
+    return EXIT_OK
+
+
+def cmd_query(args) -> int:
+    conn = _open(args.db)
+    if conn is None:
+        return EXIT_DB
+    try:
+        cursor = conn.execute(args.sql)
+    except sqlite3.Error as exc:
+        Console(stderr=True).print(f"[red]SQL error:[/red] {exc}")
+        return EXIT_USAGE
+    names = [d[0] for d in cursor.description or []]
+    print("\t".join(names))
+    for row in cursor:
+        print("\t".join("" if v is None else str(v) for v in row))
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from pipeline.export import export_tables
+
+    conn = _open(args.db)
+    if conn is None:
+        return EXIT_DB
+    written = export_tables(conn, args.out, args.format)
+    for path, n in written:
+        print(f"{path}\t{n} rows")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""Batch runs: find files, skip unchanged ones, extract -> normalise -> load, one document at a time.
+
+One failure never stops a batch: every input file ends as a `documents` row
+with status `ok`, `partial` (extracted, with issues) or `failed` (and why).
+Workers only extract and normalise; the main process alone writes SQLite.
+"""
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+
+from extractors import FORMAT_OF, extractor_for
+from extractors.document import Document, ExtractError
+from normalizers.plan import normalise
+from normalizers.record import PlanRecord
+from pipeline import PIPELINE_VERSION
+from pipeline.load import DocumentRow, connect, known_documents, load_document, load_regions, record_run
+
+# Files that sit beside documents but are not documents.
+IGNORED = ("README*", "LICENSE*", "*.py", "*.sh", "*.css", "*.js", "*.png", "*.jpg", "*.jpeg",
+           "*.gif", "*.bmp", "*.svg", "*.json", "*.toml", "*.yml", "*.yaml", "Makefile",
+           "SHA256SUMS", "*.db", "*.sqlite")
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    rel: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What processing one file produced (picklable, returned from workers)."""
+
+    row: "DocumentRow"
+    record: PlanRecord | None
+    skipped: bool = False
+
+
+def discover(paths: list[Path]) -> list[InputFile]:
+    """Every candidate document under `paths` (files or folders), sorted, hidden/companion files left out."""
+    found: list[InputFile] = []
+    for root in paths:
+        if root.is_file():
+            found.append(InputFile(root, root.name))
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+            for name in sorted(filenames):
+                if name.startswith(".") or any(fnmatch.fnmatch(name, pat) for pat in IGNORED):
+                    continue
+                full = Path(dirpath) / name
+                found.append(InputFile(full, full.relative_to(root).as_posix()))
+    return found
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def issues_json(doc: Document) -> str | None:
+    if not doc.issues:
+        return None
+    return json.dumps([{"code": i.code, "message": i.message,
+                        "page": i.source.page if i.source else None,
+                        "line": i.source.line if i.source else None} for i in doc.issues],
+                      ensure_ascii=False)
+
+
+def process_file(item: InputFile, doc_id: str) -> Outcome:
+    """Extract and normalise one file; every error becomes a failed/partial row, never an exception."""
+    start = time.perf_counter()
+    fmt = FORMAT_OF.get(item.path.suffix.lower())
+    base = dict(doc_id=doc_id, path=item.rel, format=fmt, pipeline_version=PIPELINE_VERSION,
+                size_bytes=_size(item.path), processed_at=_now())
+    try:
+        doc = extractor_for(item.path)(item.path)
+    except ExtractError as exc:
+        return _failed(base, str(exc), start)
+    except MemoryError:
+        return _failed(base, "out of memory while extracting", start)
+    except Exception as exc:  # noqa: BLE001 - a bug in one extractor must not stop the batch
+        return _failed(base, f"extractor crashed: {type(exc).__name__}: {exc} "
+                             f"({_where(exc)})", start)
+    status, error = ("partial", "; ".join(i.message for i in doc.issues)) if doc.issues else ("ok", None)
+    try:
+        record = normalise(doc)
+    except Exception as exc:  # noqa: BLE001 - keep what was extracted
+        record = None
+        status, error = "partial", f"normaliser failed: {type(exc).__name__}: {exc} ({_where(exc)})"
+    row = DocumentRow(status=status, error=error, encoding=doc.encoding, pages=doc.pages,
+                      title=doc.title, seconds=round(time.perf_counter() - start, 4),
+                      issues=issues_json(doc), **base)
+    return Outcome(row, record)
+
+
+def _failed(base: dict, error: str, start: float) -> Outcome:
+    return Outcome(DocumentRow(status="failed", error=error,
+                               seconds=round(time.perf_counter() - start, 4), **base), None)
+
+
+def _where(exc: BaseException) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    last = frames[-1] if frames else None
+    return f"{Path(last.filename).name}:{last.lineno}" if last else "?"
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _unreadable(item: InputFile, exc: OSError) -> Outcome:
+    digest = hashlib.sha256(f"unreadable:{item.rel}".encode()).hexdigest()
+    row = DocumentRow(doc_id=digest, path=item.rel, format=FORMAT_OF.get(item.path.suffix.lower()),
+                      status="failed", error=f"cannot read file: {exc.strerror or exc}",
+                      pipeline_version=PIPELINE_VERSION, processed_at=_now())
+    return Outcome(row, None)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: int
+    outcomes: tuple[Outcome, ...]
+    seconds: float
+
+
+def run(paths: list[Path], db_path: Path, *, jobs: int = 1, force: bool = False,
+        on_start: Callable[[int], None] | None = None,
+        on_file: Callable[[str], None] | None = None,
+        on_done: Callable[[Outcome], None] | None = None) -> RunSummary:
+    """Process every file under `paths` into `db_path`; callbacks drive a progress display."""
+    started, t0 = _now(), time.perf_counter()
+    conn = connect(db_path)
+    from normalizers.regions import gazetteer_rows
+    load_regions(conn, gazetteer_rows())
+    known = known_documents(conn)
+    items = discover(paths)
+    if on_start:
+        on_start(len(items))
+    outcomes: list[Outcome] = []
+    for outcome in _outcomes(items, known, jobs, force, on_file):
+        if not outcome.skipped:
+            load_document(conn, outcome.row, outcome.record)
+        outcomes.append(outcome)
+        if on_done:
+            on_done(outcome)
+    counts = {s: sum(1 for o in outcomes if o.row.status == s and not o.skipped) for s in ("ok", "partial", "failed")}
+    run_id = record_run(conn, {
+        "started_at": started, "finished_at": _now(),
+        "options": json.dumps({"paths": [str(p) for p in paths], "jobs": jobs, "force": force}, ensure_ascii=False),
+        "n_docs": len(outcomes), "n_ok": counts["ok"], "n_partial": counts["partial"],
+        "n_failed": counts["failed"], "pipeline_version": PIPELINE_VERSION,
+        "n_skipped": sum(1 for o in outcomes if o.skipped)})
+    conn.close()
+    return RunSummary(run_id, tuple(outcomes), time.perf_counter() - t0)
+
+
+def _outcomes(items: list[InputFile], known: dict, jobs: int, force: bool,
+              on_file: Callable[[str], None] | None) -> Iterator[Outcome]:
+    """Outcomes in completion order; unchanged files are reported as skipped without work."""
+    todo: list[tuple[InputFile, str]] = []
+    for item in items:
+        try:
+            doc_id = sha256_of(item.path)
+        except OSError as exc:
+            yield _unreadable(item, exc)
+            continue
+        status = known.get(doc_id)
+        if not force and status and status[1] == PIPELINE_VERSION:
+            yield Outcome(DocumentRow(doc_id=doc_id, path=item.rel, format=None, status=status[0]),
+                          None, skipped=True)
+            continue
+        todo.append((item, doc_id))
+    if jobs <= 1 or len(todo) <= 1:
+        for item, doc_id in todo:
+            if on_file:
+                on_file(item.rel)
+            yield process_file(item, doc_id)
+        return
+    yield from _parallel(todo, jobs, on_file)
+
+
+def _parallel(todo: list[tuple[InputFile, str]], jobs: int,
+              on_file: Callable[[str], None] | None) -> Iterator[Outcome]:
+    """Run `process_file` in worker processes, at most 2*jobs files in flight (flat memory)."""
+    pending = iter(todo)
+    with ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=50) as pool:
+        running = {}
+        for item, doc_id in _take(pending, 2 * jobs):
+            running[pool.submit(process_file, item, doc_id)] = item
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                item = running.pop(future)
+                if on_file:
+                    on_file(item.rel)
+                try:
+                    yield future.result()
+                except Exception as exc:  # noqa: BLE001 - a crashed worker fails one file only
+                    yield _failed(dict(doc_id=sha256_of(item.path), path=item.rel,
+                                       format=FORMAT_OF.get(item.path.suffix.lower()),
+                                       pipeline_version=PIPELINE_VERSION, processed_at=_now()),
+                                  f"worker crashed: {type(exc).__name__}: {exc}", time.perf_counter())
+                for nxt, doc_id in _take(pending, 1):
+                    running[pool.submit(process_file, nxt, doc_id)] = nxt
+
+
+def _take(it: Iterator, n: int) -> list:
+    out = []
+    for _ in range(n):
+        try:
+            out.append(next(it))
+        except StopIteration:
+            break
+    return out

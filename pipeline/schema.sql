@@ -1,0 +1,258 @@
+-- The plan database (../shared/PLAN_SCHEMA.md), version in PRAGMA user_version.
+-- Columns beyond the contract are marked "ext". Ids of facts are stable text
+-- ids "<first 12 hex of doc_id>:<local id>", so re-running a document gives
+-- the same ids.
+
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,            -- SHA-256 hex of the file bytes
+    path TEXT NOT NULL,                 -- as given, relative to the input root
+    format TEXT,
+    encoding TEXT,
+    pages INTEGER,
+    title TEXT,
+    doc_type TEXT,
+    region_code TEXT,                   -- code in force today
+    region_code_issued TEXT,            -- code in force when issued, where different
+    region_name TEXT,
+    plan_term INTEGER,
+    period_start INTEGER,
+    period_end INTEGER,
+    status TEXT NOT NULL,               -- ok | partial | failed
+    error TEXT,
+    issued_year INTEGER,                -- ext: year the document was issued, where printed
+    size_bytes INTEGER,                 -- ext
+    pipeline_version TEXT,              -- ext: reruns skip a file whose hash and version are unchanged
+    processed_at TEXT,                  -- ext: UTC ISO time
+    seconds REAL,                       -- ext: extraction + normalisation time
+    issues TEXT,                        -- ext: JSON list of {code, message, page, line}
+    notes TEXT                          -- ext: JSON list of normaliser notes (ambiguous rows ...)
+);
+
+CREATE TABLE IF NOT EXISTS sections (
+    section_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    parent_id TEXT,
+    seq INTEGER,
+    level INTEGER,
+    number TEXT,
+    title TEXT,
+    kind TEXT,
+    page INTEGER,
+    text TEXT,
+    line INTEGER                        -- ext: first line of the heading (text formats)
+);
+CREATE INDEX IF NOT EXISTS sections_doc ON sections(doc_id);
+
+-- Full-text search: trigram finds Korean substrings of 3+ characters; the CLI
+-- falls back to LIKE for 1-2 character terms (예산).
+CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5(
+    section_id UNINDEXED, doc_id UNINDEXED, title, text, tokenize = 'trigram'
+);
+
+CREATE TABLE IF NOT EXISTS doc_tables (
+    table_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    section_id TEXT,
+    seq INTEGER,
+    page INTEGER,
+    page_end INTEGER,                   -- ext: last page of a table stitched across pages
+    caption TEXT,
+    unit_text TEXT,
+    n_rows INTEGER,
+    n_cols INTEGER,
+    header_rows INTEGER
+);
+CREATE INDEX IF NOT EXISTS doc_tables_doc ON doc_tables(doc_id);
+
+CREATE TABLE IF NOT EXISTS table_cells (
+    table_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,               -- ext
+    row INTEGER NOT NULL,
+    col INTEGER NOT NULL,
+    row_span INTEGER,
+    col_span INTEGER,
+    text TEXT,
+    is_header INTEGER,
+    PRIMARY KEY (table_id, row, col)
+);
+CREATE INDEX IF NOT EXISTS table_cells_doc ON table_cells(doc_id);
+
+CREATE TABLE IF NOT EXISTS strategies (
+    strategy_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    number TEXT,
+    title TEXT,
+    section_id TEXT,
+    number_raw TEXT,                    -- ext: number as printed
+    system TEXT,                        -- ext: strategy system (I, II) where a plan has two
+    page INTEGER, table_id TEXT, row INTEGER   -- ext: provenance
+);
+CREATE INDEX IF NOT EXISTS strategies_doc ON strategies(doc_id);
+
+CREATE TABLE IF NOT EXISTS programs (
+    program_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    strategy_id TEXT,
+    parent_id TEXT,
+    code TEXT,                          -- ASCII-normalised, e.g. II-1-1-1
+    code_raw TEXT,                      -- as printed, e.g. Ⅱ-1-1-1
+    name TEXT,
+    description TEXT,
+    department TEXT,
+    is_priority INTEGER,
+    page INTEGER,
+    table_id TEXT,
+    row INTEGER,
+    subgroup TEXT,                      -- ext: sub-group number (II-1-1) between strategy and program
+    domains TEXT,                       -- ext: policy domains, '|'-separated (see program_tags)
+    target_groups TEXT                  -- ext: target groups, '|'-separated (see program_tags)
+);
+CREATE INDEX IF NOT EXISTS programs_doc ON programs(doc_id);
+
+CREATE TABLE IF NOT EXISTS program_tags (   -- ext: one row per program and tag
+    program_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    tag_type TEXT NOT NULL,             -- domain | target_group
+    tag TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS program_tags_doc ON program_tags(doc_id);
+
+CREATE TABLE IF NOT EXISTS indicators (
+    indicator_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    program_id TEXT,
+    strategy_id TEXT,
+    name TEXT,
+    unit TEXT,
+    table_id TEXT,
+    row INTEGER,
+    name_text TEXT,                     -- ext: the cell text as printed
+    page INTEGER                        -- ext
+);
+CREATE INDEX IF NOT EXISTS indicators_doc ON indicators(doc_id);
+
+CREATE TABLE IF NOT EXISTS indicator_targets (
+    indicator_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,               -- ext
+    year INTEGER,
+    is_baseline INTEGER,
+    value REAL,
+    value_text TEXT,
+    col INTEGER                         -- ext: table column
+);
+CREATE INDEX IF NOT EXISTS indicator_targets_doc ON indicator_targets(doc_id);
+
+CREATE TABLE IF NOT EXISTS budgets (
+    budget_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    program_id TEXT,
+    strategy_id TEXT,
+    item TEXT,
+    year INTEGER,                       -- NULL = total over the plan period
+    amount_krw INTEGER,
+    amount_text TEXT,
+    unit_text TEXT,
+    kind TEXT,                          -- planned | baseline | executed
+    fund_source TEXT,
+    is_total INTEGER,
+    page INTEGER,
+    table_id TEXT,
+    row INTEGER,
+    col INTEGER,
+    department TEXT                     -- ext: department printed with a budget line
+);
+CREATE INDEX IF NOT EXISTS budgets_doc ON budgets(doc_id);
+
+CREATE TABLE IF NOT EXISTS executions (
+    execution_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    region_code TEXT,
+    region_name TEXT,
+    program_id TEXT,
+    item TEXT,
+    year INTEGER,
+    budget_krw INTEGER,
+    executed_krw INTEGER,
+    rate_pct REAL,
+    page INTEGER,
+    section_id TEXT,
+    budget_text TEXT, executed_text TEXT, rate_text TEXT,   -- ext: as printed
+    unit_text TEXT, unit_source TEXT,   -- ext: unit and how it was decided
+    line INTEGER                        -- ext
+);
+CREATE INDEX IF NOT EXISTS executions_doc ON executions(doc_id);
+
+CREATE TABLE IF NOT EXISTS mentions (
+    mention_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    section_id TEXT,
+    kind TEXT,                          -- money | percent | count | date
+    text TEXT,
+    value REAL,
+    unit TEXT,
+    amount_krw INTEGER,
+    char_start INTEGER,
+    char_end INTEGER,
+    fund_source TEXT,                   -- ext
+    page INTEGER, line INTEGER          -- ext
+);
+CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id);
+
+CREATE TABLE IF NOT EXISTS checks (
+    check_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    kind TEXT,                          -- row_total | column_total | strategy_total | rate
+    table_id TEXT,
+    row INTEGER,
+    col INTEGER,
+    expected REAL,
+    actual REAL,
+    ok INTEGER,
+    note TEXT
+);
+CREATE INDEX IF NOT EXISTS checks_doc ON checks(doc_id);
+
+CREATE TABLE IF NOT EXISTS doc_regions (
+    doc_id TEXT NOT NULL,
+    region_code TEXT,
+    region_code_issued TEXT,
+    region_name TEXT,                   -- as printed
+    role TEXT,                          -- issuer | subject | mentioned
+    section_id TEXT,
+    official_name TEXT                  -- ext: today's official full name
+);
+CREATE INDEX IF NOT EXISTS doc_regions_doc ON doc_regions(doc_id);
+
+CREATE TABLE IF NOT EXISTS regions (
+    code TEXT PRIMARY KEY,
+    name TEXT,
+    short_name TEXT,
+    level TEXT,                         -- sido | sigungu
+    parent_code TEXT
+);
+
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at TEXT,
+    finished_at TEXT,
+    options TEXT,
+    n_docs INTEGER,
+    n_ok INTEGER,
+    n_partial INTEGER,
+    n_failed INTEGER,
+    pipeline_version TEXT,
+    n_skipped INTEGER                   -- ext: unchanged files not processed again
+);
+
+-- Convenience view (ext): every budget line with its program, strategy and government.
+CREATE VIEW IF NOT EXISTS budget_lines AS
+SELECT d.region_code, d.region_name, d.doc_type, d.period_start, d.period_end, d.path,
+       s.number AS strategy_number, s.title AS strategy_title,
+       p.code AS program_code, p.name AS program_name,
+       COALESCE(p.department, b.department) AS department,
+       b.item, b.year, b.kind, b.amount_krw, b.amount_text, b.unit_text, b.is_total,
+       b.fund_source, b.doc_id, b.table_id, b.row, b.col
+FROM budgets b
+JOIN documents d ON d.doc_id = b.doc_id
+LEFT JOIN programs p ON p.program_id = b.program_id
+LEFT JOIN strategies s ON s.strategy_id = COALESCE(b.strategy_id, p.strategy_id);

@@ -1,0 +1,84 @@
+"""Heading tree from printed Korean numbering, and every heading rule's example."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from extractors.document import Document, Heading, Paragraph, Source
+from normalizers.sections import (document_to_sections, heading_rules, is_title_like, kind_of,
+                                  split_marker)
+
+
+@pytest.mark.parametrize("marker", heading_rules().markers, ids=lambda m: m.name)
+def test_marker_example_matches_its_own_rule(marker):
+    m = marker.pattern.match(marker.example)
+    assert m, f"{marker.name}: example {marker.example!r} does not match"
+    assert (m.group("num") or "").strip() == marker.number
+    split = split_marker(marker.example, marked_up=marker.role == "marked")
+    assert split is not None and split.marker == marker.name, "an earlier rule shadows this one"
+
+
+@pytest.mark.parametrize("rule", heading_rules().kinds, ids=lambda k: k.kind)
+def test_kind_example_gives_its_kind(rule):
+    assert kind_of(rule.example) == rule.kind
+
+
+def _doc(*lines: str, marked: dict[int, int] | None = None) -> Document:
+    blocks = []
+    for i, line in enumerate(lines, start=1):
+        if marked and i in marked:
+            blocks.append(Heading(level=marked[i], title=line, source=Source(line=i)))
+        else:
+            blocks.append(Paragraph(text=line, source=Source(line=i)))
+    return Document(path="t.txt", format="txt", blocks=tuple(blocks))
+
+
+def _tree(doc):
+    sections, _ = document_to_sections(doc)
+    return [(s.level, s.number, s.title) for s in sections]
+
+
+@pytest.mark.parametrize("numbers", [
+    ("Ⅰ.", "1.", "가.", "1)", "가)", "(1)", "(가)", "①"),
+    ("I.", "1)", "(1)", "①", "가.", "□"),
+    ("제1장", "1.", "(1)"),
+])
+def test_each_new_marker_type_nests_one_level_deeper(numbers):
+    lines = [f"{n} 세부 내용" for n in numbers]
+    tree = _tree(_doc(*lines))
+    assert [level for level, _, _ in tree] == list(range(1, len(numbers) + 1))
+
+
+def test_returning_marker_closes_deeper_levels():
+    tree = _tree(_doc("Ⅰ. 개요", "1. 배경", "가. 현황", "2. 목적", "Ⅱ. 전략", "1. 비전"))
+    assert [(lvl, num) for lvl, num, _ in tree] == [(1, "Ⅰ"), (2, "1"), (3, "가"), (2, "2"), (1, "Ⅱ"), (2, "1")]
+
+
+def test_marked_up_headings_keep_their_level_and_numbered_lines_nest_below():
+    doc = _doc("계획 요약", "1) 추진 체계", "(1) 협의체 구성", "○ 위원 30명으로 구성한다.", marked={1: 1, 2: 2})
+    assert _tree(doc) == [(1, None, "계획 요약"), (2, "1", "추진 체계"), (3, "(1)", "협의체 구성")]
+    sections, owner = document_to_sections(doc)
+    assert sections[-1].text == "○ 위원 30명으로 구성한다." and owner[-1] == sections[-1].section_id
+
+
+@pytest.mark.parametrize("line", [
+    "1. 지역사회보장협의체를 통해 위기가구를 발굴하고 서비스를 연계한다.",
+    "○ 추진 배경",
+    "- 1인 노인가구 8,214가구",
+    "2. 지역문제에 대한 주민결정권 강화 ····· 7",
+    "2018. 12.",
+    "1.5톤급 발사체",
+])
+def test_sentences_bullets_toc_and_dates_are_not_headings(line):
+    assert _tree(_doc("Ⅰ. 개요", line))[1:] == []
+
+
+def test_title_like():
+    assert is_title_like("계획 수립 개요") and not is_title_like("계획을 수립하였다.")
+    assert re.search("strategy", kind_of("Ⅱ. 비전 및 추진전략") or "")
+
+
+def test_text_before_first_heading_gets_a_front_section():
+    sections, owner = document_to_sections(_doc("2023. 2.", "Ⅰ. 개요"))
+    assert sections[0].section_id == "s0" and owner == ("s0", "s1")
