@@ -9,12 +9,15 @@ from pathlib import Path
 
 from extractors.document import Document, Heading, ListItem, Paragraph
 from normalizers.record import Meta
-from normalizers.regions import find_regions, resolve
+from normalizers.regions import find_regions, planning_body, resolve
 from normalizers.text import clean
-from normalizers.years import parse_period
+from normalizers.years import parse_period, text_year
 
 RULES = Path(__file__).parent / "rules" / "doc_types.toml"
-_TITLE_WORDS = re.compile(r"(계획|보고|사례집|보도\s*자료|요약본)")
+_TITLE_WORDS = re.compile(r"(계획|보고|사례집|보도\s*자료|요약본)\s*(\(안\)|\(\d{4}\s*[~-]\s*\d{4}\))?"
+                          r"\s*[」』\"”]?\s*[ㄱ-ㅎ]?$")
+_TITLE_LINES = 12
+_ISSUER_LINES = 20
 _HEAD_SUFFIX = re.compile(r"(특별자치도지사|특별자치시장|광역시장|특별시장|도지사|구청장|시장|군수|청장)$")
 _OPENING_LINES = 40
 
@@ -64,7 +67,7 @@ def opening_lines(doc: Document, limit: int = _OPENING_LINES) -> list[str]:
 
 def choose_title(doc: Document, lines: list[str]) -> str | None:
     """The first opening line naming a plan/report/casebook, else the extractor's title."""
-    for i, line in enumerate(lines):
+    for i, line in enumerate(lines[:_TITLE_LINES]):
         if len(line) <= 80 and _TITLE_WORDS.search(line) and not _looks_like_sentence(line):
             if len(line) < 15 and i and len(lines[i - 1]) < 40 and not _TITLE_WORDS.search(lines[i - 1]):
                 return f"{lines[i - 1]} {line}"
@@ -103,13 +106,18 @@ def issued_year_of(lines: list[str]) -> int | None:
     return None
 
 
-def issuer_of(title: str | None, lines: list[str], as_of: int | None):
-    """The government a document is from: a region in the title, else a line that only names one."""
+def issuer_of(title: str | None, lines: list[str], as_of: int | None, doc_type: str):
+    """The government a document is from: a region in the title, else an opening line that only names one.
+
+    Casebooks and press releases are about many governments: only their title can name an issuer.
+    """
     if title:
         found = _distinct_regions(find_regions(title))
         if len(found) == 1:
-            return resolve(found[0], as_of)
-    for line in lines:
+            return planning_body(resolve(found[0], as_of))
+    if doc_type in ("casebook", "press_release"):
+        return None
+    for line in lines[:_ISSUER_LINES]:
         name = re.sub(r"\s*\([^)]*\)\s*$", "", line).strip()
         name = re.sub(r"^제\s*출\s*자\s*[:：]\s*", "", name)
         name = _HEAD_SUFFIX.sub("", name) if name.startswith(("제 출 자", "제출자")) or _HEAD_SUFFIX.search(name) else name
@@ -118,14 +126,14 @@ def issuer_of(title: str | None, lines: list[str], as_of: int | None):
             if len(spans) == 1 and spans[0].end - spans[0].start >= len(name.replace(" ", "")) - 1:
                 region = resolve(spans[0].text, as_of)
                 if region is not None:
-                    return region
+                    return planning_body(region)
     return None
 
 
 def _distinct_regions(spans) -> list[str]:
     seen: dict[str, str] = {}
     for span in spans:
-        seen.setdefault(span.region.code, span.text)
+        seen.setdefault(span.region.code_today, span.text)
     return list(seen.values())
 
 
@@ -133,7 +141,7 @@ def document_to_meta(doc: Document) -> Meta:
     """All document-level metadata from the title and the opening lines."""
     lines = opening_lines(doc)
     title = choose_title(doc, lines)
-    head = " ".join(([title] if title else []) + lines[:4])
+    head = " ".join(([title] if title else []) + [line for line in lines[:4] if len(line) <= 40])
     opening = "\n".join(lines)
     doc_type = doc_type_of(head, opening)
     term = plan_term_of(head) or plan_term_of(opening)
@@ -141,11 +149,15 @@ def document_to_meta(doc: Document) -> Meta:
     if period is None and doc_type == "implementation_plan":
         single = re.search(r"((?:19|20)\d{2})\s*년", head)
         period = (int(single.group(1)),) * 2 if single else None
-    issued = issued_year_of(lines) or (period[0] - 1 if period and doc_type != "implementation_plan" else None)
-    region = issuer_of(title, lines, issued)
+    issued = issued_year_of(lines)
+    if issued is None and doc_type in ("press_release", "casebook", "other"):
+        issued = text_year(lines)
+    if issued is None and period:
+        issued = period[0] if doc_type == "implementation_plan" else period[0] - 1
+    region = issuer_of(title, lines, issued, doc_type)
     return Meta(title=title, doc_type=doc_type,
-                region_code=region.code if region else None,
-                region_code_issued=region.code_issued if region and region.code_issued != region.code else None,
-                region_name=region.name if region else None,
+                region_code=region.code_today if region else None,
+                region_code_issued=region.code_issued if region and region.code_issued != region.code_today else None,
+                region_name=region.official_name_today if region else None,
                 plan_term=term, period_start=period[0] if period else None,
                 period_end=period[1] if period else None, issued_year=issued)

@@ -262,7 +262,7 @@ def _program_row(b: PlanBuilder, view: RowView, found, end: int) -> None:
     _subgroup(b, view, col, parts)
     shift = max(0, col - end + 1)
     roles = [ColumnRole("label")] * (col + 1) + view.roles[col + 1 - shift:] if shift else view.roles
-    name = clean(m.group("name")).rstrip(".").strip()
+    name = clean(m.group("name")).rstrip(".").strip() or _next_label(view.texts, col, end)
     priority = _priority(view.texts, roles)
     desc = _cell_of(view.texts, roles, "description")
     dept = _cell_of(view.texts, roles, "department")
@@ -274,6 +274,11 @@ def _program_row(b: PlanBuilder, view: RowView, found, end: int) -> None:
                   page=view.page, table_id=view.table_id, row=view.row, subgroup=b.subgroup[0])
     b.owner = _Owner("program", strategy_id=p.strategy_id, program_id=p.program_id)
     _add_values(b, view, roles)
+
+
+def _next_label(texts: list[str], col: int, end: int) -> str:
+    """A code alone in its cell: the name is the next label cell ('1-1 | 방문형 통합건강관리')."""
+    return next((_strip_tags(t) for t in texts[col + 1:end] if t), "")
 
 
 def _description_and_department(cells: list[str]) -> tuple[str | None, str | None]:

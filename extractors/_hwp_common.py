@@ -1,0 +1,325 @@
+"""What the HWP 5 and HWPX readers share: paragraph marks, numbering, and raw items to `Document` blocks.
+
+Both formats describe the same Hangul document model, so each reader only
+walks its own container (OLE records or OWPML XML) and produces the same raw
+items in reading order: `RawPara` (a paragraph's text with its `ParaFormat`
+and the paragraph-head marker Hangul prints before it) and finished `Table`
+blocks. `items_to_blocks` then decides what is a `Heading`, a `ListItem` or a
+`Paragraph` and attaches unit lines to tables, so HWP and HWPX twins come out
+alike.
+
+Numbering follows 한글 문서 파일 형식 5.0 표 38-41 (문단 번호, 문단 머리) and
+OWPML `hh:numbering`/`hh:paraHead`: a level's template such as "^1." or
+"(^5)" is filled with that level's counter in its number format.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Mapping, Union
+
+from extractors.document import Block, Cell, Heading, Issue, ListItem, Paragraph, Source, Table
+from extractors.grid import infer_header_rows, is_unit_line
+
+HEAD_KINDS = ("none", "outline", "number", "bullet")
+"""Paragraph-head kinds in file order: 표 44 bits 23-24 values 0-3; OWPML NONE/OUTLINE/NUMBER/BULLET."""
+
+NUMBER_FORMATS = (
+    "DIGIT", "CIRCLED_DIGIT", "ROMAN_CAPITAL", "ROMAN_SMALL", "LATIN_CAPITAL", "LATIN_SMALL",
+    "CIRCLED_LATIN_CAPITAL", "CIRCLED_LATIN_SMALL", "HANGUL_SYLLABLE", "CIRCLED_HANGUL_SYLLABLE",
+    "HANGUL_JAMO", "CIRCLED_HANGUL_JAMO", "HANGUL_PHONETIC", "IDEOGRAPH", "CIRCLED_IDEOGRAPH",
+)
+"""Number formats by HWP code (표 41 문단 번호 형식); the names are the OWPML `numFormat` values."""
+
+_SEQUENCES = {
+    "CIRCLED_DIGIT": "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳",
+    "LATIN_CAPITAL": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "LATIN_SMALL": "abcdefghijklmnopqrstuvwxyz",
+    "CIRCLED_LATIN_CAPITAL": "ⒶⒷⒸⒹⒺⒻⒼⒽⒾⒿⓀⓁⓂⓃⓄⓅⓆⓇⓈⓉⓊⓋⓌⓍⓎⓏ",
+    "CIRCLED_LATIN_SMALL": "ⓐⓑⓒⓓⓔⓕⓖⓗⓘⓙⓚⓛⓜⓝⓞⓟⓠⓡⓢⓣⓤⓥⓦⓧⓨⓩ",
+    "HANGUL_SYLLABLE": "가나다라마바사아자차카타파하",
+    "CIRCLED_HANGUL_SYLLABLE": "㉮㉯㉰㉱㉲㉳㉴㉵㉶㉷㉸㉹㉺㉻",
+    "HANGUL_JAMO": "ㄱㄴㄷㄹㅁㅂㅅㅇㅈㅊㅋㅌㅍㅎ",
+    "CIRCLED_HANGUL_JAMO": "㉠㉡㉢㉣㉤㉥㉦㉧㉨㉩㉪㉫㉬㉭",
+    "HANGUL_PHONETIC": "일이삼사오육칠팔구십",
+    "IDEOGRAPH": "一二三四五六七八九十",
+    "CIRCLED_IDEOGRAPH": "㊀㊁㊂㊃㊄㊅㊆㊇㊈㊉",
+}
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+_TEMPLATE_CODE = re.compile(r"\^(10|[1-9]|n|N)")
+_OUTLINE_STYLE = re.compile(r"^(?:개요|outline)\s*(\d{1,2})$", re.IGNORECASE)
+_UNIT_PART = re.compile(r"[\[(<〈]\s*단\s*위\s*[:：][^)\]>〉]{1,20}[)\]>〉]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f]")
+TITLE_MAX_CHARS = 80
+"""A paragraph longer than this is body text, not a title candidate."""
+
+
+@dataclass(frozen=True)
+class ParaFormat:
+    """How the file marks one paragraph: style name, paragraph-head kind, 0-based level, numbering/bullet id."""
+
+    style: str | None = None
+    head: str = "none"
+    level: int = 0
+    ref: int = 0
+
+
+@dataclass(frozen=True)
+class LevelFormat:
+    """One numbering level: template ("^1."), number format name and start value."""
+
+    template: str
+    num_format: str = "DIGIT"
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class HeadDefs:
+    """Numbering definitions (id -> levels) and bullet characters (id -> char) of one document."""
+
+    numberings: Mapping[int, tuple[LevelFormat, ...]]
+    bullets: Mapping[int, str]
+
+
+@dataclass(frozen=True)
+class RawPara:
+    """A paragraph's printed text (never empty) before classification.
+
+    `marker` is the auto number or bullet Hangul prints before it; `note` is
+    True for footnote/endnote paragraphs, which Hangul prints away from
+    their anchor (so they never join a table cell's text).
+    """
+
+    text: str
+    fmt: ParaFormat
+    line: int
+    marker: str | None = None
+    note: bool = False
+
+    def display_text(self) -> str:
+        """The text as printed, marker included (used inside table cells)."""
+        return f"{self.marker} {self.text}" if self.marker else self.text
+
+
+RawItem = Union[RawPara, Table]
+
+
+def as_notes(items: list[RawItem]) -> list[RawItem]:
+    """Items of a footnote or endnote body, their paragraphs marked as notes."""
+    return [replace(i, note=True) if isinstance(i, RawPara) else i for i in items]
+
+
+def split_cell_items(items: list[RawItem]) -> tuple[str, list[RawItem]]:
+    """A cell's (or caption's) text, its paragraphs joined by one space, and the items printed outside it.
+
+    Paragraph texts keep their printed numbering or bullet; nested tables
+    and note paragraphs are returned to be emitted after the table.
+    """
+    text = " ".join(i.display_text() for i in items if isinstance(i, RawPara) and not i.note)
+    outside = [i for i in items if isinstance(i, Table) or i.note]
+    return text, outside
+
+
+def number_format_name(code: int) -> str:
+    """The OWPML name of an HWP number-format code (표 41); unknown codes read as DIGIT."""
+    return NUMBER_FORMATS[code] if 0 <= code < len(NUMBER_FORMATS) else "DIGIT"
+
+
+def format_number(value: int, num_format: str) -> str:
+    """`value` written in `num_format` (DIGIT, HANGUL_SYLLABLE, ROMAN_CAPITAL...); digits when out of range."""
+    if num_format in ("ROMAN_CAPITAL", "ROMAN_SMALL") and 0 < value < 4000:
+        out, rest = "", value
+        for amount, letters in _ROMAN:
+            count, rest = divmod(rest, amount)
+            out += letters * count
+        return out if num_format == "ROMAN_CAPITAL" else out.lower()
+    sequence = _SEQUENCES.get(num_format)
+    if sequence and value > 0:
+        return sequence[(value - 1) % len(sequence)]
+    return str(value)
+
+
+def fill_template(levels: tuple[LevelFormat, ...], counters: list[int], level: int) -> str:
+    """A numbering template with ^1..^10 replaced by counters and ^n/^N by the dotted level path."""
+    def value(index: int) -> str:
+        fmt = levels[index] if index < len(levels) else LevelFormat("")
+        count = counters[index] if counters[index] else fmt.start
+        return format_number(count, fmt.num_format)
+
+    def substitute(match: re.Match) -> str:
+        code = match.group(1)
+        if code in ("n", "N"):
+            path = ".".join(value(i) for i in range(level + 1))
+            return path + ("." if code == "N" else "")
+        return value(int(code) - 1)
+
+    return _TEMPLATE_CODE.sub(substitute, levels[level].template if level < len(levels) else "")
+
+
+class Numberer:
+    """Counts numbered and outline paragraphs in reading order and returns the marker each one prints.
+
+    Counters run per numbering id through the whole document; a paragraph at
+    level L advances level L and resets the deeper levels. Hangul's "start a
+    new list" overrides are not read, so a restarted list keeps counting.
+    """
+
+    def __init__(self, defs: HeadDefs) -> None:
+        self._defs = defs
+        self._counters: dict[int, list[int]] = {}
+
+    def marker(self, fmt: ParaFormat) -> str | None:
+        """The bullet character or filled number template for `fmt`, or None for plain paragraphs."""
+        if fmt.head == "bullet":
+            return self._defs.bullets.get(fmt.ref) or None
+        if fmt.head not in ("number", "outline"):
+            return None
+        levels = self._defs.numberings.get(fmt.ref)
+        if not levels or not 0 <= fmt.level < 10:
+            return None
+        counters = self._counters.setdefault(fmt.ref, [0] * 10)
+        start = levels[fmt.level].start if fmt.level < len(levels) else 1
+        counters[fmt.level] = counters[fmt.level] + 1 if counters[fmt.level] else start
+        counters[fmt.level + 1:] = [0] * (9 - fmt.level)
+        return fill_template(levels, counters, fmt.level).strip() or None
+
+
+def clean_text(text: str) -> str:
+    """Paragraph text as printed: tabs, line breaks and stray control characters become single spaces."""
+    return _CONTROL_CHARS.sub(" ", text).strip()
+
+
+def outline_level(fmt: ParaFormat) -> int | None:
+    """1-based heading level when the file marks a heading (outline paragraph head or style "개요 N"), else None."""
+    if fmt.head == "outline":
+        return fmt.level + 1
+    if fmt.head == "none" and fmt.style:
+        match = _OUTLINE_STYLE.match(fmt.style.strip())
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def para_to_block(para: RawPara) -> Heading | ListItem | Paragraph:
+    """A `Heading` for marked headings, a `ListItem` for numbered/bulleted paragraphs, else a `Paragraph`."""
+    source = Source(line=para.line)
+    level = outline_level(para.fmt)
+    if level is not None:
+        return Heading(level=level, title=para.text, number=para.marker, source=source)
+    if para.fmt.head in ("number", "bullet"):
+        return ListItem(text=para.text, marker=para.marker or "-", depth=para.fmt.level, source=source)
+    return Paragraph(text=para.text, source=source, style=para.fmt.style)
+
+
+def cells_to_table(cells: list[Cell], n_rows: int, n_cols: int, caption: str | None,
+                   line: int) -> tuple[Table, list[Issue]]:
+    """A `Table` from anchor cells as stored, with header rows from the header-cell flags or inferred.
+
+    Requires cell positions from the file. Cells reaching past the declared
+    grid are clipped to it (issue "table-cell-clipped"); two anchors covering
+    the same position give issue "table-cell-overlap". When no cell carries
+    the file's header flag, `infer_header_rows` decides and header-row
+    anchors get `is_header`.
+    """
+    issues: list[Issue] = []
+    source = Source(line=line)
+    n_rows = max([n_rows] + [c.row + 1 for c in cells])
+    n_cols = max([n_cols] + [c.col + 1 for c in cells])
+    clipped = [_clip_cell(c, n_rows, n_cols) for c in cells]
+    if clipped != cells:
+        issues.append(Issue("table-cell-clipped", "a cell span reaches past the table grid; clipped", source))
+    if _has_overlap(clipped):
+        issues.append(Issue("table-cell-overlap", "two cells cover the same grid position", source))
+    table = Table(cells=tuple(sorted(clipped, key=lambda c: (c.row, c.col))), n_rows=n_rows,
+                  n_cols=n_cols, caption=caption or None, source=source)
+    if any(c.is_header for c in clipped):
+        return replace(table, header_rows=flagged_header_rows(table)), issues
+    return _with_inferred_header(table), issues
+
+
+def flagged_header_rows(table: Table) -> int:
+    """Leading rows whose every covered position belongs to a header-flagged cell."""
+    count = 0
+    for row in table.grid():
+        if not row or not all(cell is not None and cell.is_header for cell in row):
+            break
+        count += 1
+    return count
+
+
+def _with_inferred_header(table: Table) -> Table:
+    """`table` with `header_rows` from `infer_header_rows` and its header anchors flagged."""
+    rows = infer_header_rows(table.rows_text())
+    cells = tuple(replace(c, is_header=c.row < rows) for c in table.cells)
+    return replace(table, cells=cells, header_rows=rows)
+
+
+def _clip_cell(cell: Cell, n_rows: int, n_cols: int) -> Cell:
+    """`cell` with spans at least 1 and not past the grid edge."""
+    row_span = max(1, min(cell.row_span, n_rows - cell.row))
+    col_span = max(1, min(cell.col_span, n_cols - cell.col))
+    if (row_span, col_span) == (cell.row_span, cell.col_span):
+        return cell
+    return replace(cell, row_span=row_span, col_span=col_span)
+
+
+def _has_overlap(cells: list[Cell]) -> bool:
+    """True when two anchor cells claim the same grid position."""
+    seen: set[tuple[int, int]] = set()
+    for cell in cells:
+        for r in range(cell.row, cell.row + cell.row_span):
+            for c in range(cell.col, cell.col + cell.col_span):
+                if (r, c) in seen:
+                    return True
+                seen.add((r, c))
+    return False
+
+
+def caption_unit(caption: str | None) -> str | None:
+    """The "(단위 : …)" part of a caption such as "사이버범죄 발생 통계(단위 : %)", if any."""
+    match = _UNIT_PART.search(caption or "")
+    return match.group(0) if match else None
+
+
+def attach_units(blocks: list[Block]) -> list[Block]:
+    """Give each table the unit printed in its caption or in a unit-line paragraph right before or after it.
+
+    The caption wins, then the paragraph before; a unit line after a table is
+    used only when no table follows it (it would otherwise be the next
+    table's). The unit-line paragraphs stay in the blocks.
+    """
+    out = list(blocks)
+    for i, block in enumerate(out):
+        if not isinstance(block, Table) or block.unit_hint:
+            continue
+        before = out[i - 1] if i > 0 else None
+        after = out[i + 1] if i + 1 < len(out) else None
+        after_next = out[i + 2] if i + 2 < len(out) else None
+        unit = caption_unit(block.caption)
+        if unit is None and _is_unit_paragraph(before):
+            unit = before.text
+        if unit is None and _is_unit_paragraph(after) and not isinstance(after_next, Table):
+            unit = after.text
+        if unit:
+            out[i] = replace(block, unit_hint=unit)
+    return out
+
+
+def _is_unit_paragraph(block: Block | None) -> bool:
+    return isinstance(block, Paragraph) and is_unit_line(block.text)
+
+
+def items_to_blocks(items: list[RawItem]) -> tuple[Block, ...]:
+    """Raw items in reading order to `Document` blocks with units attached to tables."""
+    return tuple(attach_units([para_to_block(i) if isinstance(i, RawPara) else i for i in items]))
+
+
+def blocks_to_title(blocks: tuple[Block, ...], fallback: str | None = None) -> str | None:
+    """The first heading or short paragraph in reading order, else `fallback` (the stored metadata title)."""
+    for block in blocks:
+        if isinstance(block, Heading):
+            return block.title
+        if isinstance(block, Paragraph) and len(block.text) <= TITLE_MAX_CHARS:
+            return block.text
+    return fallback.strip() if fallback and fallback.strip() else None

@@ -1,0 +1,224 @@
+"""PDF text layout: glyphs → lines → paragraph blocks; running headers/footers; heading levels.
+
+All functions are pure: they take the frozen values of `_pdf_page` and return
+new ones. Thresholds are in em (the line's font size) so they hold for any
+font size.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from extractors._pdf_page import Glyph
+
+WORD_GAP_EM = 0.2        # a wider gap between two glyphs prints a space
+PIECE_GAP_EM = 1.5       # a wider gap splits a line into pieces (columns, right-aligned units)
+MARGIN_ZONE = 0.1        # top/bottom share of the page where running headers and page numbers live
+HEADING_RATIO = 1.15     # a heading's font is at least this much larger than the body font
+
+_MARKER = re.compile(
+    r"^([□■▣◆◇◈○●◦◎❍▪▫▶►▷➢❖☞⇒→※\-–—·ㆍ•Ÿ§*]|ㅇ\s|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\.|\d{1,2}[.)]\s|[가-하][.)]\s|\(\d{1,2}\)|\([가-하]\)|[①-⑳]|"
+    r"<|〈|\[|제\s*\d+\s*[장절])")
+_PAGE_NUMBER = re.compile(r"^[-–—(\[]?\s*(page\s*)?[0-9ivxIVX]{1,5}\s*(/\s*\d{1,4})?\s*[-–—)\]]?$", re.I)
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One printed line; `pieces` are its runs split at wide gaps, as (x0, x1, text)."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool
+    pieces: tuple[tuple[float, float, str], ...]
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """Consecutive lines of one paragraph (or heading, when `level` > 0) on one page."""
+
+    text: str
+    page: int
+    line_no: int
+    bbox: tuple[float, float, float, float]
+    size: float
+    bold: bool
+    level: int = 0
+
+
+def glyphs_to_lines(glyphs: list[Glyph] | tuple[Glyph, ...]) -> list[TextLine]:
+    """Group glyphs into lines, top to bottom.
+
+    A glyph joins the current line while its vertical centre stays within half
+    a glyph height of the line's first centre; inside a line glyphs are read
+    left to right, a gap over `WORD_GAP_EM` prints a space and a gap over
+    `PIECE_GAP_EM` starts a new piece. Duplicate glyphs printed on top of
+    each other (fake bold) are read once.
+    """
+    ordered = sorted(glyphs, key=lambda g: ((g.top + g.bottom) / 2, g.x0))
+    lines: list[TextLine] = []
+    current: list[Glyph] = []
+    anchor = 0.0
+    for glyph in ordered:
+        centre = (glyph.top + glyph.bottom) / 2
+        if current and centre - anchor > 0.5 * min(glyph.bottom - glyph.top, current[0].bottom - current[0].top):
+            lines.append(_line_of(current))
+            current = []
+        if not current:
+            anchor = centre
+        current.append(glyph)
+    if current:
+        lines.append(_line_of(current))
+    return sorted(lines, key=lambda ln: (ln.top, ln.x0))
+
+
+def _line_of(glyphs: list[Glyph]) -> TextLine:
+    """A `TextLine` from the glyphs of one line (any order)."""
+    ordered = sorted(glyphs, key=lambda g: g.x0)
+    size = dominant_size(ordered)
+    pieces: list[tuple[float, float, str]] = []
+    text, start, previous = "", ordered[0].x0, None
+    for glyph in ordered:
+        if previous is not None:
+            gap = glyph.x0 - previous.x1
+            if glyph.text == previous.text and abs(glyph.x0 - previous.x0) < 0.25 * (previous.x1 - previous.x0):
+                continue
+            if gap > PIECE_GAP_EM * size:
+                pieces.append((start, previous.x1, text))
+                text, start = "", glyph.x0
+            elif gap > WORD_GAP_EM * size or (glyph.space_before and gap > -0.5 * size):
+                text += " "
+        text += glyph.text
+        previous = glyph
+    pieces.append((start, previous.x1 if previous else start, text))
+    bold = sum(g.bold for g in ordered) >= 0.6 * len(ordered)
+    return TextLine(" ".join(p[2] for p in pieces), ordered[0].x0, min(g.top for g in ordered),
+                    max(g.x1 for g in ordered), max(g.bottom for g in ordered), size, bold, tuple(pieces))
+
+
+def dominant_size(glyphs: list[Glyph]) -> float:
+    """The largest font size carried by at least a third of the glyphs (parenthesised asides are smaller)."""
+    counts = Counter(round(g.size * 2) / 2 for g in glyphs)
+    return max(size for size, n in counts.items() if n * 3 >= len(glyphs) or n == max(counts.values()))
+
+
+def lines_to_text(lines: list[TextLine]) -> str:
+    """Lines read top to bottom, joined with one space (multi-line table cells)."""
+    return " ".join(line.text for line in lines)
+
+
+def is_page_number(text: str) -> bool:
+    """Bare page numbers: '3', '- 3 -', '(3)', '3 / 10', 'Page 3', 'iv'."""
+    return bool(_PAGE_NUMBER.match(text.strip()))
+
+
+def running_line_keys(pages: list[tuple[float, list[TextLine]]]) -> set[tuple[str, int, str]]:
+    """Keys of margin lines repeated at the same place on at least half the pages (and two or more).
+
+    `pages` holds each page's height and lines. A key is (zone, rounded top,
+    text with digits as '#'), so "- 3 -" and "- 4 -" or a dated header match.
+    """
+    counts: Counter[tuple[str, int, str]] = Counter()
+    for height, lines in pages:
+        counts.update({key for line in lines if (key := margin_key(line, height))})
+    needed = max(2, (len(pages) + 1) // 2)
+    return {key for key, n in counts.items() if n >= needed}
+
+
+def margin_key(line: TextLine, height: float) -> tuple[str, int, str] | None:
+    """The running-line key of a line in the top or bottom margin zone, else None."""
+    if line.bottom <= height * MARGIN_ZONE:
+        zone = "top"
+    elif line.top >= height * (1 - MARGIN_ZONE):
+        zone = "bottom"
+    else:
+        return None
+    return (zone, round(line.top / 4), re.sub(r"\d+", "#", " ".join(line.text.split())))
+
+
+def drop_running_lines(lines: list[TextLine], height: float, running: set[tuple[str, int, str]]) -> list[TextLine]:
+    """Lines without running headers/footers and without bare page numbers in the margin zones."""
+    kept = []
+    for line in lines:
+        key = margin_key(line, height)
+        if key and (key in running or is_page_number(line.text)):
+            continue
+        kept.append(line)
+    return kept
+
+
+def lines_to_blocks(lines: list[TextLine], page: int, first_line_no: int, right_edge: float) -> list[TextBlock]:
+    """Join wrapped lines into paragraphs.
+
+    Requires lines in reading order with no table between them. Line b
+    continues the paragraph ending in line a when the font sizes are close
+    (±15%: a wrapped line may be all parenthetical, set smaller),
+    the gap between them is under 0.7 line heights, a runs to within three
+    em of `right_edge` (it wrapped), b starts near a's left edge (hanging or
+    first-line indents allowed) and b does not start with a bullet or number.
+    """
+    blocks: list[TextBlock] = []
+    group: list[TextLine] = []
+    for index, line in enumerate(lines):
+        if group and not _continues(group[-1], group[0], line, right_edge):
+            blocks.append(_block_of(group, page, first_line_no + index - len(group)))
+            group = []
+        group.append(line)
+    if group:
+        blocks.append(_block_of(group, page, first_line_no + len(lines) - len(group)))
+    return blocks
+
+
+def _continues(a: TextLine, first: TextLine, b: TextLine, right_edge: float) -> bool:
+    """Whether line b is the wrapped continuation of the paragraph whose last line is a."""
+    em = a.size
+    return (abs(a.size - b.size) <= max(0.6, 0.15 * a.size)
+            and -0.3 * em <= b.top - a.bottom <= 0.7 * a.height
+            and a.x1 >= right_edge - 3 * em
+            and first.x0 - 1.5 * em <= b.x0 <= first.x0 + 3 * em
+            and not _MARKER.match(b.text))
+
+
+def _block_of(lines: list[TextLine], page: int, line_no: int) -> TextBlock:
+    """A paragraph block from its lines (text joined with single spaces)."""
+    bbox = (min(ln.x0 for ln in lines), lines[0].top, max(ln.x1 for ln in lines), lines[-1].bottom)
+    weight = [len(ln.text) for ln in lines]
+    size = max(lines, key=lambda ln: len(ln.text)).size
+    bold = sum(w for w, ln in zip(weight, lines) if ln.bold) >= 0.6 * sum(weight)
+    return TextBlock(lines_to_text(lines), page, line_no + 1, bbox, size, bold)
+
+
+def body_size(blocks: list[TextBlock]) -> float:
+    """The most common font size (by characters, 0.5 pt steps) of the running text."""
+    counts: Counter[float] = Counter()
+    for block in blocks:
+        counts[round(block.size * 2) / 2] += len(block.text)
+    return counts.most_common(1)[0][0] if counts else 0.0
+
+
+def heading_levels(blocks: list[TextBlock], body: float) -> dict[float, int]:
+    """Font size → heading level over the sizes of heading-like blocks, largest first (level 1)."""
+    sizes = {round(b.size * 2) / 2 for b in blocks if _is_heading_like(b, body)}
+    return {size: level for level, size in enumerate(sorted(sizes, reverse=True), start=1)}
+
+
+def _is_heading_like(block: TextBlock, body: float) -> bool:
+    """Short, and either clearly larger than the body font or bold and larger than it."""
+    larger = block.size >= body * HEADING_RATIO or (block.bold and block.size >= body + 0.5)
+    return larger and len(block.text) <= 80
+
+
+def with_level(block: TextBlock, levels: dict[float, int], body: float) -> TextBlock:
+    """The block marked as a heading when it is heading-like (its level from its font size)."""
+    if not _is_heading_like(block, body):
+        return block
+    return TextBlock(block.text, block.page, block.line_no, block.bbox, block.size, block.bold,
+                     levels[round(block.size * 2) / 2])

@@ -1,0 +1,314 @@
+"""HWP 5.0 binary -> `Document`: an OLE compound file read with olefile (BSD), records parsed here.
+
+Parser choice and licence: `olefile` only opens the compound file; the
+FileHeader, DocInfo and BodyText/SectionN record streams are parsed by our own
+code from Hancom's published format document (한글 문서 파일 형식 5.0), see
+`extractors._hwp_records`. No pyhwp (AGPL) code or dependency is used.
+
+Refused with `ExtractError`: HWP 3.x and older (not OLE), HWPX renamed to .hwp,
+password-encrypted, DRM-protected and distribution (배포용) documents, whose
+body is encrypted in ViewText streams.
+
+Reading order and blocks are as for HWPX (`extractors.hwpx`): a paragraph's
+text is split around its tables and text boxes (`gso` controls with a list of
+paragraphs), footnotes and endnotes follow their paragraph, page
+headers/footers, hidden comments, pictures, equations and fields' data are
+skipped. Tables: TABLE record for the row/column counts, one LIST_HEADER per
+cell (column, row, spans, header-cell flag at property bit 18) followed by the
+cell's paragraphs; a LIST_HEADER before the TABLE record is the caption.
+Nested tables follow their outer table as separate blocks, their text kept
+out of the outer cell.
+
+Source: `Source(line=n)` with n the 1-based ordinal of the paragraph
+(PARA_HEADER) in stream order, counting body, cell, caption, text-box and
+note paragraphs; a table has its anchor paragraph's line, a cell the line of
+its first paragraph.
+
+Issues (recoverable): docinfo-unreadable, docinfo-truncated, section-unreadable,
+section-truncated, record-unknown, control-missing, table-record-missing,
+table-cell-short, table-cell-clipped, table-cell-overlap.
+"""
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import olefile
+
+from extractors._hwp_common import (
+    Numberer, ParaFormat, RawItem, RawPara, as_notes, blocks_to_title, cells_to_table, clean_text,
+    items_to_blocks, split_cell_items,
+)
+from extractors._hwp_records import (
+    FLAG_CERT_DRM, FLAG_CERT_ENCRYPTED, FLAG_DISTRIBUTION, FLAG_DRM, FLAG_PASSWORD, HWPTAG_BEGIN, HWPTAG_END,
+    TAG_CTRL_HEADER,
+    TAG_LIST_HEADER, TAG_PARA_HEADER, TAG_PARA_TEXT, TAG_TABLE, DocInfo, FileHeader, Record, ctrl_id,
+    docinfo_to_info, inflate, para_text_to_pieces, read_file_header, records_to_tree, stream_to_records,
+    summary_title,
+)
+from extractors.document import Cell, Document, ExtractError, Issue, Source
+
+_SECTION_STREAM = re.compile(r"^Section(\d+)$")
+_NOTE_CONTROLS = {"fn  ", "en  "}
+_HEADER_CELL_BIT = 1 << 18
+
+
+@dataclass
+class _Walk:
+    """State while walking one document: DocInfo, paragraph ordinal, numbering counters, issues."""
+
+    info: DocInfo
+    numberer: Numberer
+    issues: list[Issue] = field(default_factory=list)
+    line: int = 0
+    outline_ref: int = 1
+
+    def format_of(self, header: bytes) -> ParaFormat:
+        """표 58: the `ParaFormat` from a PARA_HEADER's paragraph shape and style ids."""
+        shape_id, style_id = struct.unpack_from("<HB", header, 8) if len(header) >= 11 else (0, 0)
+        shapes, styles = self.info.para_shapes, self.info.styles
+        shape = shapes[shape_id] if shape_id < len(shapes) else None
+        style = styles[style_id] if style_id < len(styles) else None
+        if shape is None:
+            return ParaFormat(style=style)
+        ref = self.outline_ref if shape.head == "outline" else shape.ref
+        return ParaFormat(style=style, head=shape.head, level=shape.level, ref=ref)
+
+
+def extract(path: Path) -> Document:
+    """Read an HWP 5.x file into a `Document`; raises `ExtractError` naming what is wrong and what would work."""
+    path = Path(path)
+    with _open_ole(path) as ole:
+        header = _file_header(ole, path)
+        info, issues = _docinfo(ole, header)
+        walk = _Walk(info, Numberer(info.defs), issues)
+        sections = _section_streams(ole)
+        if not sections:
+            raise ExtractError(f"{path.name}: no BodyText/Section0 stream; the file is damaged")
+        items = _sections_items(ole, header, sections, walk, path)
+        title = _summary_title(ole)
+    blocks = items_to_blocks(items)
+    meta = [("hwp_version", header.version), ("compressed", str(header.compressed).lower()),
+            ("sections", str(len(sections)))] + ([("summary_title", title)] if title else [])
+    return Document(path=str(path), format="hwp", blocks=blocks, title=blocks_to_title(blocks, title),
+                    pages=None, issues=tuple(walk.issues), meta=tuple(meta))
+
+
+def _open_ole(path: Path) -> olefile.OleFileIO:
+    """The OLE compound file, or `ExtractError` saying what the file is instead."""
+    with open(path, "rb") as handle:
+        head = handle.read(32)
+    if head.startswith(b"HWP Document File V"):
+        raise ExtractError(f"{path.name} is HWP 3.x (or older); HWP 3.x is not supported: "
+                           "open it in Hangul and save as HWP 5/HWPX")
+    if zipfile.is_zipfile(path):
+        raise ExtractError(f"{path.name} is a zip (HWPX) file, not an HWP 5 binary; rename it to .hwpx")
+    if not olefile.isOleFile(str(path)):
+        raise ExtractError(f"{path.name} is not an OLE compound file, so not HWP 5; "
+                           "the file is damaged or has the wrong suffix")
+    try:
+        return olefile.OleFileIO(str(path))
+    except (OSError, ValueError, struct.error) as error:
+        raise ExtractError(f"{path.name}: corrupt OLE compound file ({error})") from error
+
+
+def _stream(ole: olefile.OleFileIO, name: list[str]) -> bytes:
+    """One stream's bytes, `ExtractError` when it is missing or unreadable."""
+    try:
+        return ole.openstream(name).read()
+    except (OSError, ValueError, struct.error) as error:
+        raise ExtractError(f"stream {'/'.join(name)!r} is missing or unreadable ({error})") from error
+
+
+def _file_header(ole: olefile.OleFileIO, path: Path) -> FileHeader:
+    """표 3 of a readable HWP 5 document; `ExtractError` for other OLE files and protected documents."""
+    if not ole.exists("FileHeader"):
+        raise ExtractError(f"{path.name} is an OLE file without an HWP FileHeader: not an HWP document "
+                           "(maybe .doc/.xls renamed?)")
+    header = read_file_header(_stream(ole, ["FileHeader"]))
+    _refuse_protected(header, path)
+    return header
+
+
+def _summary_title(ole: olefile.OleFileIO) -> str | None:
+    """The title typed in Hangul's document summary, when the stream is there and readable."""
+    try:
+        return summary_title(_stream(ole, ["\x05HwpSummaryInformation"]))
+    except ExtractError:
+        return None
+
+
+def _refuse_protected(header: FileHeader, path: Path) -> None:
+    """`ExtractError` for versions other than 5.x and for encrypted, DRM and distribution documents."""
+    if not header.version.startswith("5."):
+        raise ExtractError(f"{path.name}: HWP version {header.version} is not supported; save as HWP 5/HWPX")
+    if header.flags & FLAG_DISTRIBUTION:
+        raise ExtractError("HWP file is distribution-protected (배포용); open it in Hangul and save as HWPX or PDF")
+    if header.flags & (FLAG_PASSWORD | FLAG_CERT_ENCRYPTED):
+        raise ExtractError("HWP file is password-encrypted; open it in Hangul, remove the password "
+                           "and save as HWPX or PDF")
+    if header.flags & (FLAG_DRM | FLAG_CERT_DRM):
+        raise ExtractError("HWP file is DRM-protected; export it from an authorised Hangul as PDF or HWPX")
+
+
+def _docinfo(ole: olefile.OleFileIO, header: FileHeader) -> tuple[DocInfo, list[Issue]]:
+    """Styles and paragraph heads from DocInfo; an unreadable DocInfo is an issue, not an error."""
+    try:
+        data = _stream(ole, ["DocInfo"])
+        records, truncated = stream_to_records(inflate(data) if header.compressed else data)
+        issues = [Issue("docinfo-truncated", "DocInfo ends inside a record")] if truncated else []
+        return docinfo_to_info(records), issues
+    except (ExtractError, ValueError, struct.error, UnicodeDecodeError) as error:
+        return DocInfo(), [Issue("docinfo-unreadable", f"DocInfo unreadable ({error}); no headings from styles")]
+
+
+def _section_streams(ole: olefile.OleFileIO) -> list[list[str]]:
+    """BodyText/SectionN stream paths in section order."""
+    found = [(int(m.group(1)), entry) for entry in ole.listdir()
+             if len(entry) == 2 and entry[0] == "BodyText" and (m := _SECTION_STREAM.match(entry[1]))]
+    return [entry for _, entry in sorted(found)]
+
+
+def _sections_items(ole: olefile.OleFileIO, header: FileHeader, sections: list[list[str]],
+                    walk: _Walk, path: Path) -> list[RawItem]:
+    """Raw items of every readable section; one failing is an issue, all failing an error."""
+    items: list[RawItem] = []
+    failures = 0
+    for name in sections:
+        try:
+            data = _stream(ole, name)
+            records, truncated = stream_to_records(inflate(data) if header.compressed else data)
+        except (ExtractError, ValueError) as error:
+            failures += 1
+            walk.issues.append(Issue("section-unreadable", f"{'/'.join(name)} unreadable ({error}); skipped"))
+            continue
+        if truncated:
+            walk.issues.append(Issue("section-truncated", f"{'/'.join(name)} ends inside a record"))
+        if unknown := sorted({tag for tag, _, _ in records if not HWPTAG_BEGIN <= tag < HWPTAG_END}):
+            walk.issues.append(Issue("record-unknown", f"{'/'.join(name)} has records with unknown tags "
+                                                       f"{unknown}; skipped"))
+        items.extend(_section_items(records_to_tree(records), walk))
+    if failures == len(sections):
+        raise ExtractError(f"{path.name}: no BodyText section could be read; re-save the file from Hangul")
+    return items
+
+
+def _section_items(roots: tuple[Record, ...], walk: _Walk) -> list[RawItem]:
+    """Raw items of a section's top-level paragraphs, with its outline numbering id (secd) in effect."""
+    paragraphs = [r for r in roots if r.tag == TAG_PARA_HEADER]
+    for control in (c for p in paragraphs[:1] for c in p.children if c.tag == TAG_CTRL_HEADER):
+        if ctrl_id(control) == "secd" and len(control.data) >= 20:
+            walk.outline_ref = struct.unpack_from("<H", control.data, 18)[0]
+    return [item for p in paragraphs for item in _paragraph_to_items(p, walk)]
+
+
+def _paragraph_to_items(paragraph: Record, walk: _Walk) -> list[RawItem]:
+    """One PARA_HEADER as raw items: text split around tables and text boxes, then its notes."""
+    walk.line += 1
+    line = walk.line
+    fmt = walk.format_of(paragraph.data)
+    marker = walk.numberer.marker(fmt)
+    controls = [c for c in paragraph.children if c.tag == TAG_CTRL_HEADER]
+    text_record = next((c for c in paragraph.children if c.tag == TAG_PARA_TEXT), None)
+    pieces = para_text_to_pieces(text_record.data) if text_record else []
+    items: list[RawItem] = []
+    notes: list[RawItem] = []
+    text: list[str] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            text.append(piece)
+            continue
+        if piece >= len(controls):
+            walk.issues.append(Issue("control-missing", "paragraph text names a control with no CTRL_HEADER "
+                                                        "record; skipped", Source(line=line)))
+            continue
+        control = controls[piece]
+        if ctrl_id(control) in _NOTE_CONTROLS:
+            notes.extend(as_notes(_list_items(control.children, walk)))
+        elif produced := _control_to_items(control, walk, line):
+            flushed = _flush(text, fmt, line, marker)
+            marker = None if flushed else marker
+            items.extend(flushed + produced)
+    return items + _flush(text, fmt, line, marker) + notes
+
+
+def _flush(text: list[str], fmt: ParaFormat, line: int, marker: str | None) -> list[RawItem]:
+    """The collected text as one `RawPara` (none when blank), emptying `text`."""
+    piece = clean_text("".join(text))
+    text.clear()
+    return [RawPara(piece, fmt, line, marker)] if piece else []
+
+
+def _control_to_items(control: Record, walk: _Walk, line: int) -> list[RawItem]:
+    """A table's items, or a drawing object's text-box paragraphs; nothing for other controls."""
+    kind = ctrl_id(control)
+    if kind == "tbl ":
+        return _table_to_items(control, walk, line)
+    if kind == "gso ":
+        return [item for p in _text_box_paragraphs(control) for item in _paragraph_to_items(p, walk)]
+    return []
+
+
+def _text_box_paragraphs(node: Record) -> Iterator[Record]:
+    """Paragraphs of the paragraph lists (text boxes, captions) under a drawing object, group members included."""
+    for _, paragraphs in _paragraph_lists(node.children):
+        yield from paragraphs
+    for child in node.children:
+        if child.tag not in (TAG_PARA_HEADER, TAG_LIST_HEADER):
+            yield from _text_box_paragraphs(child)
+
+
+def _paragraph_lists(records: tuple[Record, ...]) -> list[tuple[Record, list[Record]]]:
+    """Sibling records grouped as (LIST_HEADER, the PARA_HEADERs after it)."""
+    groups: list[tuple[Record, list[Record]]] = []
+    for record in records:
+        if record.tag == TAG_LIST_HEADER:
+            groups.append((record, []))
+        elif record.tag == TAG_PARA_HEADER and groups:
+            groups[-1][1].append(record)
+    return groups
+
+
+def _list_items(records: tuple[Record, ...], walk: _Walk) -> list[RawItem]:
+    """Raw items of every paragraph list among `records` (footnote and endnote bodies)."""
+    return [item for _, paragraphs in _paragraph_lists(records) for p in paragraphs
+            for item in _paragraph_to_items(p, walk)]
+
+
+def _table_to_items(control: Record, walk: _Walk, line: int) -> list[RawItem]:
+    """A 'tbl ' control as its `Table` followed by the tables nested in its cells (pre-order)."""
+    at = next((i for i, c in enumerate(control.children) if c.tag == TAG_TABLE), None)
+    if at is None or len(control.children[at].data) < 8:
+        walk.issues.append(Issue("table-record-missing", "a table control has no TABLE record; skipped",
+                                 Source(line=line)))
+        return []
+    n_rows, n_cols = struct.unpack_from("<HH", control.children[at].data, 4)
+    caption, nested = split_cell_items(_list_items(control.children[:at], walk))
+    cells: list[Cell] = []
+    for list_header, paragraphs in _paragraph_lists(control.children[at + 1:]):
+        cell, inner = _cell_to_cell(list_header, paragraphs, walk)
+        if cell is not None:
+            cells.append(cell)
+            nested.extend(inner)
+    table, issues = cells_to_table(cells, n_rows, n_cols, caption, line)
+    walk.issues.extend(issues)
+    return [table, *nested]
+
+
+def _cell_to_cell(list_header: Record, paragraphs: list[Record], walk: _Walk) -> tuple[Cell | None, list[RawItem]]:
+    """표 79/80: a cell LIST_HEADER and its paragraphs as an anchor `Cell` and the items printed outside it."""
+    if len(list_header.data) < 16:
+        walk.issues.append(Issue("table-cell-short", "a table cell header is too short; cell skipped"))
+        return None, []
+    (props,) = struct.unpack_from("<I", list_header.data, 4)
+    col, row, col_span, row_span = struct.unpack_from("<4H", list_header.data, 8)
+    first_line = walk.line + 1
+    text, outside = split_cell_items([i for p in paragraphs for i in _paragraph_to_items(p, walk)])
+    cell = Cell(row=row, col=col, text=text, row_span=max(1, row_span), col_span=max(1, col_span),
+                is_header=bool(props & _HEADER_CELL_BIT),
+                source=Source(line=first_line if paragraphs else None))
+    return cell, outside

@@ -1,0 +1,498 @@
+"""Facts in running text: mentions, budget executions, and the governments a document is about.
+
+`document_to_text_facts` is the one entry point (called by `normalizers.plan`).
+
+What is read where:
+- Mentions (money, percent, count, date) come from paragraphs, list items,
+  headings and prose-like table cells (not header cells, at least three Hangul
+  words). Cells of budget tables are numbers and stay with the table
+  normaliser; amounts inside an execution block are executions, not mentions.
+- `char_start`/`char_end` index `Section.text` as `normalizers.sections`
+  builds it (body blocks joined by '\\n', list items with their marker,
+  tables as tab-separated rows). For a line that is itself a section heading
+  they index that printed line. `line` is the source line.
+- Executions come from text blocks ("’22년도 예산(A) …" + values) and from
+  tables with those columns; each gets the case title above it as `item`,
+  the casebook PART's government (else the issuer) as region, and a `rate`
+  Check.
+- doc_regions: the issuer; each casebook PART government and each government
+  in a list of three or more ('부산 북구, 인천 남동구, …') as 'subject'; every
+  other government named as 'mentioned'. Codes are today's; the code in force
+  in the document's year goes in `region_code_issued` where it differs.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Span
+
+from extractors.document import Block, Document, Heading, ListItem, Paragraph, Table
+from normalizers import rules
+from normalizers.executions import (ExecutionValues, PartLine, amounts, case_title, find_execution_blocks,
+                                    is_anchor, part_line, rate_agrees, rate_of, table_to_execution_values,
+                                    title_line)
+from normalizers.mentions import span_to_mention
+from normalizers.money import unit_from_text
+from normalizers.nlp import ents_by_text
+from normalizers.record import Check, DocRegion, Execution, Meta, Mention
+from normalizers.regions import Region, planning_body, resolve
+from normalizers.sections import block_to_heading, block_to_text
+from normalizers.years import text_year
+
+_HANGUL_WORD = re.compile(r"[가-힣]{2,}")
+_CASE_WINDOW = 120   # lines searched back for a case's unit line
+TEXT_LABELS = ("MONEY", "PERCENT", "COUNT", "DATE", "REGION")
+
+
+@dataclass(frozen=True)
+class TextFacts:
+    """What `document_to_text_facts` found; `notes` are issue slugs with a message ('unit-missing: …')."""
+
+    mentions: tuple[Mention, ...] = ()
+    executions: tuple[Execution, ...] = ()
+    doc_regions: tuple[DocRegion, ...] = ()
+    checks: tuple[Check, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One text facts are read from: a block's text or a table cell, with provenance.
+
+    `offset` is where `text` starts in its section body (0 for a heading line);
+    `prose` says whether mentions are taken from it.
+    """
+
+    text: str
+    block: int
+    section_id: str | None
+    page: int | None
+    line: int | None
+    offset: int
+    prose: bool = True
+    table_id: str | None = None
+    row: int | None = None
+    col: int | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text in reading order; `start` is its offset in the joined stream."""
+
+    text: str
+    piece: int
+    start: int
+
+
+@dataclass(frozen=True)
+class Found:
+    """An execution as printed: `line` indexes the lines (the header's, or the line before a table),
+    `span` is header..values in the line stream (text only), `source_line` the printed line."""
+
+    values: ExecutionValues
+    line: int
+    piece: Piece
+    span: tuple[int, int] | None
+    source_line: int | None
+
+
+# --- pieces and lines --------------------------------------------------------------------------
+
+def body_offsets(doc: Document, block_sections: Sequence[str | None]) -> list[int | None]:
+    """Where each block's text starts in its section's body (None for headings and empty blocks)."""
+    lengths: dict[str | None, int] = {}
+    out: list[int | None] = []
+    for block, section in zip(doc.blocks, block_sections):
+        text = "" if block_to_heading(block) is not None else block_to_text(block)
+        if not text:
+            out.append(None)
+            continue
+        start = 0 if section not in lengths else lengths[section] + 1
+        lengths[section] = start + len(text)
+        out.append(start)
+    return out
+
+
+def _is_prose(text: str) -> bool:
+    return len(_HANGUL_WORD.findall(text)) >= 3
+
+
+def _table_pieces(table: Table, index: int, section: str | None, offset: int, table_id: str) -> list[Piece]:
+    """Every non-empty cell of a table, located in the tab/newline layout of the section body."""
+    out = []
+    row_start = offset
+    header = {(c.row, c.col) for c in table.cells if c.is_header}
+    for r, row in enumerate(table.rows_text()):
+        col_start = row_start
+        for c, text in enumerate(row):
+            if text.strip():
+                cell_src = next((x.source for x in table.cells if x.row == r and x.col == c), table.source)
+                out.append(Piece(text, index, section, cell_src.page or table.source.page,
+                                 cell_src.line or table.source.line, col_start,
+                                 (r, c) not in header and _is_prose(text), table_id, r, c))
+            col_start += len(text) + 1
+        row_start += len("\t".join(row)) + 1
+    return out
+
+
+def _block_piece(block: Block, index: int, section: str | None, offset: int | None) -> Piece | None:
+    """The text piece of a heading, paragraph or list item."""
+    if isinstance(block, Heading):
+        return Piece(block.title, index, section, block.source.page, block.source.line, 0)
+    if isinstance(block, (Paragraph, ListItem)) and block.text:
+        prefix = len(block_to_text(block)) - len(block.text) if isinstance(block, ListItem) else 0
+        return Piece(block.text, index, section, block.source.page, block.source.line,
+                     0 if offset is None else offset + prefix)
+    return None
+
+
+def document_to_pieces(doc: Document, block_sections: Sequence[str | None]) -> list[Piece]:
+    """Text pieces in reading order: block texts, then (for tables) their cells; table ids as plan.py gives them."""
+    pieces: list[Piece] = []
+    tables = 0
+    for index, (block, section, offset) in enumerate(zip(doc.blocks, block_sections,
+                                                         body_offsets(doc, block_sections))):
+        if isinstance(block, Table):
+            tables += 1
+            pieces += _table_pieces(block, index, section, offset or 0, f"t{tables}")
+        elif (piece := _block_piece(block, index, section, offset)) is not None:
+            pieces.append(piece)
+    return pieces
+
+
+def pieces_to_lines(pieces: Sequence[Piece]) -> tuple[list[Line], list[int]]:
+    """Lines of the non-cell pieces, and each piece's offset in the stream of lines joined by '\\n'."""
+    lines: list[Line] = []
+    starts: list[int] = []
+    pos = 0
+    for i, piece in enumerate(pieces):
+        starts.append(pos)
+        if piece.table_id is not None:
+            continue
+        for part in piece.text.split("\n"):
+            lines.append(Line(part, i, pos))
+            pos += len(part) + 1
+    return lines, starts
+
+
+# --- casebook context --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Subject:
+    """A government a casebook PART is about, as printed, and the line where it is first seen (body before contents)."""
+
+    region: Region
+    printed: str
+    line: int
+    toc: bool
+
+
+def _neighbour_region(lines: Sequence[Line], i: int, year: int | None) -> Region | None:
+    """A region named alone on a line next to line `i` (the government above or below 'PARTⅠ- 3')."""
+    for j in (i - 1, i + 1, i - 2, i + 2):
+        if 0 <= j < len(lines) and (region := resolve(lines[j].text, year)):
+            return region
+    return None
+
+
+def _part_region(part: PartLine, lines: Sequence[Line], i: int, year: int | None,
+                 by_key: dict[tuple[str, str], Region]) -> Region | None:
+    """The government a PART line names: printed on it, else its number's entry, else (marker) a neighbour line."""
+    region = resolve(part.region_text, year) if part.region_text else None
+    if region is None and part.key:
+        region = by_key.get(part.key)
+    if region is None and part.kind == "marker":
+        region = _neighbour_region(lines, i, year)
+    return planning_body(region) if region else None
+
+
+def _subject_key(part: PartLine, region: Region, subjects: dict[tuple, Subject]) -> tuple:
+    """A PART's number; for an unnumbered header, the PART with the same government (same part first)."""
+    if part.key:
+        return part.key
+    same = sorted((k[0] != part.part, n) for n, (k, s) in enumerate(subjects.items())
+                  if s.region.code_today == region.code_today)
+    return list(subjects)[same[0][1]] if same else (part.part, "", region.code_today)
+
+
+def part_regions(lines: Sequence[Line], year: int | None) -> tuple[list[Region | None], list[Subject]]:
+    """The casebook government in force at each line, and every PART subject in order."""
+    by_key: dict[tuple[str, str], Region] = {}
+    subjects: dict[tuple, Subject] = {}
+    current: Region | None = None
+    at: list[Region | None] = []
+    for i, line in enumerate(lines):
+        part = part_line(line.text)
+        region = _part_region(part, lines, i, year, by_key) if part else None
+        if part and region:
+            if part.key:
+                by_key.setdefault(part.key, region)
+            key = _subject_key(part, region, subjects)
+            if key not in subjects or (subjects[key].toc and not part.toc):
+                subjects[key] = Subject(region, region.name_printed, i, part.toc)
+            current = current if part.toc else region
+        at.append(current)
+    return at, list(subjects.values())
+
+
+def case_starts(lines: Sequence[Line]) -> list[tuple[int, str]]:
+    """(line index, title) of every case: numbered title lines, and the line above each case anchor."""
+    texts = [line.text for line in lines]
+    out = []
+    for i, text in enumerate(texts):
+        title = title_line(text)
+        if title is None and is_anchor(text):
+            title = case_title(texts, i)
+            i = max(0, i - 1)
+        if title:
+            out.append((i, title))
+    return sorted(set(out))
+
+
+def _latest(marks: Sequence[tuple[int, str]], line: int) -> tuple[int, str] | None:
+    """The last (index, value) mark at or before `line`."""
+    i = bisect_right(marks, (line, "\uffff")) - 1
+    return marks[i] if i >= 0 else None
+
+
+# --- executions ---------------------------------------------------------------------------------
+
+def _found_at(lines: Sequence[Line], line_starts: list[int], pieces: Sequence[Piece],
+              values: ExecutionValues) -> Found:
+    """A text execution block located: its header line, piece and printed line."""
+    i = bisect_right(line_starts, values.start) - 1
+    first = i
+    while first > 0 and lines[first - 1].piece == lines[i].piece:
+        first -= 1
+    piece = pieces[lines[i].piece]
+    source_line = None if piece.line is None else piece.line + i - first
+    return Found(values, i, piece, (values.start, values.end), source_line)
+
+
+def find_executions(pieces: Sequence[Piece], lines: Sequence[Line], doc: Document) -> list[Found]:
+    """Execution blocks in the text stream and execution rows in tables, in reading order."""
+    line_starts = [line.start for line in lines]
+    stream = "\n".join(line.text for line in lines)
+    found = [_found_at(lines, line_starts, pieces, v) for v in find_execution_blocks(stream)]
+    first_piece_of_line = [line.piece for line in lines]
+    done: set[str] = set()
+    for i, piece in enumerate(pieces):
+        if piece.table_id is None or piece.table_id in done:
+            continue
+        done.add(piece.table_id)
+        before = max(0, bisect_right(first_piece_of_line, i) - 1)
+        found += [Found(v, before, piece, None, piece.line) for v in table_to_execution_values(doc.blocks[piece.block])]
+    return sorted(found, key=lambda f: (f.line, f.values.row or 0))
+
+
+def _unit_line(lines: Sequence[Line], found: Found, starts: list[tuple[int, str]]) -> str | None:
+    """A unit stated in the case before the values ('(단위: 천원)'), searching back to the case's start."""
+    case = _latest(starts, found.line)
+    first = max(case[0] if case else 0, found.line - _CASE_WINDOW)
+    for i in range(found.line, first - 1, -1):
+        text = lines[i].text
+        if found.span and i == found.line:
+            text = text[: max(0, found.span[0] - lines[i].start)]
+        if unit := unit_from_text(text):
+            return unit
+    return None
+
+
+def _common_unit(others: Sequence[Found]) -> str | None:
+    units = Counter(f.values.printed_unit or f.values.header_unit for f in others)
+    units.pop(None, None)
+    return units.most_common(1)[0][0] if units else None
+
+
+def _region_code(region_at: Sequence[Region | None], line: int) -> str | None:
+    region = region_at[line] if 0 <= line < len(region_at) else None
+    return region.code_today if region else None
+
+
+def decide_unit(found: Found, all_found: Sequence[Found], lines: Sequence[Line],
+                starts: list[tuple[int, str]], region_at: Sequence[Region | None]) -> tuple[str | None, str | None]:
+    """(unit, how it was decided) for the values of `found`.
+
+    In order: printed on the values; in the header; a unit line in the case
+    before the values ('(단위: 천원)'); the unit of the other executions of
+    the same government; the unit of the document's other executions.
+    """
+    v = found.values
+    others = [f for f in all_found if f is not found]
+    code = _region_code(region_at, found.line)
+    candidates = (("printed", lambda: v.printed_unit), ("header", lambda: v.header_unit),
+                  ("unit-line", lambda: _unit_line(lines, found, starts)),
+                  ("same-region", lambda: _common_unit([f for f in others if _region_code(region_at, f.line) == code])),
+                  ("same-document", lambda: _common_unit(others)))
+    for source, unit in candidates:
+        if value := unit():
+            return value, source
+    return None, None
+
+
+def _execution(n: int, found: Found, unit: tuple[str | None, str | None], title: str | None,
+               region: Region | None, issuer: Meta) -> Execution:
+    budget, executed = amounts(found.values, unit[0])
+    rate = rate_of(found.values)
+    if rate is None and budget and executed is not None:
+        rate = round(executed / budget * 100, 1)
+    return Execution(
+        execution_id=f"e{n}", region_code=region.code_today if region else issuer.region_code,
+        region_name=region.official_name_today if region else issuer.region_name, program_id=None,
+        item=found.values.item or title, year=found.values.year, budget_krw=budget, executed_krw=executed,
+        rate_pct=rate, page=found.piece.page, section_id=found.piece.section_id,
+        budget_text=found.values.budget_text, executed_text=found.values.executed_text,
+        rate_text=found.values.rate_text, unit_text=unit[0], unit_source=unit[1], line=found.source_line)
+
+
+def rate_check(execution: Execution, found: Found) -> Check | None:
+    """Check(kind='rate'): the printed rate against executed/budget×100."""
+    if not execution.budget_krw or execution.executed_krw is None or execution.rate_pct is None:
+        return None
+    actual = execution.executed_krw / execution.budget_krw * 100
+    ok = rate_agrees(execution.rate_text or str(execution.rate_pct), execution.rate_pct, actual)
+    return Check(check_id=f"{execution.execution_id}.rate", kind="rate", table_id=found.piece.table_id,
+                 row=found.values.row, col=None, expected=execution.rate_pct, actual=round(actual, 4), ok=ok,
+                 note=f"execution {execution.execution_id}: {execution.executed_text} / {execution.budget_text}")
+
+
+def executions_of(found: Sequence[Found], lines: Sequence[Line], issuer: Meta,
+                  region_at: Sequence[Region | None]) -> tuple[list[Execution], list[Check], list[str]]:
+    """Executions with item, government and unit decided; their rate checks; notes on undecided units."""
+    starts = case_starts(lines)
+    executions, checks, notes = [], [], []
+    for n, f in enumerate(found, start=1):
+        unit = decide_unit(f, found, lines, starts, region_at)
+        title = _latest(starts, f.line)
+        region = region_at[f.line] if 0 <= f.line < len(region_at) else None
+        execution = _execution(n, f, unit, title[1] if title else None, region, issuer)
+        executions.append(execution)
+        if unit[0] is None:
+            notes.append(f"unit-missing: execution e{n} ({f.values.budget_text} / {f.values.executed_text}) "
+                         "has no unit printed or stated nearby")
+        if (check := rate_check(execution, f)) is not None:
+            checks.append(check)
+    return executions, checks, notes
+
+
+# --- mentions -------------------------------------------------------------------------------------
+
+def mentions_of(pieces: Sequence[Piece], ents: Sequence[Sequence[tuple[Span, int, int]]],
+                piece_starts: Sequence[int], found: Sequence[Found]) -> list[tuple[Mention, Span]]:
+    """(mention, span) of prose pieces outside execution blocks and execution tables; ids m1, m2, …."""
+    blocks = [f.span for f in found if f.span]
+    exec_tables = {f.piece.table_id for f in found if f.piece.table_id}
+    out: list[tuple[Mention, Span]] = []
+    for i, piece in enumerate(pieces):
+        if not piece.prose or piece.table_id in exec_tables:
+            continue
+        for span, start, end in ents[i]:
+            if piece.table_id is None and any(a <= piece_starts[i] + start < b for a, b in blocks):
+                continue
+            line = None if piece.line is None else piece.line + piece.text.count("\n", 0, start)
+            mention = span_to_mention(span, piece.offset + start, piece.offset + end,
+                                      mention_id=f"m{len(out) + 1}", section_id=piece.section_id,
+                                      page=piece.page, line=line)
+            if mention is not None:
+                out.append((mention, span))
+    return out
+
+
+def breakdown_checks(pairs: Sequence[tuple[Mention, Span]]) -> list[Check]:
+    """Check(kind='breakdown_sum'): an amount against the sum of its fund-source parts ('998백만원(시 503, 군구 495)')."""
+    parents = {span.start_char: m for m, span in pairs if m.kind == "money" and span._.part_of is None}
+    parts: dict[int, list[Mention]] = {}
+    for m, span in pairs:
+        if span._.part_of is not None:
+            parts.setdefault(span._.part_of, []).append(m)
+    out = []
+    for start, group in parts.items():
+        parent = parents.get(start)
+        if parent is None or parent.amount_krw is None or len(group) < 2:
+            continue
+        total = sum(p.amount_krw or 0 for p in group)
+        out.append(Check(f"{parent.mention_id}.sum", "breakdown_sum", None, None, None, float(parent.amount_krw),
+                         float(total), total == parent.amount_krw,
+                         f"mention {parent.mention_id} {parent.text}: {', '.join(p.text for p in group)}"))
+    return out
+
+
+# --- doc_regions ----------------------------------------------------------------------------------
+
+def _doc_region(region: Region, printed: str, role: str, section_id: str | None) -> DocRegion:
+    body = planning_body(region)
+    issued = body.code_issued if body.code_issued != body.code_today else None
+    return DocRegion(region_code=body.code_today, region_code_issued=issued, region_name=printed, role=role,
+                     section_id=section_id, official_name=body.official_name_today)
+
+
+def _listed(spans: Sequence[tuple[Span, int, int]], text: str) -> list[tuple[Span, int, int]]:
+    """The region spans of a text that form a list of at least `min_regions` ('부산 북구, 인천 남동구, …')."""
+    rule = rules.cases().region_list
+    regions = [s for s in spans if s[0].label_ == "REGION"]
+    runs, run = [], regions[:1]
+    for prev, cur in zip(regions, regions[1:]):
+        if rule.separators.match(text[prev[2]:cur[1]]):
+            run.append(cur)
+        else:
+            runs.append(run)
+            run = [cur]
+    runs.append(run)
+    return [s for r in runs if len(r) >= rule.min_regions for s in r]
+
+
+def doc_regions_of(pieces: Sequence[Piece], ents: Sequence[Sequence[tuple[Span, int, int]]],
+                   lines: Sequence[Line], subjects: Sequence[Subject], issuer: Meta,
+                   year: int | None) -> list[DocRegion]:
+    """Issuer, subjects (casebook PARTs, listed governments) and every other government mentioned."""
+    out: list[DocRegion] = []
+    if issuer.region_code:
+        out.append(DocRegion(issuer.region_code, issuer.region_code_issued, issuer.region_name or "", "issuer",
+                             None, issuer.region_name))
+    for s in subjects:
+        out.append(_doc_region(s.region, s.printed, "subject", pieces[lines[s.line].piece].section_id))
+    listed = [(i, span) for i, piece in enumerate(pieces) for span, _, _ in _listed(ents[i], piece.text)]
+    named = [(i, span) for i, spans in enumerate(ents) for span, _, _ in spans if span.label_ == "REGION"]
+    taken = {(r.region_code, r.role) for r in out}
+    for role, group in (("subject", listed), ("mentioned", named)):
+        for i, span in group:
+            region = resolve(span.text, year) or span._.region
+            row = _doc_region(region, span.text, role, pieces[i].section_id)
+            if (row.region_code, "subject") in taken or (row.region_code, role) in taken:
+                continue
+            if role == "mentioned" and row.region_code == issuer.region_code:
+                continue
+            taken.add((row.region_code, role))
+            out.append(row)
+    return out
+
+
+# --- entry point ----------------------------------------------------------------------------------
+
+def document_year(issuer: Meta, lines: Sequence[Line]) -> int | None:
+    """The year the document was issued: the issuer's, else read from the text (`years.text_year`)."""
+    return issuer.issued_year or text_year(line.text for line in lines)
+
+
+def document_to_text_facts(doc: Document, block_sections: Sequence[str | None], issuer: Meta) -> TextFacts:
+    """Mentions, executions (with rate checks), doc_regions and breakdown checks of one document.
+
+    `block_sections[i]` is the section id of `doc.blocks[i]`; `issuer` is the
+    document's Meta (its region is the fallback government of executions and
+    its issued year, else the year in the text, dates region codes).
+    """
+    pieces = document_to_pieces(doc, block_sections)
+    lines, piece_starts = pieces_to_lines(pieces)
+    year = document_year(issuer, lines)
+    ents = ents_by_text([p.text for p in pieces], TEXT_LABELS)
+    region_at, subjects = part_regions(lines, year)
+    found = find_executions(pieces, lines, doc)
+    executions, rate_checks, notes = executions_of(found, lines, issuer, region_at)
+    pairs = mentions_of(pieces, ents, piece_starts, found)
+    return TextFacts(mentions=tuple(m for m, _ in pairs), executions=tuple(executions),
+                     doc_regions=tuple(doc_regions_of(pieces, ents, lines, subjects, issuer, year)),
+                     checks=tuple(rate_checks + breakdown_checks(pairs)), notes=tuple(notes))

@@ -1,0 +1,594 @@
+"""Build the DOCX and PDF twins of the hand-written samples, deterministically.
+
+    .venv/bin/python samples/make_pdf_docx.py            # DOCX + PDF (needs LibreOffice)
+    .venv/bin/python samples/make_pdf_docx.py --docx-only
+
+Each source (`yangpyeong-2023-plan-summary.txt`, `gwangju-seogu-2024-elderly-
+basic-plan.HTML`, `wonju-2024-implementation-plan.md`) is parsed into a small
+spec (paragraphs, headings, bullets, tables with merges), written as DOCX
+with python-docx (NanumGothic, real merged cells, `w:tblHeader` header rows,
+unit lines as paragraphs before their table) and converted to PDF with
+LibreOffice headless (`apt-get install libreoffice-writer-nogui fonts-nanum`).
+The yangpyeong PDF is laid out so that its big table runs over two pages
+with the header repeated and row "세부사업 2-2" broken across the page
+boundary; the script searches the space above the table until pdfplumber
+confirms that layout. `broken-text-layer.pdf` is written byte by byte: a
+normal page, a page drawn in a font without ToUnicode (glyph codes only) and
+an image-only "scanned" page.
+
+Output bytes are reproducible: zip entry times, PDF dates and /ID are fixed.
+The test suite reads the committed files and never needs LibreOffice.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import html.parser
+import io
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+HERE = Path(__file__).resolve().parent
+FONT = "NanumGothic"
+FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
+FIXED_PDF_DATE = b"20240101000000"
+SPLIT_ROW_HEAD, SPLIT_ROW_TAIL = "▪ 참여자 수(명)", "▪ 활동시간(시간)"
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph: `style` is a python-docx style name; `indent_mm` a left indent."""
+
+    text: str
+    style: str = "Normal"
+    align: str = "left"
+    indent_mm: float = 0.0
+    space_before_pt: float | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table as text rows; `merges` are (r0, c0, r1, c1) inclusive; covered source cells must be blank."""
+
+    rows: tuple[tuple[str, ...], ...]
+    header_rows: int
+    widths_mm: tuple[float, ...]
+    merges: tuple[tuple[int, int, int, int], ...] = ()
+    bold: frozenset[tuple[int, int]] = frozenset()
+    font_pt: float = 9.0
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Page set-up of one document."""
+
+    landscape: bool = False
+    margin_mm: float = 20.0
+    body_pt: float = 10.0
+
+
+@dataclass
+class Spec:
+    """A document to write: items in order and its page layout."""
+
+    items: list[Para | TableSpec] = field(default_factory=list)
+    layout: Layout = Layout()
+
+
+# --- yangpyeong: tab-separated text ----------------------------------------------------------
+
+YANGPYEONG_MERGES = (
+    (0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 1, 2), (0, 3, 0, 7), (0, 8, 0, 12),   # two-row header
+    (5, 0, 6, 0), (5, 1, 6, 1),                                              # 세부사업 1-2: two indicators
+    *((5, c, 6, c) for c in range(8, 13)),                                   # ... one budget
+    (7, 9, 7, 12),                                                           # 1-2-1: 비예산 over 2023-2026
+)
+YANGPYEONG_WIDTHS = (74.0, 21.0, 52.0) + (12.0,) * 10
+
+
+def txt_to_spec(text: str) -> Spec:
+    """The yangpyeong summary: '#' title, 'Ⅰ.'/'1.' headings, tab rows as one table (repeated header dropped)."""
+    spec = Spec(layout=Layout(landscape=True, margin_mm=15.0, body_pt=12.0))
+    rows: list[list[str]] = []
+    for line in text.splitlines():
+        if "\t" in line:
+            rows.append(line.split("\t"))
+            continue
+        if rows and line.strip():
+            spec.items.append(_rows_to_yangpyeong_table(rows))
+            rows = []
+        if line.strip():
+            spec.items.append(_txt_line_to_para(line))
+    if rows:
+        spec.items.append(_rows_to_yangpyeong_table(rows))
+    return spec
+
+
+def _txt_line_to_para(line: str) -> Para:
+    """A text line as a paragraph: '#' → Heading 1, 'Ⅰ.' → Heading 2, '1.' → Heading 3, indented → indent."""
+    stripped = line.strip()
+    if stripped.startswith("# "):
+        return Para(stripped[2:], "Heading 1")
+    if re.match(r"^[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\.\s", stripped):
+        return Para(stripped, "Heading 2")
+    if re.match(r"^\d{1,2}\.\s", stripped):
+        return Para(stripped, "Heading 3")
+    if stripped.startswith("2023. 2.") or stripped == "경기도 양평군":
+        return Para(stripped, align="center")
+    indent = 6.0 * (len(line) - len(line.lstrip(" "))) / 2
+    return Para(stripped, indent_mm=indent)
+
+
+def _rows_to_yangpyeong_table(rows: list[list[str]]) -> TableSpec:
+    """Tab rows to one table: a header repeated at a chunk start is dropped, `<b>` marks bold cells."""
+    header = rows[:2]
+    body = [r for i, r in enumerate(rows) if i < 2 or r not in header]
+    bold = frozenset((r, c) for r, row in enumerate(body) for c, t in enumerate(row) if "<b>" in t)
+    clean = tuple(tuple(re.sub(r"</?b>", "", t) for t in row) for row in body)
+    return TableSpec(clean, 2, YANGPYEONG_WIDTHS, YANGPYEONG_MERGES, bold, font_pt=9.0)
+
+
+# --- gwangju: Hancom HTML (CP949) ------------------------------------------------------------
+
+class _HancomHtml(html.parser.HTMLParser):
+    """Collects paragraphs, headings, list items and tables (with rowspan/colspan) from the sample HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[Para | TableSpec] = []
+        self._text: list[str] = []
+        self._para_style = "Normal"
+        self._align = "left"
+        self._table: list[list[tuple[str, int, int]]] | None = None
+        self._cell: tuple[int, int] | None = None
+        self._caption: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "table":
+            self._table = []
+        elif tag == "tr" and self._table is not None:
+            self._table.append([])
+        elif tag == "td":
+            self._cell = (int(a.get("rowspan", "1")), int(a.get("colspan", "1")))
+            self._text = []
+        elif tag == "caption":
+            self._caption = []
+        elif tag in ("p", "h2", "h3", "li") and self._cell is None:
+            self._text = []
+            self._align = "right" if "text-align:right" in a.get("style", "") else "left"
+            self._para_style = {"h2": "Heading 2", "h3": "Heading 3", "li": "List Bullet"}.get(
+                tag, "Title" if a.get("class") == "HStyle1" else "Normal")
+
+    def handle_endtag(self, tag: str) -> None:
+        text = " ".join("".join(self._text).split())
+        if tag == "td" and self._table is not None and self._cell:
+            self._table[-1].append((text, *self._cell))
+            self._cell = None
+        elif tag == "caption" and self._caption is not None:
+            self.items.append(Para(" ".join("".join(self._caption).split()), "Caption"))
+            self._caption = None
+        elif tag == "table" and self._table is not None:
+            self.items.append(_html_rows_to_table(self._table))
+            self._table = None
+        elif tag in ("p", "h2", "h3", "li") and self._cell is None and text:
+            indent = 4.0 if "".join(self._text).startswith("\xa0") else 0.0
+            self.items.append(Para(text, self._para_style, self._align, indent))
+
+    def handle_data(self, data: str) -> None:
+        (self._caption if self._caption is not None else self._text).append(data)
+
+
+def _html_rows_to_table(rows: list[list[tuple[str, int, int]]]) -> TableSpec:
+    """HTML rows of (text, rowspan, colspan) to a full grid with merges; header = rows of the first rowspan."""
+    taken: set[tuple[int, int]] = set()
+    n_cols = sum(cs for _, _, cs in rows[0])
+    grid = [[""] * n_cols for _ in rows]
+    merges = []
+    for r, row in enumerate(rows):
+        c = 0
+        for text, rs, cs in row:
+            while (r, c) in taken:
+                c += 1
+            grid[r][c] = text
+            taken.update((rr, cc) for rr in range(r, r + rs) for cc in range(c, c + cs))
+            if rs > 1 or cs > 1:
+                merges.append((r, c, r + rs - 1, c + cs - 1))
+            c += cs
+    header_rows = max(rs for _, rs, _ in rows[0])
+    widths = (22.0, 68.0) + (16.0,) * (n_cols - 2)
+    return TableSpec(tuple(map(tuple, grid)), header_rows, widths, tuple(merges))
+
+
+def html_to_spec(text: str) -> Spec:
+    """The gwangju elderly plan: headings, bullets, right-aligned unit line, two merged-cell tables."""
+    parser = _HancomHtml()
+    parser.feed(text)
+    return Spec(items=parser.items, layout=Layout())
+
+
+# --- wonju: markdown -------------------------------------------------------------------------
+
+def md_to_spec(text: str) -> Spec:
+    """The wonju implementation plan: '#' headings, '-' bullets (two depths), one pipe table."""
+    spec = Spec(layout=Layout())
+    rows: list[list[str]] = []
+    for line in text.splitlines():
+        if line.startswith("|"):
+            if not re.match(r"^\|[-| ]+\|$", line):
+                rows.append([c.strip() for c in line.strip().strip("|").split("|")])
+            continue
+        if rows:
+            widths = (20.0, 38.0, 40.0, 18.0, 22.0, 24.0)
+            spec.items.append(TableSpec(tuple(map(tuple, rows)), 1, widths))
+            rows = []
+        if not line.strip():
+            continue
+        level = len(line) - len(line.lstrip("#"))
+        if level and line[level:level + 1] == " ":
+            spec.items.append(Para(line[level + 1:].strip(), f"Heading {level}"))
+        elif line.lstrip().startswith("- "):
+            style = "List Bullet 2" if line.startswith("  ") else "List Bullet"
+            spec.items.append(Para(line.lstrip()[2:], style))
+        else:
+            spec.items.append(Para(line.strip()))
+    return spec
+
+
+# --- DOCX writing ----------------------------------------------------------------------------
+
+def _set_font(font, rpr, size_pt: float | None = None, bold: bool | None = None) -> None:
+    """NanumGothic for all scripts (theme fonts removed, python-docx sets only the Latin name), black."""
+    font.name = FONT
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{attr}"), None)
+    for attr in ("eastAsia", "cs"):
+        fonts.set(qn(f"w:{attr}"), FONT)
+    if size_pt:
+        font.size = Pt(size_pt)
+    if bold is not None:
+        font.bold = bold
+    font.color.rgb = RGBColor(0, 0, 0)
+
+
+def _setup_styles(document, layout: Layout) -> None:
+    """Body, title, heading and caption styles in NanumGothic; headings by size (20/16/13 pt)."""
+    sizes = {"Normal": (layout.body_pt, None), "Title": (18.0, True), "Heading 1": (20.0, True),
+             "Heading 2": (16.0, True), "Heading 3": (13.0, True), "Caption": (layout.body_pt, False),
+             "List Bullet": (layout.body_pt, None), "List Bullet 2": (layout.body_pt, None)}
+    for name, (size, bold) in sizes.items():
+        style = document.styles[name]
+        _set_font(style.font, style.element.get_or_add_rPr(), size, bold)
+        style.font.italic = False
+        style.paragraph_format.space_after = Pt(4)
+        style.paragraph_format.space_before = Pt(10 if name.startswith("Heading") else 0)
+    _korean_language(document)
+    title_ppr = document.styles["Title"].element.get_or_add_pPr()
+    for border in title_ppr.findall(qn("w:pBdr")):
+        title_ppr.remove(border)
+
+
+def _korean_language(document) -> None:
+    """Korean as the East Asian language of the defaults and the theme (the template says ja-JP)."""
+    rpr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "ko-KR")
+    theme_lang = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "ko-KR")
+
+
+def _setup_page(document, layout: Layout) -> None:
+    """A4, portrait or landscape, equal margins."""
+    section = document.sections[0]
+    short, long_ = Mm(210), Mm(297)
+    section.orientation = WD_ORIENT.LANDSCAPE if layout.landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (long_, short) if layout.landscape else (short, long_)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(layout.margin_mm))
+
+
+def _add_para(document, para: Para) -> None:
+    """Append one paragraph with its style, alignment and indent."""
+    p = document.add_paragraph(style=para.style)
+    run = p.add_run(para.text)
+    if para.style == "Normal":
+        _set_font(run.font, run._r.get_or_add_rPr())
+    p.alignment = {"left": None, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}[para.align]
+    if para.indent_mm:
+        p.paragraph_format.left_indent = Mm(para.indent_mm)
+    if para.space_before_pt is not None:
+        p.paragraph_format.space_before = Pt(para.space_before_pt)
+
+
+def _set_cell_margins(table, side_mm: float, top_mm: float) -> None:
+    """`w:tblCellMar`: the padding inside every cell of `table`."""
+    margins = OxmlElement("w:tblCellMar")
+    for side, size in (("top", top_mm), ("left", side_mm), ("bottom", top_mm), ("right", side_mm)):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(round(size * 56.7)))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    table._tbl.tblPr.append(margins)
+
+
+def _mark_header_row(row) -> None:
+    """`w:tblHeader`: repeat this row at the top of each page the table runs onto."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def _write_cell(cell, text: str, spec: TableSpec, bold: bool) -> None:
+    """Cell text in the table font; text containing ' ▪ ' gets one paragraph per indicator."""
+    parts = re.split(r"\s(?=▪)", text) if text.count("▪") > 1 else [text]
+    for i, part in enumerate(parts):
+        p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+        p.paragraph_format.space_after = Pt(0)
+        run = p.add_run(part)
+        _set_font(run.font, run._r.get_or_add_rPr(), spec.font_pt, bold or None)
+
+
+def _check_merges(spec: TableSpec) -> None:
+    """Refuse merges that would hide source text (every covered cell must be blank)."""
+    for r0, c0, r1, c1 in spec.merges:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0) and spec.rows[r][c].strip():
+                    raise ValueError(f"merge {(r0, c0, r1, c1)} would hide {spec.rows[r][c]!r}")
+
+
+def _add_table(document, spec: TableSpec) -> None:
+    """Append a bordered table with merged cells, fixed column widths and repeated header rows."""
+    _check_merges(spec)
+    n_cols = len(spec.rows[0])
+    table = document.add_table(rows=len(spec.rows), cols=n_cols)
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _set_cell_margins(table, 1.0, 0.8)
+    for c, width in enumerate(spec.widths_mm):
+        table.columns[c].width = Mm(width)
+        for cell in table.columns[c].cells:
+            cell.width = Mm(width)
+    covered = {(r, c) for r0, c0, r1, c1 in spec.merges for r in range(r0, r1 + 1)
+               for c in range(c0, c1 + 1) if (r, c) != (r0, c0)}
+    for r, row in enumerate(spec.rows):
+        for c, text in enumerate(row):
+            if (r, c) not in covered:
+                _write_cell(table.cell(r, c), text, spec, (r, c) in spec.bold or r < spec.header_rows)
+    for r0, c0, r1, c1 in spec.merges:
+        table.cell(r0, c0).merge(table.cell(r1, c1))
+    for r in range(spec.header_rows):
+        _mark_header_row(table.rows[r])
+
+
+def spec_to_docx(spec: Spec, title: str) -> bytes:
+    """The DOCX bytes for `spec`, with fixed core properties and zip entry times."""
+    document = docx.Document()
+    _setup_page(document, spec.layout)
+    _setup_styles(document, spec.layout)
+    for item in spec.items:
+        (_add_table if isinstance(item, TableSpec) else _add_para)(document, item)
+    props = document.core_properties
+    props.title, props.author, props.last_modified_by = title, "planextract samples", "planextract samples"
+    props.revision = 1
+    props.created = props.modified = props.last_printed = datetime.datetime(2024, 1, 1)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _fixed_zip(buffer.getvalue())
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """Rewrite a zip with fixed entry times so the same input gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+# --- PDF via LibreOffice ---------------------------------------------------------------------
+
+def docx_to_pdf(docx_paths: list[Path], out_dir: Path) -> list[Path]:
+    """Convert with LibreOffice headless (throwaway profile) via flat ODT; dates and /ID fixed.
+
+    LibreOffice ignores DOCX `w:autoSpaceDE` and would print "65 세" for
+    "65세" (extra space between Hangul and digits); the flat-ODT detour sets
+    `style:text-autospace="none"` so the PDF prints the same text as the twin.
+    """
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        raise SystemExit("LibreOffice not found: apt-get install -y --no-install-recommends "
+                         "libreoffice-writer-nogui fonts-nanum (or run with --docx-only)")
+    with tempfile.TemporaryDirectory() as tmp:
+        profile = f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}"
+
+        def convert(to: str, paths: list[Path]) -> None:
+            subprocess.run([soffice, profile, "--headless", "--convert-to", to, "--outdir", tmp, *map(str, paths)],
+                           check=True, capture_output=True, timeout=900)
+
+        convert("fodt", docx_paths)
+        flat = [Path(tmp, p.with_suffix(".fodt").name) for p in docx_paths]
+        for path in flat:
+            path.write_text(path.read_text(encoding="utf-8").replace(
+                'style:text-autospace="ideograph-alpha"', 'style:text-autospace="none"'), encoding="utf-8")
+        convert("pdf", flat)
+        outputs = []
+        for path in docx_paths:
+            pdf = out_dir / path.with_suffix(".pdf").name
+            pdf.write_bytes(_fixed_pdf(Path(tmp, pdf.name).read_bytes()))
+            outputs.append(pdf)
+    return outputs
+
+
+def _fixed_pdf(data: bytes) -> bytes:
+    """Same-length substitution of dates, /ID and LibreOffice's /DocChecksum (keeps xref offsets valid)."""
+    data = re.sub(rb"(/(?:CreationDate|ModDate)\s*\(D:)(\d{14})", lambda m: m.group(1) + FIXED_PDF_DATE, data)
+    data = re.sub(rb"/DocChecksum /[0-9A-Fa-f]{32}", b"/DocChecksum /" + b"0" * 32, data)
+    return re.sub(rb"<([0-9A-Fa-f]{32})>", lambda m: b"<" + b"0" * 32 + b">", data)
+
+
+def yangpyeong_split_ok(pdf_path: Path) -> str | None:
+    """None when the big table runs over two pages, header repeated, row 2-2 broken; else what is wrong."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf_path) as pdf:
+        texts = [page.extract_text() or "" for page in pdf.pages]
+    head = [i for i, t in enumerate(texts) if SPLIT_ROW_HEAD in t and "세부사업 2-2" in t]
+    tail = [i for i, t in enumerate(texts) if SPLIT_ROW_TAIL in t]
+    if not head or not tail or tail[0] != head[0] + 1:
+        return f"row 2-2 not broken across pages (head on {head}, tail on {tail})"
+    if "목표수준" not in texts[tail[0]] or texts[tail[0]].index("목표수준") > texts[tail[0]].index(SPLIT_ROW_TAIL):
+        return "header not repeated above the broken row"
+    return None
+
+
+def write_yangpyeong_pdf(spec: Spec, title: str, docx_path: Path, pdf_path: Path) -> None:
+    """Try growing space above heading Ⅲ (4 pt steps, batches of 25) until row 2-2 breaks across pages."""
+    index = next(i for i, item in enumerate(spec.items) if isinstance(item, Para) and item.text.startswith("Ⅲ."))
+    heading = spec.items[index]
+    problem = "not tried"
+    with tempfile.TemporaryDirectory() as tmp:
+        for batch in range(0, 400, 100):
+            trials = []
+            for space in range(batch, batch + 100, 4):
+                spec.items[index] = Para(heading.text, heading.style, space_before_pt=float(space))
+                trial = Path(tmp, f"{docx_path.stem}.{space:03d}.docx")
+                trial.write_bytes(spec_to_docx(spec, title))
+                trials.append(trial)
+            for trial, pdf in zip(trials, docx_to_pdf(trials, Path(tmp))):
+                problem = yangpyeong_split_ok(pdf)
+                if problem is None:
+                    docx_path.write_bytes(trial.read_bytes())
+                    pdf_path.write_bytes(pdf.read_bytes())
+                    print(f"  split found with {trial.suffixes[0][1:]} pt above heading Ⅲ")
+                    return
+    raise SystemExit(f"could not lay out {pdf_path.name}: {problem}")
+
+
+# --- a PDF with a broken text layer, written by hand -----------------------------------------
+
+def _pdf_objects_to_bytes(objects: list[bytes]) -> bytes:
+    """Serialise numbered objects (1..n, object 1 the catalog) with a correct xref table."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _stream(dictionary: bytes, data: bytes) -> bytes:
+    """A Flate-compressed stream object body."""
+    packed = zlib.compress(data, 9)
+    return b"<< %s /Filter /FlateDecode /Length %d >>\nstream\n" % (dictionary, len(packed)) + packed + b"\nendstream"
+
+
+def _scan_image(source_pdf: Path) -> tuple[int, int, bytes]:
+    """Page 1 of `source_pdf` rendered as an 8-bit grey bitmap (width, height, pixels)."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(source_pdf)
+    bitmap = pdf[0].render(scale=1.0, grayscale=True)
+    image = bitmap.to_pil().convert("L")
+    pdf.close()
+    return image.width, image.height, image.tobytes()
+
+
+def broken_text_layer_pdf(scan_source: Path) -> bytes:
+    """Three A4 pages: 1 normal text, 2 glyph codes without ToUnicode, 3 an image only (scanned)."""
+    width, height, pixels = _scan_image(scan_source)
+    good = (b"BT /F1 14 Tf 72 760 Td (Broken text layer sample: page 1 has a normal text layer.) Tj "
+            b"0 -24 Td (Page 2 uses a CID font without ToUnicode; page 3 is a scanned image.) Tj ET")
+    hangul = "제5기 양평군 지역사회보장계획 추진전략별 세부사업 예산 목표수준 성과지표"
+    codes = "".join(f"{ord(ch) - 0xAC00 + 3 if ch >= '가' else ord(ch):04X}" for ch in hangul).encode()
+    glyphs = b"".join(b"BT /F2 12 Tf 72 %d Td <%s> Tj ET\n" % (760 - 20 * i, codes) for i in range(30))
+    scan = b"q 595 0 0 842 0 0 cm /Im1 Do Q"
+    kids = b"[3 0 R 4 0 R 5 0 R]"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids %s /Count 3 >>" % kids,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 9 0 R >> >> "
+        b"/Contents 6 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F2 10 0 R >> >> "
+        b"/Contents 7 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 12 0 R >> >> "
+        b"/Contents 8 0 R >>",
+        _stream(b"", good),
+        _stream(b"", glyphs),
+        _stream(b"", scan),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /NanumGothic /Encoding /Identity-H "
+        b"/DescendantFonts [11 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /NanumGothic /CIDToGIDMap /Identity "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 "
+        b"/FontDescriptor 13 0 R >>",
+        _stream(b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+                b"/BitsPerComponent 8" % (width, height), pixels),
+        b"<< /Type /FontDescriptor /FontName /NanumGothic /Flags 4 /FontBBox [0 -200 1000 800] "
+        b"/ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>",
+    ]
+    return _pdf_objects_to_bytes(objects)
+
+
+# --- main ------------------------------------------------------------------------------------
+
+SOURCES = {
+    "yangpyeong-2023-plan-summary": ("yangpyeong-2023-plan-summary.txt", "utf-8", txt_to_spec,
+                                     "제5기(2023~2026) 양평군 지역사회보장계획 요약본"),
+    "gwangju-seogu-2024-elderly-basic-plan": ("gwangju-seogu-2024-elderly-basic-plan.HTML", "cp949",
+                                              html_to_spec, "2024~2027 서구 노인복지 기본계획"),
+    "wonju-2024-implementation-plan": ("wonju-2024-implementation-plan.md", "utf-8", md_to_spec,
+                                       "2024년 원주시 지역사회보장계획 연차별 시행계획"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docx-only", action="store_true", help="skip the LibreOffice PDF conversion")
+    args = parser.parse_args(argv)
+    for stem, (name, encoding, to_spec, title) in SOURCES.items():
+        spec = to_spec(HERE.joinpath(name).read_text(encoding=encoding))
+        docx_path, pdf_path = HERE / f"{stem}.docx", HERE / f"{stem}.pdf"
+        print(f"{docx_path.name}{'' if args.docx_only else ' + ' + pdf_path.name}")
+        if args.docx_only:
+            docx_path.write_bytes(spec_to_docx(spec, title))
+        elif stem.startswith("yangpyeong"):
+            write_yangpyeong_pdf(spec, title, docx_path, pdf_path)
+        else:
+            docx_path.write_bytes(spec_to_docx(spec, title))
+            docx_to_pdf([docx_path], HERE)
+    if not args.docx_only:
+        broken = HERE / "broken-text-layer.pdf"
+        broken.write_bytes(broken_text_layer_pdf(HERE / "gwangju-seogu-2024-elderly-basic-plan.pdf"))
+        print(broken.name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

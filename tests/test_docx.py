@@ -1,0 +1,142 @@
+"""DOCX extractor on real files: sample twins, merged cells, header rows, numbering, nested tables, Hangul DOCX."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import SAMPLES, shared_path
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from test_pdf import gwangju_twin, table_rows, table_spans, wonju_twin, yangpyeong_header_spans, yangpyeong_twin
+
+from extractors import extract
+from extractors.document import ExtractError, Heading, ListItem, Paragraph
+
+
+def test_yangpyeong_docx_table_equals_text_twin():
+    doc = extract(SAMPLES / "yangpyeong-2023-plan-summary.docx")
+    (table,) = doc.tables()
+    assert table_rows(table) == yangpyeong_twin()
+    assert table.header_rows == 2                                  # from w:tblHeader
+    assert table_spans(table, header_only=True) == {s for s in yangpyeong_header_spans() if s[0] < 2}
+    assert {(5, 0, 2, 1), (7, 9, 1, 4)} <= table_spans(table)      # vMerge and gridSpan in the body
+    assert table.unit_hint == "(단위 : 백만원)"
+    assert doc.title == "제5기(2023~2026) 양평군 지역사회보장계획 요약본"
+
+
+def test_merged_cell_text_appears_once():
+    (table,) = extract(SAMPLES / "yangpyeong-2023-plan-summary.docx").tables()
+    texts = [c.text for c in table.cells]
+    assert texts.count("세부사업 1-2 장애인 활동지원 강화") == 1
+    assert texts.count("비예산") == 1
+
+
+def test_gwangju_docx_tables_equal_html_twin():
+    doc = extract(SAMPLES / "gwangju-seogu-2024-elderly-basic-plan.docx")
+    twins, captions = gwangju_twin()
+    assert [(table_rows(t), table_spans(t)) for t in doc.tables()] == twins
+    assert [t.unit_hint for t in doc.tables()] == ["(단위 : 백만원)", "(단위 : 백만원)"]
+    assert doc.tables()[1].caption == captions[1]                 # "Caption" style paragraph
+
+
+def test_wonju_docx_headings_bullets_and_table():
+    doc = extract(SAMPLES / "wonju-2024-implementation-plan.docx")
+    (table,) = doc.tables()
+    assert table_rows(table) == wonju_twin()
+    headings = [(b.level, b.title) for b in doc.blocks if isinstance(b, Heading)]
+    assert headings[:3] == [(1, "2024년 원주시 지역사회보장계획 연차별 시행계획"),
+                            (2, "Ⅰ. 2023년 시행결과 요약"), (2, "Ⅱ. 2024년 추진전략 및 세부사업")]
+    items = [(b.marker, b.depth, b.text) for b in doc.blocks if isinstance(b, ListItem)]
+    assert items[2] == ("•", 1, "미집행 사유: 주거환경 개선사업 공사 지연")
+    assert all(b.source.page is None and b.source.line for b in doc.blocks)
+
+
+def _numbered_document(path: Path) -> Path:
+    """A DOCX with Word numbering (ganada, decimal), an outline-level paragraph and a nested table."""
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    abstract = OxmlElement("w:abstractNum")
+    abstract.set(qn("w:abstractNumId"), "90")
+    for ilvl, (fmt, text) in enumerate([("ganada", "%1."), ("decimal", "(%2)")]):
+        lvl = OxmlElement("w:lvl")
+        lvl.set(qn("w:ilvl"), str(ilvl))
+        for name, value in (("w:start", "1"), ("w:numFmt", fmt), ("w:lvlText", text)):
+            child = OxmlElement(name)
+            child.set(qn("w:val"), value)
+            lvl.append(child)
+        abstract.append(lvl)
+    numbering.insert(0, abstract)
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), "90")
+    ref = OxmlElement("w:abstractNumId")
+    ref.set(qn("w:val"), "90")
+    num.append(ref)
+    numbering.append(num)
+
+    def numbered(text: str, ilvl: int) -> None:
+        p = document.add_paragraph(text)
+        num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = ilvl
+        num_pr.get_or_add_numId().val = 90
+
+    numbered("추진 배경", 0)
+    numbered("현황", 1)
+    numbered("문제점", 1)
+    numbered("추진 전략", 0)
+    outline = document.add_paragraph("개요 수준으로만 표시된 제목")
+    level = OxmlElement("w:outlineLvl")
+    level.set(qn("w:val"), "1")
+    outline._p.get_or_add_pPr().append(level)
+    document.add_paragraph("<표 1> 사업별 예산 (단위 : 천원)")
+    outer = document.add_table(rows=2, cols=2)
+    outer.cell(0, 0).text, outer.cell(0, 1).text = "구분", "내용"
+    outer.cell(1, 0).text = "사업"
+    inner = outer.cell(1, 1).add_table(rows=2, cols=2)
+    for (r, c), text in {(0, 0): "연도", (0, 1): "예산", (1, 0): "2024", (1, 1): "1,200"}.items():
+        inner.cell(r, c).text = text
+    document.save(path)
+    return path
+
+
+def test_numbering_outline_level_caption_and_nested_table(tmp_path: Path):
+    doc = extract(_numbered_document(tmp_path / "numbered.docx"))
+    texts = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert texts[:4] == ["가. 추진 배경", "(1) 현황", "(2) 문제점", "나. 추진 전략"]
+    assert (2, "개요 수준으로만 표시된 제목") in [(b.level, b.title) for b in doc.blocks if isinstance(b, Heading)]
+    outer, inner = doc.tables()
+    assert (outer.caption, outer.unit_hint) == ("<표 1> 사업별 예산 (단위 : 천원)", "(단위 : 천원)")
+    assert table_rows(outer) == [["구분", "내용"], ["사업", ""]]
+    assert table_rows(inner) == [["연도", "예산"], ["2024", "1,200"]]
+    assert inner.header_rows == 1
+
+
+def test_text_box_paragraphs_follow_their_anchor(tmp_path: Path):
+    document = docx.Document()
+    anchor = document.add_paragraph("본문 문단")
+    box = parse_xml(
+        f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape><v:textbox><w:txbxContent>'
+        '<w:p><w:r><w:t>글상자 속 요약: 예산 1,200백만원</w:t></w:r></w:p>'
+        '</w:txbxContent></v:textbox></v:shape></w:pict></w:r>')
+    anchor._p.append(box)
+    document.add_paragraph("다음 문단")
+    document.save(tmp_path / "box.docx")
+    texts = [b.text for b in extract(tmp_path / "box.docx").blocks]
+    assert texts == ["본문 문단", "글상자 속 요약: 예산 1,200백만원", "다음 문단"]
+
+
+def test_not_a_docx_raises_extract_error(tmp_path: Path):
+    fake = tmp_path / "fake.docx"
+    fake.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(ExtractError, match="not a readable DOCX"):
+        extract(fake)
+
+
+def test_hangul_exported_docx_extracts():
+    path = shared_path("corpus", "docx", "lecture-note-dynamic-lagrangian.hanword2010.docx")
+    oracle = shared_path("corpus", "oracle", f"{path.name}.python-docx.txt").read_text(encoding="utf-8")
+    doc = extract(path)
+    ours = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    expected = [" ".join(line.split()) for line in oracle.splitlines() if line.strip()]
+    assert ours == expected
+    assert doc.format == "docx" and doc.title

@@ -1,0 +1,283 @@
+"""PDF extractor on real files: sample twins, stitching across pages, spans, broken text layers, the corpus."""
+from __future__ import annotations
+
+import html.parser
+import re
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES, shared_path
+
+from extractors import extract
+from extractors.document import ExtractError, Heading, Table
+from extractors.grid import spans_from_blank_headers
+
+Spans = set[tuple[int, int, int, int]]
+
+
+# --- the hand-written twins, read independently of the extractors ------------------------------
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def yangpyeong_twin() -> list[list[str]]:
+    """The tab-separated plan table: header rows once (the chunk's repeated header dropped), <b> removed."""
+    text = (SAMPLES / "yangpyeong-2023-plan-summary.txt").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if "\t" in line]
+    header, body = rows[:2], [r for r in rows[2:] if r not in rows[:2]]
+    return [[_collapse(re.sub(r"</?b>", "", t)) for t in row] for row in header + body]
+
+
+class _HtmlTables(html.parser.HTMLParser):
+    """<TABLE> rows of (text, rowspan, colspan) and the <CAPTION> of each table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[tuple[str, int, int]]]] = []
+        self.captions: list[str | None] = []
+        self._text: list[str] | None = None
+        self._spans = (1, 1)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table":
+            self.tables.append([])
+            self.captions.append(None)
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "caption"):
+            self._text = []
+            self._spans = (int(a.get("rowspan") or 1), int(a.get("colspan") or 1))
+
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self.tables[-1][-1].append((_collapse("".join(self._text)), *self._spans))
+            self._text = None
+        elif tag == "caption":
+            self.captions[-1] = _collapse("".join(self._text))
+            self._text = None
+
+    def handle_data(self, data):
+        if self._text is not None:
+            self._text.append(data)
+
+
+def html_rows_to_grid(rows: list[list[tuple[str, int, int]]]) -> tuple[list[list[str]], Spans]:
+    """HTML rows to row texts (anchor text only) and the (row, col, row_span, col_span) of merged cells."""
+    taken: set[tuple[int, int]] = set()
+    n_cols = sum(cs for _, _, cs in rows[0])
+    grid = [[""] * n_cols for _ in rows]
+    spans: Spans = set()
+    for r, row in enumerate(rows):
+        c = 0
+        for text, rs, cs in row:
+            while (r, c) in taken:
+                c += 1
+            grid[r][c] = text
+            taken.update((rr, cc) for rr in range(r, r + rs) for cc in range(c, c + cs))
+            if rs > 1 or cs > 1:
+                spans.add((r, c, rs, cs))
+            c += cs
+    return grid, spans
+
+
+def gwangju_twin() -> tuple[list[tuple[list[list[str]], Spans]], list[str | None]]:
+    """The two 투자계획 tables of the CP949 HTML, with spans, and their captions."""
+    parser = _HtmlTables()
+    parser.feed((SAMPLES / "gwangju-seogu-2024-elderly-basic-plan.HTML").read_text(encoding="cp949"))
+    return [html_rows_to_grid(t) for t in parser.tables], parser.captions
+
+
+def wonju_twin() -> list[list[str]]:
+    """The markdown pipe table (separator row dropped)."""
+    text = (SAMPLES / "wonju-2024-implementation-plan.md").read_text(encoding="utf-8")
+    return [[_collapse(c) for c in line.strip().strip("|").split("|")]
+            for line in text.splitlines() if line.startswith("|") and not re.match(r"^\|[-| ]+\|$", line)]
+
+
+def table_rows(table: Table) -> list[list[str]]:
+    """Row texts with whitespace collapsed."""
+    return [[_collapse(t) for t in row] for row in table.rows_text()]
+
+
+def table_spans(table: Table, header_only: bool = False) -> Spans:
+    """(row, col, row_span, col_span) of merged cells (optionally only those in header rows)."""
+    return {(c.row, c.col, c.row_span, c.col_span) for c in table.cells
+            if (c.row_span > 1 or c.col_span > 1) and (not header_only or c.row < table.header_rows)}
+
+
+def yangpyeong_header_spans() -> Spans:
+    """Header spans the text twin implies (label over blank cells), by the team's `spans_from_blank_headers`."""
+    return table_spans(spans_from_blank_headers(yangpyeong_twin(), 2), header_only=False)
+
+
+# --- samples --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def yangpyeong():
+    return extract(SAMPLES / "yangpyeong-2023-plan-summary.pdf")
+
+
+def test_yangpyeong_table_equals_text_twin(yangpyeong):
+    (table,) = yangpyeong.tables()
+    assert table_rows(table) == yangpyeong_twin()
+    assert table.header_rows == 2
+    assert table_spans(table, header_only=True) == {s for s in yangpyeong_header_spans() if s[0] < 2}
+    assert table.unit_hint == "(단위 : 백만원)"
+
+
+def test_yangpyeong_body_spans_from_cell_geometry(yangpyeong):
+    (table,) = yangpyeong.tables()
+    body = {s for s in table_spans(table) if s[0] >= 2}
+    assert (5, 0, 2, 1) in body and (5, 8, 2, 1) in body      # 세부사업 1-2: two indicators, one budget
+    assert (7, 9, 1, 4) in body                                # 비예산 over 2023–2026
+
+
+def test_table_stitched_across_pages(yangpyeong):
+    (table,) = yangpyeong.tables()
+    assert (table.source.page, table.page_end) == (2, 3)
+    texts = [row[0] for row in table_rows(table)]
+    assert texts.count("구분") == 1                              # header repeated on page 3 dropped
+    row = next(r for r in table_rows(table) if r[0].startswith("세부사업 2-2"))
+    assert row[2] == "▪ 참여자 수(명) ▪ 활동시간(시간)"          # row broken by the page boundary joined
+    pages = {c.source.page for c in table.cells}
+    assert pages == {2, 3}
+
+
+def test_yangpyeong_text_headings_and_order(yangpyeong):
+    headings = [(b.level, b.title) for b in yangpyeong.blocks if isinstance(b, Heading)]
+    assert headings[0] == (1, "제5기(2023~2026) 양평군 지역사회보장계획 요약본")
+    assert (2, "Ⅲ. 추진전략별 세부사업") in headings
+    texts = [getattr(b, "text", None) for b in yangpyeong.blocks]
+    assert "○ 65세 이상 인구 비율이 32.4%('22년 말)로 경기도 평균(15.9%)의 두 배를 넘어 돌봄 수요가 빠르게 늘어남" in texts
+    assert "(단위 : 백만원)" not in texts                        # consumed as the table's unit_hint
+    assert all(b.source.page for b in yangpyeong.blocks)
+
+
+def test_gwangju_tables_equal_html_twin():
+    doc = extract(SAMPLES / "gwangju-seogu-2024-elderly-basic-plan.pdf")
+    twins, captions = gwangju_twin()
+    tables = doc.tables()
+    assert [(table_rows(t), table_spans(t)) for t in tables] == [(rows, spans) for rows, spans in twins]
+    assert [t.header_rows for t in tables] == [2, 2]
+    assert [t.unit_hint for t in tables] == ["(단위 : 백만원)", "(단위 : 백만원)"]
+    assert tables[1].caption == captions[1]
+
+
+def test_wonju_table_equals_markdown_twin():
+    (table,) = extract(SAMPLES / "wonju-2024-implementation-plan.pdf").tables()
+    assert table_rows(table) == wonju_twin()
+    assert (table.header_rows, table.unit_hint) == (1, "(단위 : 천원)")
+
+
+def test_every_block_and_cell_has_page_and_bbox():
+    doc = extract(SAMPLES / "gwangju-seogu-2024-elderly-basic-plan.pdf")
+    sources = [b.source for b in doc.blocks] + [c.source for t in doc.tables() for c in t.cells]
+    assert all(s.page == 1 and s.bbox and s.bbox[0] < s.bbox[2] and s.bbox[1] < s.bbox[3] for s in sources)
+
+
+def test_broken_and_missing_text_layers_are_issues():
+    doc = extract(SAMPLES / "broken-text-layer.pdf")
+    issues = {i.code: i for i in doc.issues}
+    assert set(issues) == {"broken-text-layer", "no-text-layer"}
+    assert "page(s) 2 " in issues["broken-text-layer"].message and issues["broken-text-layer"].source.page == 2
+    assert "page(s) 3 " in issues["no-text-layer"].message
+    assert [b.text for b in doc.blocks][0].startswith("Broken text layer sample")   # page 1 still read
+    assert {b.source.page for b in doc.blocks} == {1}
+
+
+def _password_protected_pdf(path: Path) -> Path:
+    """A one-page PDF whose standard security handler accepts neither the empty nor any guessable password."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+               b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -4 >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size 5 /Root 1 0 R /Encrypt 4 0 R /ID [<%s><%s>] >>\nstartxref\n%d\n%%%%EOF\n" % (
+        b"33" * 16, b"33" * 16, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_encrypted_pdf_raises_extract_error(tmp_path: Path):
+    with pytest.raises(ExtractError, match="encrypted and needs a password"):
+        extract(_password_protected_pdf(tmp_path / "locked.pdf"))
+
+
+def test_unreadable_files_raise_extract_error(tmp_path: Path):
+    corrupt = tmp_path / "corrupt.pdf"
+    corrupt.write_bytes(b"%PDF-1.7\nthis is not a PDF body")
+    with pytest.raises(ExtractError, match="not a readable PDF"):
+        extract(corrupt)
+    with pytest.raises(ExtractError, match="no such file"):
+        extract(tmp_path / "missing.pdf")
+
+
+# --- the shared corpus ----------------------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(r"^[-–—(\[]?\s*[0-9ivxIVX]{1,5}\s*[-–—)\]]?$")
+
+
+def _flat_text(doc) -> str:
+    """All printed text of a document without whitespace: blocks, captions, units, cells row by row."""
+    parts = []
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            parts += [block.caption or "", block.unit_hint or ""]
+            parts += [c.text for c in sorted(block.cells, key=lambda c: (c.row, c.col))]
+        else:
+            parts.append(getattr(block, "text", None) or getattr(block, "title", ""))
+    return re.sub(r"\s+", "", "".join(parts))
+
+
+def _line_found(line: str, ours: str) -> bool:
+    """An oracle line is found whole, or token by token (table rows interleave cells); pdfplumber prints
+    fake-bold glyphs twice ("참참고고") and leader dots as many as it sees, so those are normalised."""
+    undoubled = re.sub(r"(.)\1", r"\1", line)
+    for candidate in (line, undoubled):
+        stripped = re.sub(r"[·.…]{3,}", "", re.sub(r"\s+", "", candidate))
+        if stripped in re.sub(r"[·.…]{3,}", "", ours):
+            return True
+        if all(tok in ours for tok in candidate.split() if not re.fullmatch(r"[·.…]{3,}", tok)):
+            return True
+    return False
+
+
+CORPUS_PDFS = ["card-terms-korean-tables.pdf", "moef-ofdi-2025q2-press.pdf", "nikl-2022-plan-excerpt.pdf",
+               "nikl-2022-work-plan.hancomviewer-macos.pdf", "nikl-2022-work-plan.hwp2022-win.pdf",
+               "rnd-item-proposal-bio-2026.pdf"]
+
+
+@pytest.mark.parametrize("name", CORPUS_PDFS)
+def test_corpus_pdf_covers_oracle_text(name: str):
+    doc = extract(shared_path("corpus", "pdf", name))
+    oracle = shared_path("corpus", "oracle", f"{name}.pdfplumber.txt").read_text(encoding="utf-8")
+    lines = [ln for ln in oracle.splitlines()
+             if ln.strip() and not ln.startswith("=== page") and not _PAGE_NUMBER.match(ln.strip())]
+    ours = _flat_text(doc)
+    missing = [ln for ln in lines if not _line_found(ln, ours)]
+    assert doc.pages and not doc.issues
+    assert len(missing) <= 0.05 * len(lines), missing[:10]
+
+
+def test_corpus_dotted_rulings_make_table_rows():
+    """Hancom draws inner borders as thousands of dots: they must still separate rows."""
+    doc = extract(shared_path("corpus", "pdf", "moef-ofdi-2025q2-press.pdf"))
+    table = next(t for t in doc.tables() if t.caption and "업종별 동향" in t.caption)
+    assert table_rows(table)[1] == ["‘24.2Q", "55.8", "38.8", "13.2", "11.5", "6.4"]
+    assert table_rows(table)[2] == ["‘25.2Q", "66.3", "35.3", "7.5", "7.1", "6.6"]
+
+
+def test_corpus_pdf_twins_agree_on_tables():
+    """The same plan printed by two producers gives the same tables (diagram pages aside)."""
+    def texts(name):
+        doc = extract(shared_path("corpus", "pdf", name))
+        return [[[re.sub(r"\s+", "", t) for t in row] for row in table.rows_text()] for table in doc.tables()]
+
+    mac, win = texts("nikl-2022-work-plan.hancomviewer-macos.pdf"), texts("nikl-2022-work-plan.hwp2022-win.pdf")
+    assert sum(table in win for table in mac) >= 0.8 * len(mac) >= 12
