@@ -31,7 +31,8 @@ score: $(STAMP)
 
 ## Regenerate the binary samples (PDF/DOCX/HWPX) from the hand-written sources
 samples: $(STAMP)
-	$(BIN)/python samples/make_samples.py
+	$(BIN)/python samples/make_hwpx.py
+	$(BIN)/python samples/make_pdf_docx.py
 
 clean:
 	rm -rf $(VENV) output/*.db

@@ -14,8 +14,8 @@ import html
 import re
 from pathlib import Path
 
-from extractors.document import (Block, Document, ExtractError, Heading, ListItem, Paragraph,
-                                 Source, Table)
+from extractors.document import (Block, Document, ExtractError, Heading, Issue, ListItem,
+                                 Paragraph, Source, Table)
 from extractors.grid import (infer_header_rows, is_caption_line, spans_from_blank_headers,
                              unit_hint_in)
 
@@ -36,12 +36,26 @@ def extract(path: Path) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise ExtractError(f"cannot read file: {exc.strerror or exc}") from exc
+    data, issues = strip_stray_nuls(data)
     text, encoding = bytes_to_text(data)
     lines = text.splitlines()
     blocks = lines_to_blocks(lines)
     fmt = "md" if path.suffix.lower() == ".md" else "txt"
     return Document(path=str(path), format=fmt, blocks=tuple(blocks),
-                    title=blocks_to_title(blocks), encoding=encoding)
+                    title=blocks_to_title(blocks), encoding=encoding, issues=issues)
+
+
+def strip_stray_nuls(data: bytes) -> tuple[bytes, tuple[Issue, ...]]:
+    """Drop a few stray NUL bytes (padding left by some exporters) from otherwise 8-bit text.
+
+    UTF-16 (NULs at alternating offsets) and binary data (NULs over 1% of
+    the bytes) are left alone for `bytes_to_text` to judge.
+    """
+    count = data.count(b"\x00")
+    if not count or count > len(data) * 0.01 or _utf16_without_bom(data) or data[:2] in (
+            codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or _control_bytes(data) > 8:
+        return data, ()
+    return data.replace(b"\x00", b""), (Issue("nul-bytes", f"removed {count} stray NUL bytes from the text"),)
 
 
 def bytes_to_text(data: bytes) -> tuple[str, str]:
@@ -60,8 +74,8 @@ def bytes_to_text(data: bytes) -> tuple[str, str]:
     utf16 = _utf16_without_bom(data)
     if utf16:
         return _decode_checked(data, utf16, utf16)
-    if b"\x00" in data:
-        raise ExtractError("binary content: NUL bytes in a text file (is this really a text export?)")
+    if b"\x00" in data or _control_bytes(data) > max(8, len(data[:20000]) * 0.01):
+        raise ExtractError("binary content: NUL or control bytes in a text file (is this really a text export?)")
     try:
         return _checked(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as utf8_error:
@@ -87,6 +101,11 @@ def _utf16_without_bom(data: bytes) -> str | None:
     if even > 0.3 and odd < 0.05:
         return "utf-16-be"
     return None
+
+
+def _control_bytes(data: bytes) -> int:
+    """Control bytes other than NUL and whitespace in the first 20 kB (text has almost none)."""
+    return sum(1 for b in data[:20000] if 0 < b < 32 and b not in (9, 10, 11, 12, 13, 27))
 
 
 def _decode_checked(data: bytes, codec: str, name: str) -> tuple[str, str]:

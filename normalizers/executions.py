@@ -6,20 +6,23 @@ Tables: a header row with those columns and value rows under it. Column
 labels and value shapes are in `rules/executions.toml`.
 
 Casebooks say whose case a page is about with PART lines and open each case
-with a title line; `part_line`, `title_line` and `case_title` read them
-(`rules/cases.toml`) so the caller can give each execution its item and
-government.
+with a title line (`rules/cases.toml`): `part_regions` gives the government
+in force at each line and the PART subjects, `case_starts` the case titles,
+so each execution gets its item and government.
 """
 from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from extractors.document import Table
 from normalizers import rules
 from normalizers.money import normalize_unit, parse_krw, parse_number, unit_from_text
+from normalizers.regions import Region, planning_body, resolve
 from normalizers.years import two_digit_year
 
 ROLES = ("budget", "executed", "rate")
@@ -27,7 +30,7 @@ ROLES = ("budget", "executed", "rate")
 
 @dataclass(frozen=True)
 class ExecutionValues:
-    """One execution as printed: budget (A), executed (B) and rate texts, with what the print says of unit and year.
+    """One execution as printed: budget (A), executed (B) and rate texts, with unit and year as printed.
 
     `printed_unit` is a unit printed on the values, `header_unit` one printed
     in the header. From text, `start`/`end` are offsets of header..values;
@@ -90,11 +93,13 @@ def _cell_regexes() -> dict[str, re.Pattern]:
 
 
 def _header_year(match: re.Match) -> int | None:
+    """The year printed before the budget or executed label ('’22년도 예산(A)' -> 2022), if any."""
+    groups = match.groupdict()
     for role in ("budget", "executed"):
-        if match.group(f"{role}_yyyy"):
-            return int(match.group(f"{role}_yyyy"))
-        if match.group(f"{role}_yy"):
-            return two_digit_year(match.group(f"{role}_yy"))
+        if groups.get(f"{role}_yyyy"):
+            return int(groups[f"{role}_yyyy"])
+        if groups.get(f"{role}_yy"):
+            return two_digit_year(groups[f"{role}_yy"])
     return None
 
 
@@ -116,7 +121,7 @@ def find_execution_blocks(text: str) -> list[ExecutionValues]:
     return out
 
 
-def _header_roles(cells: list[str]) -> dict[str, int]:
+def header_roles(cells: list[str]) -> dict[str, int]:
     """Column of each role named in one header row (rate tested first: '집행률' contains '집행')."""
     found: dict[str, int] = {}
     for col, cell in enumerate(cells):
@@ -143,7 +148,7 @@ def table_to_execution_values(table: Table) -> list[ExecutionValues]:
     """
     rows = table.rows_text()
     for r, cells in enumerate(rows[:4]):
-        roles = _header_roles(cells)
+        roles = header_roles(cells)
         if "budget" in roles and "executed" in roles:
             return _value_rows(table, rows, r, roles)
     return find_execution_blocks("\n".join(" ".join(c for c in row if c) for row in rows))
@@ -166,8 +171,9 @@ def _row_label(cells: list[str], label_cols: list[int]) -> str | None:
                  if cells[c].strip() and parse_number(cells[c]) is None), None)
 
 
-def _value_rows(table: Table, rows: list[list[str]], header: int, roles: dict[str, int]) -> list[ExecutionValues]:
-    """One ExecutionValues per row under the header whose budget and executed cells are amounts."""
+def _value_rows(table: Table, rows: list[list[str]], header: int,
+                roles: dict[str, int]) -> list[ExecutionValues]:
+    """One ExecutionValues per row under the header whose budget and executed cells are amounts (not totals)."""
     head = rows[header]
     header_unit = (unit_from_text(head[roles["budget"]]) or unit_from_text(table.unit_hint)
                    or unit_from_text(table.caption))
@@ -178,9 +184,12 @@ def _value_rows(table: Table, rows: list[list[str]], header: int, roles: dict[st
         budget, executed = cells[roles["budget"]].strip(), cells[roles["executed"]].strip()
         if not (_amount_regex().fullmatch(budget) and _amount_regex().fullmatch(executed)):
             continue
+        label = _row_label(cells, label_cols)
+        if label in rules.executions().totals.words:
+            continue
         rate = cells[roles["rate"]].strip() if "rate" in roles else None
         out.append(ExecutionValues(budget, executed, rate or None, _year_in(head), _printed_unit(budget),
-                                   header_unit, _row_label(cells, label_cols), row=r))
+                                   header_unit, label, row=r))
     return out
 
 
@@ -196,7 +205,8 @@ def rate_of(values: ExecutionValues) -> float | None:
 
 
 def rate_agrees(printed_text: str, printed: float, actual: float) -> bool:
-    """True when the printed rate is executed/budget×100 within the tolerance, or rounded or truncated to its decimals."""
+    """True when the printed rate is executed/budget×100 within the tolerance, or that value
+    rounded or truncated to the printed decimals ('91%' for 90.9…)."""
     decimals = len(printed_text.split(".")[1].rstrip("%").strip()) if "." in printed_text else 0
     scale = 10 ** decimals
     return (abs(printed - actual) < rules.executions().rate_check.tolerance
@@ -204,7 +214,7 @@ def rate_agrees(printed_text: str, printed: float, actual: float) -> bool:
             or math.floor(actual * scale + 1e-9) / scale == printed)
 
 
-# --- casebook context ------------------------------------------------------------------------
+# --- casebook lines ---------------------------------------------------------------------------
 
 def part_line(text: str) -> PartLine | None:
     """A PART line ('PART Ⅰ- 3  부산광역시 수영구 ···· 27', 'PARTⅠ- 1', 'PART Ⅰ 경기도'), or None."""
@@ -244,9 +254,88 @@ def clean_title(text: str) -> str:
     return " ".join(cleanup.numbering.sub("", tail).split())
 
 
-def case_title(lines: list[str], anchor: int) -> str | None:
-    """The title of the case whose body opens at `lines[anchor]`: the nearest usable line above it."""
+def case_title(texts: Sequence[str], anchor: int) -> str | None:
+    """The title of the case whose body opens at `texts[anchor]`: the nearest usable line above it."""
     for i in range(anchor - 1, max(-1, anchor - 6), -1):
-        if not _skippable(lines[i]):
-            return clean_title(lines[i]) or None
+        if not _skippable(texts[i]):
+            return clean_title(texts[i]) or None
     return None
+
+
+# --- casebook context: whose case a line belongs to ------------------------------------------
+
+@dataclass(frozen=True)
+class Subject:
+    """A government a casebook PART is about, as printed, and the line it is first seen on
+    (a body line wins over a table-of-contents line)."""
+
+    region: Region
+    printed: str
+    line: int
+    toc: bool
+
+
+def _neighbour_region(texts: Sequence[str], i: int, year: int | None) -> Region | None:
+    """A region named alone on a line next to line `i` (the government above or below 'PARTⅠ- 3')."""
+    for j in (i - 1, i + 1, i - 2, i + 2):
+        if 0 <= j < len(texts) and (region := resolve(texts[j], year)):
+            return region
+    return None
+
+
+def _part_region(part: PartLine, texts: Sequence[str], i: int, year: int | None,
+                 by_key: dict[tuple[str, str], Region]) -> Region | None:
+    """The government a PART line names: printed on it, else by its number's entry, else (for a
+    bare marker) on a neighbouring line."""
+    region = resolve(part.region_text, year) if part.region_text else None
+    if region is None and part.key:
+        region = by_key.get(part.key)
+    if region is None and part.kind == "marker":
+        region = _neighbour_region(texts, i, year)
+    return planning_body(region) if region else None
+
+
+def _subject_key(part: PartLine, region: Region, subjects: dict[tuple, Subject]) -> tuple:
+    """A PART's number; for an unnumbered header, the PART with the same government (same part first)."""
+    if part.key:
+        return part.key
+    same = sorted((k[0] != part.part, n) for n, (k, s) in enumerate(subjects.items())
+                  if s.region.code_today == region.code_today)
+    return list(subjects)[same[0][1]] if same else (part.part, "", region.code_today)
+
+
+def part_regions(texts: Sequence[str], year: int | None) -> tuple[list[Region | None], list[Subject]]:
+    """The casebook government in force at each line of `texts`, and every PART subject in order."""
+    by_key: dict[tuple[str, str], Region] = {}
+    subjects: dict[tuple, Subject] = {}
+    current: Region | None = None
+    at: list[Region | None] = []
+    for i, text in enumerate(texts):
+        part = part_line(text)
+        region = _part_region(part, texts, i, year, by_key) if part else None
+        if part and region:
+            if part.key:
+                by_key.setdefault(part.key, region)
+            key = _subject_key(part, region, subjects)
+            if key not in subjects or (subjects[key].toc and not part.toc):
+                subjects[key] = Subject(region, region.name_printed, i, part.toc)
+            current = current if part.toc else region
+        at.append(current)
+    return at, list(subjects.values())
+
+
+def case_starts(texts: Sequence[str]) -> list[tuple[int, str]]:
+    """(line index, title) of every case: numbered title lines, and the line above each case anchor."""
+    out = set()
+    for i, text in enumerate(texts):
+        if title := title_line(text):
+            out.add((i, title))
+        elif is_anchor(text) and (title := case_title(texts, i)):
+            out.add((max(0, i - 1), title))
+    return sorted(out)
+
+
+def latest(marks: Sequence[tuple[int, str]], line: int) -> tuple[int, str] | None:
+    """The last (index, value) mark at or before `line`."""
+    i = bisect_right(marks, (line, "\uffff")) - 1
+    return marks[i] if i >= 0 else None

@@ -227,7 +227,8 @@ def _label_regexes() -> tuple[re.Pattern, re.Pattern]:
     mags = _mag_chars()
     before = re.compile(rf"(?<![가-힣])(?P<label>{full})[ \t]*[:：]?[ \t]*$")
     amount = rf"{NUM}(?:[ \t]?[{mags}]+(?:[ \t]?{NUM}[ \t]?[{mags}]+)*)?(?:[ \t]?원)?"
-    item = re.compile(rf"[ \t]*(?P<label>{every})[ \t]*[:：]?[ \t]*(?P<amount>{amount})[ \t]*(?:[,，、;/][ \t]*|$)")
+    item = re.compile(rf"[ \t]*(?P<label>{every})[ \t]*[:：]?[ \t]*(?P<amount>{amount})"
+                      rf"[ \t]*(?:[,，、;/][ \t]*|$)")
     return before, item
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
+from itertools import accumulate
 from dataclasses import dataclass
 from functools import cache
 
@@ -125,14 +126,20 @@ class RuleTokenizer:
 
 
 def _words_and_spaces(text: str, cuts: Iterable[int] = ()) -> tuple[list[str], list[bool]]:
-    """Tokens of `text`, cut at every offset in `cuts`, and their trailing-space flags."""
-    edges = [0, *sorted(set(cuts)), len(text)]
-    words: list[str] = []
-    spaces: list[bool] = []
-    for a, b in zip(edges, edges[1:]):
-        found = _TOKEN.findall(text, a, b)
-        words.extend(tok or ws for tok, _, ws in found)
-        spaces.extend(bool(space) for _, space, _ in found)
+    """Tokens of `text`, split further at every offset in `cuts`, and their trailing-space flags."""
+    found = _TOKEN.findall(text)
+    words = [tok or ws for tok, _, ws in found]
+    spaces = [bool(space) for _, space, _ in found]
+    starts = [0, *accumulate(len(w) + s for w, s in zip(words, spaces))]
+    inside: dict[int, list[int]] = {}
+    for cut in set(cuts):
+        i = bisect_right(starts, cut) - 1
+        if i < len(words) and starts[i] < cut < starts[i] + len(words[i]):
+            inside.setdefault(i, []).append(cut - starts[i])
+    for i in sorted(inside, reverse=True):
+        edges = [0, *sorted(inside[i]), len(words[i])]
+        words[i:i + 1] = [words[i][a:b] for a, b in zip(edges, edges[1:])]
+        spaces[i:i + 1] = [False] * (len(edges) - 2) + [spaces[i]]
     return words, spaces
 
 

@@ -248,14 +248,6 @@ def planning_body(region: Region) -> Region:
     return Region(parent.code, issued, parent.name, region.name_printed, parent.level, parent.parent_code)
 
 
-def region_by_code(code: str, as_of: int | date | None = None) -> Region | None:
-    """The Region for a printed or stored code (old codes resolve to today's)."""
-    row = _rows().get(code)
-    if row is None or row.code_today is None:
-        return None
-    return _region(frozenset({code}), row.name, as_of, None)
-
-
 # --- finding in text ---------------------------------------------------------------------------
 
 def _accepted(text: str, match: re.Match) -> bool:

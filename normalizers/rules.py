@@ -220,6 +220,7 @@ class ExecutionRules:
     header_parts: Fragments
     values: Fragments
     rate_check: Fragments
+    totals: WordList
 
 
 # --- tags.toml and orgs.toml -----------------------------------------------------------

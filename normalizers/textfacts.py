@@ -32,9 +32,8 @@ from spacy.tokens import Span
 
 from extractors.document import Block, Document, Heading, ListItem, Paragraph, Table
 from normalizers import rules
-from normalizers.executions import (ExecutionValues, PartLine, amounts, case_title, find_execution_blocks,
-                                    is_anchor, part_line, rate_agrees, rate_of, table_to_execution_values,
-                                    title_line)
+from normalizers.executions import (ExecutionValues, Subject, amounts, case_starts, find_execution_blocks, latest,
+                                    part_regions, rate_agrees, rate_of, table_to_execution_values)
 from normalizers.mentions import span_to_mention
 from normalizers.money import unit_from_text
 from normalizers.nlp import ents_by_text
@@ -123,17 +122,17 @@ def _is_prose(text: str) -> bool:
 
 def _table_pieces(table: Table, index: int, section: str | None, offset: int, table_id: str) -> list[Piece]:
     """Every non-empty cell of a table, located in the tab/newline layout of the section body."""
+    anchors = {(c.row, c.col): c for c in table.cells}
     out = []
     row_start = offset
-    header = {(c.row, c.col) for c in table.cells if c.is_header}
     for r, row in enumerate(table.rows_text()):
         col_start = row_start
         for c, text in enumerate(row):
             if text.strip():
-                cell_src = next((x.source for x in table.cells if x.row == r and x.col == c), table.source)
-                out.append(Piece(text, index, section, cell_src.page or table.source.page,
-                                 cell_src.line or table.source.line, col_start,
-                                 (r, c) not in header and _is_prose(text), table_id, r, c))
+                cell = anchors[(r, c)]
+                out.append(Piece(text, index, section, cell.source.page or table.source.page,
+                                 cell.source.line or table.source.line, col_start,
+                                 not cell.is_header and _is_prose(text), table_id, r, c))
             col_start += len(text) + 1
         row_start += len("\t".join(row)) + 1
     return out
@@ -151,7 +150,7 @@ def _block_piece(block: Block, index: int, section: str | None, offset: int | No
 
 
 def document_to_pieces(doc: Document, block_sections: Sequence[str | None]) -> list[Piece]:
-    """Text pieces in reading order: block texts, then (for tables) their cells; table ids as plan.py gives them."""
+    """Text pieces in reading order: block texts and table cells (table ids t1, t2, … as plan.py numbers them)."""
     pieces: list[Piece] = []
     tables = 0
     for index, (block, section, offset) in enumerate(zip(doc.blocks, block_sections,
@@ -177,86 +176,6 @@ def pieces_to_lines(pieces: Sequence[Piece]) -> tuple[list[Line], list[int]]:
             lines.append(Line(part, i, pos))
             pos += len(part) + 1
     return lines, starts
-
-
-# --- casebook context --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Subject:
-    """A government a casebook PART is about, as printed, and the line where it is first seen (body before contents)."""
-
-    region: Region
-    printed: str
-    line: int
-    toc: bool
-
-
-def _neighbour_region(lines: Sequence[Line], i: int, year: int | None) -> Region | None:
-    """A region named alone on a line next to line `i` (the government above or below 'PARTⅠ- 3')."""
-    for j in (i - 1, i + 1, i - 2, i + 2):
-        if 0 <= j < len(lines) and (region := resolve(lines[j].text, year)):
-            return region
-    return None
-
-
-def _part_region(part: PartLine, lines: Sequence[Line], i: int, year: int | None,
-                 by_key: dict[tuple[str, str], Region]) -> Region | None:
-    """The government a PART line names: printed on it, else its number's entry, else (marker) a neighbour line."""
-    region = resolve(part.region_text, year) if part.region_text else None
-    if region is None and part.key:
-        region = by_key.get(part.key)
-    if region is None and part.kind == "marker":
-        region = _neighbour_region(lines, i, year)
-    return planning_body(region) if region else None
-
-
-def _subject_key(part: PartLine, region: Region, subjects: dict[tuple, Subject]) -> tuple:
-    """A PART's number; for an unnumbered header, the PART with the same government (same part first)."""
-    if part.key:
-        return part.key
-    same = sorted((k[0] != part.part, n) for n, (k, s) in enumerate(subjects.items())
-                  if s.region.code_today == region.code_today)
-    return list(subjects)[same[0][1]] if same else (part.part, "", region.code_today)
-
-
-def part_regions(lines: Sequence[Line], year: int | None) -> tuple[list[Region | None], list[Subject]]:
-    """The casebook government in force at each line, and every PART subject in order."""
-    by_key: dict[tuple[str, str], Region] = {}
-    subjects: dict[tuple, Subject] = {}
-    current: Region | None = None
-    at: list[Region | None] = []
-    for i, line in enumerate(lines):
-        part = part_line(line.text)
-        region = _part_region(part, lines, i, year, by_key) if part else None
-        if part and region:
-            if part.key:
-                by_key.setdefault(part.key, region)
-            key = _subject_key(part, region, subjects)
-            if key not in subjects or (subjects[key].toc and not part.toc):
-                subjects[key] = Subject(region, region.name_printed, i, part.toc)
-            current = current if part.toc else region
-        at.append(current)
-    return at, list(subjects.values())
-
-
-def case_starts(lines: Sequence[Line]) -> list[tuple[int, str]]:
-    """(line index, title) of every case: numbered title lines, and the line above each case anchor."""
-    texts = [line.text for line in lines]
-    out = []
-    for i, text in enumerate(texts):
-        title = title_line(text)
-        if title is None and is_anchor(text):
-            title = case_title(texts, i)
-            i = max(0, i - 1)
-        if title:
-            out.append((i, title))
-    return sorted(set(out))
-
-
-def _latest(marks: Sequence[tuple[int, str]], line: int) -> tuple[int, str] | None:
-    """The last (index, value) mark at or before `line`."""
-    i = bisect_right(marks, (line, "\uffff")) - 1
-    return marks[i] if i >= 0 else None
 
 
 # --- executions ---------------------------------------------------------------------------------
@@ -285,13 +204,14 @@ def find_executions(pieces: Sequence[Piece], lines: Sequence[Line], doc: Documen
             continue
         done.add(piece.table_id)
         before = max(0, bisect_right(first_piece_of_line, i) - 1)
-        found += [Found(v, before, piece, None, piece.line) for v in table_to_execution_values(doc.blocks[piece.block])]
+        table = doc.blocks[piece.block]
+        found += [Found(v, before, piece, None, piece.line) for v in table_to_execution_values(table)]
     return sorted(found, key=lambda f: (f.line, f.values.row or 0))
 
 
 def _unit_line(lines: Sequence[Line], found: Found, starts: list[tuple[int, str]]) -> str | None:
     """A unit stated in the case before the values ('(단위: 천원)'), searching back to the case's start."""
-    case = _latest(starts, found.line)
+    case = latest(starts, found.line)
     first = max(case[0] if case else 0, found.line - _CASE_WINDOW)
     for i in range(found.line, first - 1, -1):
         text = lines[i].text
@@ -313,8 +233,8 @@ def _region_code(region_at: Sequence[Region | None], line: int) -> str | None:
     return region.code_today if region else None
 
 
-def decide_unit(found: Found, all_found: Sequence[Found], lines: Sequence[Line],
-                starts: list[tuple[int, str]], region_at: Sequence[Region | None]) -> tuple[str | None, str | None]:
+def decide_unit(found: Found, all_found: Sequence[Found], lines: Sequence[Line], starts: list[tuple[int, str]],
+                region_at: Sequence[Region | None]) -> tuple[str | None, str | None]:
     """(unit, how it was decided) for the values of `found`.
 
     In order: printed on the values; in the header; a unit line in the case
@@ -324,9 +244,10 @@ def decide_unit(found: Found, all_found: Sequence[Found], lines: Sequence[Line],
     v = found.values
     others = [f for f in all_found if f is not found]
     code = _region_code(region_at, found.line)
+    same_region = [f for f in others if _region_code(region_at, f.line) == code]
     candidates = (("printed", lambda: v.printed_unit), ("header", lambda: v.header_unit),
                   ("unit-line", lambda: _unit_line(lines, found, starts)),
-                  ("same-region", lambda: _common_unit([f for f in others if _region_code(region_at, f.line) == code])),
+                  ("same-region", lambda: _common_unit(same_region)),
                   ("same-document", lambda: _common_unit(others)))
     for source, unit in candidates:
         if value := unit():
@@ -363,11 +284,11 @@ def rate_check(execution: Execution, found: Found) -> Check | None:
 def executions_of(found: Sequence[Found], lines: Sequence[Line], issuer: Meta,
                   region_at: Sequence[Region | None]) -> tuple[list[Execution], list[Check], list[str]]:
     """Executions with item, government and unit decided; their rate checks; notes on undecided units."""
-    starts = case_starts(lines)
+    starts = case_starts([line.text for line in lines])
     executions, checks, notes = [], [], []
     for n, f in enumerate(found, start=1):
         unit = decide_unit(f, found, lines, starts, region_at)
-        title = _latest(starts, f.line)
+        title = latest(starts, f.line)
         region = region_at[f.line] if 0 <= f.line < len(region_at) else None
         execution = _execution(n, f, unit, title[1] if title else None, region, issuer)
         executions.append(execution)
@@ -403,7 +324,7 @@ def mentions_of(pieces: Sequence[Piece], ents: Sequence[Sequence[tuple[Span, int
 
 
 def breakdown_checks(pairs: Sequence[tuple[Mention, Span]]) -> list[Check]:
-    """Check(kind='breakdown_sum'): an amount against the sum of its fund-source parts ('998백만원(시 503, 군구 495)')."""
+    """Check(kind='breakdown_sum'): an amount against the sum of its parts ('998백만원(시 503, 군구 495)')."""
     parents = {span.start_char: m for m, span in pairs if m.kind == "money" and span._.part_of is None}
     parts: dict[int, list[Mention]] = {}
     for m, span in pairs:
@@ -454,7 +375,8 @@ def doc_regions_of(pieces: Sequence[Piece], ents: Sequence[Sequence[tuple[Span, 
         out.append(DocRegion(issuer.region_code, issuer.region_code_issued, issuer.region_name or "", "issuer",
                              None, issuer.region_name))
     for s in subjects:
-        out.append(_doc_region(s.region, s.printed, "subject", pieces[lines[s.line].piece].section_id))
+        section = pieces[lines[s.line].piece].section_id
+        out.append(_doc_region(s.region, s.printed, "subject", section))
     listed = [(i, span) for i, piece in enumerate(pieces) for span, _, _ in _listed(ents[i], piece.text)]
     named = [(i, span) for i, spans in enumerate(ents) for span, _, _ in spans if span.label_ == "REGION"]
     taken = {(r.region_code, r.role) for r in out}
@@ -489,7 +411,7 @@ def document_to_text_facts(doc: Document, block_sections: Sequence[str | None], 
     lines, piece_starts = pieces_to_lines(pieces)
     year = document_year(issuer, lines)
     ents = ents_by_text([p.text for p in pieces], TEXT_LABELS)
-    region_at, subjects = part_regions(lines, year)
+    region_at, subjects = part_regions([line.text for line in lines], year)
     found = find_executions(pieces, lines, doc)
     executions, rate_checks, notes = executions_of(found, lines, issuer, region_at)
     pairs = mentions_of(pieces, ents, piece_starts, found)

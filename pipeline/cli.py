@@ -124,29 +124,44 @@ def _open(db: Path) -> sqlite3.Connection | None:
 
 
 def cmd_status(args) -> int:
+    """Documents with status, type, region, failing checks and errors; then every failing check.
+
+    On a terminal this is a table; piped, it is tab-separated lines (header first).
+    """
     conn = _open(args.db)
     if conn is None:
         return EXIT_DB
     console = Console()
     failing = {r["doc_id"]: r["n"] for r in conn.execute(
         "SELECT doc_id, count(*) AS n FROM checks WHERE ok = 0 GROUP BY doc_id")}
-    table = RichTable(title=f"documents in {args.db}")
-    for col in ("path", "format", "status", "type", "region", "period", "failing checks", "error"):
-        table.add_column(col)
-    rows = conn.execute("SELECT * FROM documents ORDER BY path").fetchall()
-    for r in rows:
+    columns = ("path", "format", "status", "type", "region", "period", "failing checks", "error")
+    rows = []
+    for r in conn.execute("SELECT * FROM documents ORDER BY path"):
         if args.failed and r["status"] == "ok" and not failing.get(r["doc_id"]):
             continue
         period = f"{r['period_start']}-{r['period_end']}" if r["period_start"] else ""
-        table.add_row(r["path"], r["format"] or "", r["status"], r["doc_type"] or "",
-                      r["region_name"] or "", period, str(failing.get(r["doc_id"], "")), r["error"] or "")
-    console.print(table)
-    for r in conn.execute("""SELECT d.path, c.kind, c.table_id, c.row, c.col, c.expected, c.actual, c.note
-                             FROM checks c JOIN documents d USING (doc_id) WHERE c.ok = 0
-                             ORDER BY d.path, c.check_id"""):
-        console.print(f"  [yellow]check failed[/yellow] {r['path']} {r['kind']} table {r['table_id']} "
-                      f"row {r['row']} col {r['col']}: printed {r['expected']:,.0f}, "
-                      f"computed {r['actual']:,.0f} ({r['note']})")
+        rows.append((r["path"], r["format"] or "", r["status"], r["doc_type"] or "", r["region_name"] or "",
+                     period, str(failing.get(r["doc_id"], "")), r["error"] or ""))
+    checks = [f"check failed\t{r['path']}\t{r['kind']}\ttable {r['table_id']} row {r['row']} col {r['col']}"
+              f"\tprinted {r['expected']:,.0f}\tcomputed {r['actual']:,.0f}\t{r['note']}"
+              for r in conn.execute("""SELECT d.path, c.kind, c.table_id, c.row, c.col, c.expected, c.actual, c.note
+                                       FROM checks c JOIN documents d USING (doc_id) WHERE c.ok = 0
+                                       ORDER BY d.path, c.check_id""")]
+    if console.is_terminal:
+        table = RichTable(title=f"documents in {args.db}")
+        for col in columns:
+            table.add_column(col)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+        for line in checks:
+            console.print(line.replace("\t", "  "), highlight=False)
+    else:
+        print("\t".join(columns))
+        for row in rows:
+            print("\t".join(row))
+        for line in checks:
+            print(line)
     return EXIT_OK
 
 

@@ -113,3 +113,11 @@ def test_cp949_copy_gives_the_same_document(tmp_path):
     assert (da.encoding, db.encoding) == ("utf-8", "cp949")
     assert da.blocks == db.blocks
     assert isinstance(db.blocks[-1], Table)
+
+
+def test_a_few_stray_nul_bytes_are_removed_with_an_issue(tmp_path):
+    path = tmp_path / "export.txt"
+    path.write_bytes("암호모듈 구현안내서\n".encode("utf-8") + b"\x00" * 3 + "본문".encode("utf-8") + b" " * 400)
+    doc = extract(path)
+    assert [i.code for i in doc.issues] == ["nul-bytes"]
+    assert doc.blocks[1].text == "본문"

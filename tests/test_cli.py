@@ -1,0 +1,105 @@
+"""End to end: `planextract run|status|search|query|export` on samples/ and on bad input."""
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+
+import pytest
+
+from conftest import SAMPLES, sample_files
+from pipeline.cli import main
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("run") / "plans.db"
+    assert main(["run", str(SAMPLES), "--db", str(db), "--quiet"]) == 0
+    return db
+
+
+def _q(db, sql, *args):
+    return sqlite3.connect(db).execute(sql, args).fetchall()
+
+
+def test_run_on_samples_loads_every_document(sample_db):
+    statuses = dict(_q(sample_db, "SELECT path, status FROM documents"))
+    assert set(statuses) == {p.name for p in sample_files()}
+    assert statuses.pop("broken-text-layer.pdf") == "partial"
+    assert set(statuses.values()) == {"ok"}
+    assert _q(sample_db, "SELECT count(*) FROM budgets")[0][0] > 100
+    codes = {r[0] for r in _q(sample_db, "SELECT code FROM regions")}
+    assert {"11", "12", "51", "52", "36110", "11440", "27720"} <= codes
+
+
+def test_rerun_adds_nothing(sample_db, capsys):
+    before = _q(sample_db, "SELECT count(*) FROM budgets")[0][0], _q(sample_db, "SELECT count(*) FROM documents")[0][0]
+    assert main(["run", str(SAMPLES), "--db", str(sample_db), "--quiet"]) == 0
+    after = _q(sample_db, "SELECT count(*) FROM budgets")[0][0], _q(sample_db, "SELECT count(*) FROM documents")[0][0]
+    assert after == before
+    n_docs, n_skipped = _q(sample_db, "SELECT n_docs, n_skipped FROM runs ORDER BY run_id DESC LIMIT 1")[0]
+    assert n_docs == n_skipped == len(sample_files())
+    assert "unchanged" in capsys.readouterr().out
+
+
+def test_status_lists_documents_and_failing_checks(sample_db, capsys):
+    assert main(["status", "--db", str(sample_db)]) == 0
+    out = capsys.readouterr().out
+    assert "broken-text-layer.pdf" in out and "check failed" in out and "column_total" in out
+
+
+@pytest.mark.parametrize("query", ["돌봄", "예산", "통합돌봄", "노인일자리 참여자"])
+def test_search_finds_short_and_long_korean_terms(sample_db, capsys, query):
+    assert main(["search", query, "--db", str(sample_db)]) == 0
+    out = capsys.readouterr().out
+    assert f"[{query.split()[0]}]" in out and "›" in out or f"[{query.split()[0]}]" in out
+
+
+def test_query_and_export(sample_db, tmp_path, capsys):
+    assert main(["query", "SELECT count(*) AS n FROM programs", "--db", str(sample_db)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "n"
+    assert main(["export", str(tmp_path / "csv"), "--db", str(sample_db)]) == 0
+    assert (tmp_path / "csv" / "budget_lines.csv").stat().st_size > 1000
+    assert main(["export", str(tmp_path / "pq"), "--db", str(sample_db), "--format", "parquet"]) == 0
+    assert (tmp_path / "pq" / "budgets.parquet").exists()
+
+
+def test_bad_inputs_each_get_a_failed_row_and_the_batch_goes_on(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "garbage.txt").write_bytes(bytes(range(256)) * 20)
+    (folder / "undecodable.txt").write_bytes(b"\xc3\x28\xa0\xa1\xff\xff abc")
+    (folder / "table.xlsx").write_bytes(b"PK\x03\x04")
+    (folder / "fake.pdf").write_bytes(b"not a pdf at all")
+    (folder / "fake.hwp").write_bytes(b"not an ole file")
+    (folder / "fake.hwpx").write_bytes(b"not a zip (hwpx)")
+    (folder / "fake.docx").write_bytes(b"not a zip (docx)")
+    os.symlink(folder / "gone.txt", folder / "dangling.txt")
+    shutil.copy(SAMPLES / "yangpyeong-2023-plan-summary.txt", folder / "good.txt")
+    db = tmp_path / "bad.db"
+    assert main(["run", str(folder), "--db", str(db), "--quiet"]) == 0
+    rows = dict(_q(db, "SELECT path, status || ': ' || coalesce(error, '') FROM documents"))
+    assert rows.pop("good.txt") == "ok: "
+    expected = {"empty.txt": "empty", "garbage.txt": "binary", "undecodable.txt": "cannot decode",
+                "table.xlsx": "no extractor for '.xlsx'", "dangling.txt": "cannot read",
+                "fake.pdf": "", "fake.hwp": "", "fake.hwpx": "", "fake.docx": ""}
+    assert set(rows) == set(expected)
+    for path, fragment in expected.items():
+        assert rows[path].startswith("failed: ") and fragment in rows[path] and len(rows[path]) > 12, rows[path]
+    assert _q(db, "SELECT count(*) FROM programs")[0][0] == 7
+
+
+def test_parallel_run_gives_the_same_database(tmp_path, sample_db):
+    db = tmp_path / "par.db"
+    assert main(["run", str(SAMPLES), "--db", str(db), "--jobs", "2", "--quiet"]) == 0
+    for table in ("documents", "sections", "programs", "budgets", "mentions", "checks"):
+        assert _q(db, f"SELECT count(*) FROM {table}") == _q(sample_db, f"SELECT count(*) FROM {table}")
+
+
+def test_usage_errors(tmp_path):
+    assert main(["run", str(tmp_path / "nowhere")]) == 2
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["run", str(SAMPLES), "--db", str(blocker / "plans.db"), "--quiet"]) == 1
+    assert main(["status", "--db", str(tmp_path / "none.db")]) == 1

@@ -1,0 +1,42 @@
+"""Golden snapshots per sample and stage: tests/golden/<sample>.document.json and <sample>.plan.json.
+
+Regenerate only when output is meant to change: `pytest tests/test_golden.py --update-golden`,
+then review the diff. A missing golden fails.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pytest
+
+from conftest import sample_files
+from extractors import extract
+from extractors.document import document_to_dict
+from normalizers.plan import normalise
+
+SAMPLES = sample_files()
+
+
+def _name(path) -> str:
+    return path.name
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return {p.name: extract(p) for p in SAMPLES}
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=_name)
+def test_document_snapshot(path, documents, golden):
+    data = document_to_dict(documents[path.name])
+    data["path"] = path.name
+    golden(f"{path.name}.document.json", data)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=_name)
+def test_plan_snapshot(path, documents, golden):
+    record = normalise(documents[path.name])
+    data = asdict(record)
+    data.pop("sections")
+    data.pop("tables")
+    golden(f"{path.name}.plan.json", data)

@@ -1,0 +1,89 @@
+"""Loading is idempotent, one transaction per document, and schema-versioned."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from conftest import SAMPLES
+from extractors import extract
+from normalizers.plan import normalise
+from pipeline.load import (FACT_TABLES, SCHEMA_VERSION, DatabaseError, DocumentRow, connect,
+                           load_document)
+
+SAMPLE = SAMPLES / "yangpyeong-2023-plan-summary.txt"
+
+
+@pytest.fixture
+def db():
+    conn = connect(":memory:")
+    yield conn
+    conn.close()
+
+
+def _row(doc_id="a" * 64, path="plan.txt", status="ok") -> DocumentRow:
+    return DocumentRow(doc_id=doc_id, path=path, format="txt", status=status)
+
+
+def _counts(conn) -> dict[str, int]:
+    return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in (*FACT_TABLES, "documents")}
+
+
+def test_schema_version_is_set(db):
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_loading_twice_leaves_the_same_rows(db):
+    record = normalise(extract(SAMPLE))
+    load_document(db, _row(), record)
+    first = _counts(db)
+    load_document(db, _row(), record)
+    assert _counts(db) == first
+    assert first["budgets"] == len(record.budgets) and first["programs"] == len(record.programs)
+
+
+def test_ids_are_stable_and_prefixed_by_the_document(db):
+    record = normalise(extract(SAMPLE))
+    load_document(db, _row(), record)
+    ids = [r[0] for r in db.execute("SELECT program_id FROM programs ORDER BY program_id")]
+    assert ids and all(i.startswith("a" * 12 + ":p") for i in ids)
+    budget_owner = db.execute("SELECT count(*) FROM budgets b JOIN programs p USING (program_id)").fetchone()[0]
+    assert budget_owner > 0
+
+
+def test_a_changed_file_at_the_same_path_replaces_the_old_version(db):
+    record = normalise(extract(SAMPLE))
+    load_document(db, _row(doc_id="a" * 64), record)
+    load_document(db, _row(doc_id="b" * 64), record)
+    assert [r[0] for r in db.execute("SELECT doc_id FROM documents")] == ["b" * 64]
+    assert db.execute("SELECT count(DISTINCT doc_id) FROM programs").fetchone()[0] == 1
+
+
+def test_a_failing_load_leaves_nothing_half_written(db):
+    record = normalise(extract(SAMPLE))
+    load_document(db, _row(doc_id="a" * 64), record)
+    before = _counts(db)
+    broken = record.__class__(**{**record.__dict__, "budgets": record.budgets + (record.budgets[0],)})
+    with pytest.raises(sqlite3.IntegrityError):
+        load_document(db, _row(doc_id="a" * 64), broken)
+    assert _counts(db) == before
+
+
+def test_failed_document_row_has_no_facts(db):
+    load_document(db, _row(status="failed"), None)
+    assert db.execute("SELECT status FROM documents").fetchone()[0] == "failed"
+    assert _counts(db)["sections"] == 0
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "x.db"
+    sqlite3.connect(path).execute("PRAGMA user_version = 99")
+    with pytest.raises(DatabaseError, match="newer"):
+        connect(path)
+
+
+def test_unwritable_location_is_a_database_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(DatabaseError):
+        connect(blocker / "sub" / "plans.db")

@@ -1,0 +1,122 @@
+"""Mentions in running text (normalizers.mentions, normalizers.nlp) and the text facts of seed 004 against gold."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLES, shared_path
+from extractors.text import extract
+from normalizers.mentions import text_to_mentions
+from normalizers.nlp import LABELS, ents_by_text, find_entities, get_nlp
+from normalizers.record import Meta
+from normalizers.sections import document_to_sections
+from normalizers.textfacts import document_to_text_facts
+
+
+def facts_of(path: Path, meta: Meta):
+    doc = extract(path)
+    sections, block_sections = document_to_sections(doc)
+    return sections, document_to_text_facts(doc, block_sections, meta)
+
+
+def test_text_to_mentions():
+    text = " - (예산) 1기, '20~23년, 총 85.6억 원(4년간 지역당 10.7억 원, 시도비 포함)"
+    found = text_to_mentions(text, section_id="s4", line=83, id_prefix="x")
+    assert [(m.mention_id, m.kind, m.text, m.value, m.unit, m.amount_krw) for m in found] == [
+        ("x1", "date", "'20~23년", 2020.0, "period", None),
+        ("x2", "money", "85.6억 원", 85.6, "억원", 8_560_000_000),
+        ("x3", "money", "10.7억 원", 10.7, "억원", 1_070_000_000)]
+    assert [(m.char_start, m.char_end) for m in found[1:]] == [(23, 30), (39, 46)]   # gold/004 columns
+    assert {m.line for m in found} == {83} and {m.section_id for m in found} == {"s4"}
+
+
+def test_breakdown_mentions_carry_fund_sources():
+    found = text_to_mentions("Ÿ 사 업 비: 26,873백만원(국비 19,544, 시비 2,443, 군･구비 2,443)\n2행 94.4%", line=250)
+    assert [(m.text, m.amount_krw, m.fund_source) for m in found if m.kind == "money"] == [
+        ("26,873백만원", 26_873_000_000, None), ("국비 19,544", 19_544_000_000, "국비"),
+        ("시비 2,443", 2_443_000_000, "시비"), ("군･구비 2,443", 2_443_000_000, "군·구비")]
+    assert found[-1].kind == "percent" and found[-1].line == 251
+
+
+def test_pipeline_entities_are_spans_with_values():
+    doc = get_nlp()("마포구의 지역복지과에서  998백만원(시 503, 군구 495)을 2023년에 94.4% 집행, 13명")
+    assert doc.text == "마포구의 지역복지과에서  998백만원(시 503, 군구 495)을 2023년에 94.4% 집행, 13명"
+    assert [(e.label_, e.text) for e in doc.ents] == [
+        ("REGION", "마포구"), ("ORG", "지역복지과"), ("MONEY", "998백만원"), ("MONEY", "시 503"),
+        ("MONEY", "군구 495"), ("DATE", "2023년"), ("PERCENT", "94.4%"), ("COUNT", "13명")]
+    assert doc.ents[0]._.region.code_today == "11440" and doc.ents[3]._.fund_source == "시비"
+    assert doc.ents[4]._.part_of == doc.ents[2].start_char
+
+
+def test_entities_never_overlap_or_touch_whitespace():
+    text = shared_path("seeds", "003_36d7a86073e0eb52.txt").read_text(encoding="utf-8")
+    entities = find_entities(text)
+    assert all(a.end <= b.start for a, b in zip(entities, entities[1:]))
+    assert all(text[e.start:e.end] == text[e.start:e.end].strip() for e in entities)
+    assert set(LABELS) == {e.label for e in entities}
+
+
+def test_ents_by_text_keeps_offsets_local():
+    texts = ["총 5억원", "", "부산 북구 2회"]
+    out = ents_by_text(texts)
+    assert [[(s.label_, a, b) for s, a, b in ents] for ents in out] == [
+        [("MONEY", 2, 5)], [], [("REGION", 0, 5), ("COUNT", 6, 8)]]
+
+
+def test_pipeline_loads_offline_within_two_seconds():
+    code = ("import time; t = time.perf_counter(); from normalizers.nlp import get_nlp; "
+            "get_nlp()('998백만원 마포구'); print(time.perf_counter() - t)")
+    seconds = float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                                   check=True).stdout)
+    assert seconds < 2.0
+
+
+# --- seed 004 against gold/004 ------------------------------------------------------------------
+
+def norm(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_seed_004_mentions_and_participants_match_gold():
+    gold = json.loads(shared_path("gold", "004_4de511cd5770a259.json").read_text(encoding="utf-8"))
+    _, facts = facts_of(shared_path("seeds", "004_4de511cd5770a259.txt"), Meta(doc_type="press_release"))
+    want = Counter((norm(m["text"]), m["amount_krw"]) for m in gold["mentions"])
+    got = Counter((norm(m.text), m.amount_krw) for m in facts.mentions if m.kind == "money")
+    assert want <= got
+    assert [(t, a) for t, a in got if t in {t for t, _ in want} and (t, a) not in want] == []  # scored as wrong
+    subjects = {r.region_code: r for r in facts.doc_regions if r.role == "subject"}
+    assert set(subjects) == {p["region_code"] for p in gold["participants"]}
+    for p in gold["participants"]:   # the year comes from the text: 6월 23일(금) is in 2023
+        issued = p["code_at_publication"] if p["code_at_publication"] != p["region_code"] else None
+        assert subjects[p["region_code"]].region_code_issued == issued
+        assert subjects[p["region_code"]].region_name == p["name_printed"]
+
+
+def test_mention_offsets_index_section_text():
+    sections, facts = facts_of(SAMPLES / "press-release-2024-special-zones.txt", Meta(doc_type="press_release"))
+    text = {s.section_id: s.text for s in sections}
+    assert facts.mentions and all(text[m.section_id][m.char_start:m.char_end] == m.text for m in facts.mentions)
+
+
+def test_press_release_sample():
+    _, facts = facts_of(SAMPLES / "press-release-2024-special-zones.txt", Meta(doc_type="press_release"))
+    regions = [(r.region_code, r.region_code_issued, r.region_name) for r in facts.doc_regions]
+    assert regions == [("11500", None, "서울 강서구"), ("27720", None, "대구 군위군"), ("51190", None, "강원 태백시"),
+                       ("52140", None, "전북 익산시"), ("12870", "46910", "전남 신안군"), ("48820", None, "경남 고성군")]
+    money = [(m.text, m.amount_krw, m.fund_source) for m in facts.mentions if m.kind == "money"]
+    assert money[:4] == [("16억 원", 1_600_000_000, None), ("96억 원", 9_600_000_000, None),
+                         ("48억 원", 4_800_000_000, "국비"), ("48억 원", 4_800_000_000, "지방비")]
+    (check,) = facts.checks
+    assert (check.kind, check.expected, check.actual, check.ok) == ("breakdown_sum", 9.6e9, 9.6e9, True)
+
+
+@pytest.mark.parametrize("stem", ["000_d3e728cd9afe89a4", "001_e1b135360abbaed1"])
+def test_plans_without_money_in_text_give_no_money_mentions(stem):
+    _, facts = facts_of(shared_path("seeds", f"{stem}.txt"), Meta(doc_type="plan"))
+    assert [m for m in facts.mentions if m.kind == "money"] == []

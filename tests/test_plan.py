@@ -1,0 +1,181 @@
+"""Plan tables -> facts, document metadata, and every example of the rule files they use."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import SAMPLES
+from extractors import extract
+from extractors.document import Document, Paragraph, Source
+from extractors.grid import infer_header_rows, spans_from_blank_headers
+from normalizers.checks import budgets_to_checks
+from normalizers.columns import path_to_role, role_rules, row_rules
+from normalizers.departments import department_rules, is_department, split_department
+from normalizers.meta import doc_type_of, document_to_meta, issued_year_of, meta_rules, plan_term_of
+from normalizers.plan import normalise
+from normalizers.tables import PlanBuilder, table_to_plan
+
+HEAD = ["구분\t중점\t성과지표\t목표수준\t\t예산(백만원)\t\t",
+        "\t\t\t2022 현재\t2023\t2022 현재\t2023\t계"]
+
+
+def _plan(*rows: str, unit: str | None = None) -> PlanBuilder:
+    lines = [r.split("\t") for r in rows]
+    table = spans_from_blank_headers(lines, infer_header_rows(lines))
+    builder = PlanBuilder()
+    table_to_plan(builder, table, "t1", unit)
+    return builder
+
+
+# --- rule files: every example matches its own rule ---------------------------------------------
+
+@pytest.mark.parametrize("rule", role_rules(), ids=lambda r: r.role)
+def test_column_role_example(rule):
+    assert path_to_role(rule.example.split(" / "), None).role == rule.role
+
+
+@pytest.mark.parametrize("name", ["total", "strategy", "numbered", "program"])
+def test_row_label_example(name):
+    rules = row_rules()
+    assert getattr(rules, name).search(rules.examples[name])
+
+
+@pytest.mark.parametrize("rule", meta_rules().types, ids=lambda r: r.doc_type)
+def test_doc_type_example(rule):
+    assert doc_type_of(rule.example, "") == rule.doc_type
+
+
+def test_term_and_issue_date_examples():
+    rules = meta_rules()
+    assert plan_term_of(rules.term_example) == 4
+    assert plan_term_of("민선 7기 찾아가는 동주민센터") is None
+    assert plan_term_of("제1기 사회보장 특별지원구역 8개 시군구") is None
+    assert issued_year_of([rules.issued_example]) == 2022
+
+
+def test_department_examples():
+    rules = department_rules()
+    for text, expected in rules.examples:
+        assert is_department(text) is expected, text
+    for text, name, dept in rules.splits:
+        assert split_department(text) == (name, dept)
+
+
+# --- table rows ------------------------------------------------------------------------------------
+
+def test_strategy_title_row_and_program_rows():
+    b = _plan(*HEAD,
+              "추진전략 1\t\t\t\t\t\t\t",
+              "돌봄 안전망 구축\t\t■ 이용자 수(명)\t100\t120\t1,000\t1,200\t2,200",
+              "세부사업 1-1 통합돌봄\t○\t■ 이용률(%)\t70\t75\t600\t700\t1,300",
+              "1-1-1 방문 돌봄\t×\t■ 방문 건수(건)\t10\t12\t400\t500\t900")
+    assert [(s.number, s.title) for s in b.strategies] == [("1", "돌봄 안전망 구축")]
+    assert [(p.code, p.name, p.is_priority) for p in b.programs] == [
+        ("1-1", "통합돌봄", True), ("1-1-1", "방문 돌봄", False)]
+    assert b.programs[1].parent_id == b.programs[0].program_id
+    first = b.indicators[0]
+    assert (first.strategy_id, first.program_id, first.name, first.unit) == ("st1", None, "이용자 수", "명")
+    assert [(t.year, t.is_baseline, t.value) for t in first.targets] == [(2022, True, 100.0), (2023, False, 120.0)]
+    strategy_budgets = [(x.year, x.kind, x.amount_krw, x.item) for x in b.budgets if x.strategy_id]
+    assert strategy_budgets == [(2022, "baseline", 1_000_000_000, "돌봄 안전망 구축"),
+                                (2023, "planned", 1_200_000_000, "돌봄 안전망 구축"),
+                                (None, "planned", 2_200_000_000, "돌봄 안전망 구축")]
+
+
+def test_blank_label_row_adds_to_the_program_above_and_repeated_budget_is_recorded_once():
+    b = _plan(*HEAD,
+              "세부사업 2-1 일자리\t○\t▪ 참여자 수(명)\t10\t11\t5\t6\t11",
+              "\t\t▪ 교육 횟수(회)\t2\t3\t5\t6\t11")
+    assert [(i.program_id, i.name) for i in b.indicators] == [("p1", "참여자 수"), ("p1", "교육 횟수")]
+    assert len(b.budgets) == 3 and any("recorded once" in n for n in b.notes)
+
+
+@pytest.mark.parametrize("cells,why", [
+    ("▪ 참여자 수(명) ▪ 활동시간(시간)\t40\t45", "2 indicators"),
+    ("▪ 참여(참여자수, 건수)\t500 2,000\t550 2,200", "two numbers"),
+])
+def test_ambiguous_indicators_are_left_out_but_budgets_kept(cells, why):
+    b = _plan(*HEAD, f"세부사업 3-1 사업\t○\t{cells}\t9\t9\t18")
+    assert b.indicators == [] and any(why in n for n in b.notes)
+    assert [x.amount_krw for x in b.budgets] == [9_000_000, 9_000_000, 18_000_000]
+
+
+@pytest.mark.parametrize("value", ["비예산", "-", ""])
+def test_no_budget_markers_give_no_row(value):
+    b = _plan(*HEAD, f"세부사업 1-2 상담\t×\t■ 상담 건수(건)\t1\t2\t{value}\t{value}\t{value}")
+    assert b.budgets == [] and b.programs[0].is_priority is False
+
+
+def test_budget_without_a_unit_is_noted_not_guessed():
+    b = _plan("사업명\t2024\t2025", "돌봄 사업\t100\t200", unit=None)
+    assert b.budgets == []
+
+
+def test_investment_table_items_departments_and_totals():
+    b = _plan("연번\t사업명\t투자계획\t\t", "\t\t계\t2024\t2025", "계\t\t30\t10\t20",
+              "1\t경로당 지원(노인복지과)\t30\t10\t20", unit="백만원")
+    items = {(x.item, x.department, x.year, x.amount_krw, x.is_total) for x in b.budgets}
+    assert ("계", None, None, 30_000_000, True) in items
+    assert ("경로당 지원", "노인복지과", 2024, 10_000_000, False) in items
+    checks = budgets_to_checks(b.budgets, b.programs)
+    assert {(c.kind, c.ok) for c in checks} == {("row_total", True), ("column_total", True)}
+
+
+def test_strategy_total_check_reports_a_mismatch():
+    b = _plan(*HEAD,
+              "추진전략 1 돌봄\t\t\t\t\t10\t20\t30",
+              "세부사업 1-1 가\t○\t\t\t\t4\t8\t12",
+              "세부사업 1-2 나\t○\t\t\t\t6\t11\t17")
+    checks = {(c.kind, c.expected, c.actual, c.ok) for c in budgets_to_checks(b.budgets, b.programs)}
+    assert ("strategy_total", 20_000_000, 19_000_000, False) in checks
+    assert ("strategy_total", 10_000_000, 10_000_000, True) in checks
+
+
+def test_council_report_codes_qualify_strategies_and_read_departments():
+    b = _plan("1. 돌봄 강화\t주요내용\t추진부서",
+              "I-1-1. 아이돌봄\t시간제 돌봄센터 운영\t여성가족과",
+              "2. 민관 협력\t주요내용\t추진부서\t",
+              "1. 사각지대 발굴\tⅡ-2-1-1. 명예 사회복지공무원\t위기가구 발굴\t복지정책과")
+    assert [s.number for s in b.strategies] == ["I-1", "II-2"]
+    second = b.programs[1]
+    assert (second.code, second.code_raw, second.name, second.description, second.department, second.subgroup) == (
+        "II-2-1-1", "Ⅱ-2-1-1", "명예 사회복지공무원", "위기가구 발굴", "복지정책과", "II-2-1")
+
+
+def test_headerless_continuation_table_keeps_the_previous_columns():
+    builder = PlanBuilder()
+    for rows in (["1. 돌봄\t주요내용\t추진부서", "I-1-1. 가 사업\t내용 가\t복지정책과"],
+                 ["I-1-2. 나 사업\t내용 나\t노인복지과"]):
+        lines = [r.split("\t") for r in rows]
+        table_to_plan(builder, spans_from_blank_headers(lines, infer_header_rows(lines)), "t", None)
+    assert [(p.code, p.description, p.department) for p in builder.programs] == [
+        ("I-1-1", "내용 가", "복지정책과"), ("I-1-2", "내용 나", "노인복지과")]
+
+
+# --- documents -------------------------------------------------------------------------------------
+
+def test_meta_of_a_2022_report_of_a_renamed_province():
+    meta = document_to_meta(extract(SAMPLES / "iksan-2022-council-report.cp949.txt"))
+    assert (meta.doc_type, meta.region_code, meta.region_code_issued, meta.region_name) == (
+        "plan_report", "52140", "45140", "전북특별자치도 익산시")
+    assert (meta.plan_term, meta.period_start, meta.period_end, meta.issued_year) == (5, 2023, 2026, 2022)
+
+
+def test_meta_of_a_basic_plan_of_a_merged_metropolitan_district():
+    meta = document_to_meta(extract(SAMPLES / "gwangju-seogu-2024-elderly-basic-plan.HTML"))
+    assert (meta.doc_type, meta.region_code, meta.region_code_issued) == ("basic_plan", "12240", "29140")
+    assert (meta.period_start, meta.period_end) == (2024, 2027)
+
+
+def test_national_press_release_has_no_issuer():
+    doc = Document(path="p.txt", format="txt", blocks=(
+        Paragraph("지역사회보장 우수사례 공유", Source(line=1)),
+        Paragraph("보건복지부(장관 홍길동)는 6월 23일 성과공유회를 개최하였다고 밝혔다.", Source(line=2))))
+    meta = document_to_meta(doc)
+    assert (meta.doc_type, meta.region_code) == ("press_release", None)
+
+
+def test_every_sample_normalises():
+    for path in sorted(SAMPLES.iterdir()):
+        if path.suffix.lower() in (".txt", ".md", ".html", ".pdf", ".docx", ".hwpx", ".hwp"):
+            record = normalise(extract(path))
+            assert record.sections, path.name
