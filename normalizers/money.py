@@ -95,10 +95,10 @@ def normalize_unit(unit: str) -> str:
     return compact
 
 
-def _sign_factor(compact: str, in_text_only: bool = False) -> tuple[int, str]:
+def _sign_factor(compact: str) -> tuple[int, str]:
     """(-1, rest) when `compact` starts with a sign marker, else (1, compact)."""
     for sign in rules.units().sign:
-        if compact.startswith(sign.marker) and (sign.in_text or not in_text_only):
+        if compact.startswith(sign.marker):
             return sign.factor, compact[len(sign.marker):]
     return 1, compact
 
@@ -241,8 +241,9 @@ def _unit_suffix(compact: str) -> str:
         return "원"
     if not compact.endswith("원"):
         compact += "원"
+    small = tuple(_magnitudes()[0])
     for unit in sorted(_money_units(), key=len, reverse=True):
-        if compact.endswith(unit) and not compact[: -len(unit)].endswith(tuple("십백천")):
+        if compact.endswith(unit) and not compact[: -len(unit)].endswith(small):
             return unit
     return "원"
 
@@ -317,7 +318,8 @@ def find_money(text: str) -> list[Quantity]:
 @cache
 def _percent_regex() -> re.Pattern:
     units = _alternation(u.unit for u in rules.units().percent_unit).replace("%", "[%％]")
-    return re.compile(rf"(?<![\d.,])(?P<sign>△)?(?P<num>{NUM})[ \t]?(?P<unit>{units})")
+    signs = _alternation(s.marker for s in rules.units().sign if s.in_text)
+    return re.compile(rf"(?<![\d.,])(?P<sign>{signs})?(?P<num>{NUM})[ \t]?(?P<unit>{units})")
 
 
 @cache
@@ -334,7 +336,7 @@ def find_percents(text: str) -> list[Quantity]:
     """Every percentage ('94.4%', '2.5%p') in `text`; value is the number, unit '%' or '%p'."""
     out = []
     for m in _percent_regex().finditer(text):
-        value = float(m.group("num").replace(",", "")) * (-1 if m.group("sign") else 1)
+        value = _sign_factor(m.group("sign") or "")[0] * float(m.group("num").replace(",", ""))
         unit = unicodedata.normalize("NFKC", m.group("unit")).replace("퍼센트", "%")
         out.append(Quantity("percent", m.start(), m.end(), m.group(), value, unit))
     return out

@@ -36,13 +36,13 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from normalizers.money import find_counts, find_money, find_percents
+from normalizers.money import Quantity, find_counts, find_money, find_percents
 from normalizers.regions import Region, find_regions
 from normalizers.tags import find_departments
 from normalizers.years import find_dates
 
 LABELS = ("MONEY", "PERCENT", "COUNT", "DATE", "REGION", "ORG")
-NUMERIC = frozenset({"MONEY", "PERCENT", "COUNT", "DATE"})
+PRIORITY = {"MONEY": 0, "PERCENT": 1, "COUNT": 2, "DATE": 3, "REGION": 4, "ORG": 4}   # lower wins an overlap
 EXTENSIONS = ("value", "unit", "amount_krw", "fund_source", "region", "part_of")
 USER_DATA_KEY = "planextract_entities"
 SEPARATOR = "\n\x00\n"   # joins texts for one Doc; no finder pattern crosses a NUL
@@ -64,12 +64,13 @@ class Entity:
     part_of: int | None = None
 
 
-def _quantities(label: str, found) -> list[Entity]:
+def _quantities(label: str, found: Iterable[Quantity]) -> list[Entity]:
     return [Entity(label, q.start, q.end, q.value, q.unit, q.amount_krw, q.fund_source, part_of=q.parent_start)
             for q in found]
 
 
 def _dates(text: str) -> list[Entity]:
+    """DATE entities: value is the (first) year, unit the kind ('date', 'year', 'period')."""
     return [Entity("DATE", d.start, d.end, float(d.year) if d.year else None, d.kind) for d in find_dates(text)]
 
 
@@ -86,13 +87,11 @@ FINDERS: dict[str, Callable[[str], list[Entity]]] = {
 def find_entities(text: str, labels: Iterable[str] = LABELS) -> list[Entity]:
     """Every entity of `labels` in `text`, without overlaps, in text order.
 
-    Numbers win over names (in LABELS order); between a region and a
-    department the longer span wins.
+    Where spans overlap, the label of lower PRIORITY wins (numbers before
+    names), then the longer span (a region or a department).
     """
     candidates = [e for label in labels for e in FINDERS[label](text)]
-    rank = {label: i for i, label in enumerate(LABELS)}
-    candidates.sort(key=lambda e: (e.label not in NUMERIC, rank[e.label] if e.label in NUMERIC else 0,
-                                   e.start - e.end, e.start))
+    candidates.sort(key=lambda e: (PRIORITY[e.label], e.start - e.end, e.start))
     kept: list[Entity] = []
     taken = bytearray(len(text) + 1)
     for e in candidates:
@@ -144,7 +143,8 @@ def _words_and_spaces(text: str, cuts: Iterable[int] = ()) -> tuple[list[str], l
 
 
 @spacy.registry.tokenizers("planextract.RuleTokenizer.v1")
-def create_rule_tokenizer(labels: list[str] = list(LABELS)) -> Callable[[Language], RuleTokenizer]:
+def create_rule_tokenizer(labels: Sequence[str] = LABELS) -> Callable[[Language], RuleTokenizer]:
+    """The registered tokenizer factory; `labels` choose the finders that cut tokens."""
     return lambda nlp: RuleTokenizer(nlp.vocab, labels)
 
 
@@ -164,6 +164,7 @@ class EntitySetter:
 
 @Language.factory("planextract_entities")
 def make_entity_setter(nlp: Language, name: str) -> EntitySetter:
+    """The registered component factory."""
     return EntitySetter()
 
 

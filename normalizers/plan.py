@@ -29,7 +29,7 @@ def normalise(doc: Document) -> PlanRecord:
         strategies=tuple(plan.strategies), programs=programs, indicators=tuple(plan.indicators),
         budgets=tuple(plan.budgets), executions=facts.executions, mentions=facts.mentions,
         checks=tuple(checks), doc_regions=with_issuer(facts.doc_regions, meta),
-        notes=tuple(plan.notes))
+        notes=tuple(plan.notes) + tuple(facts.notes))
 
 
 def document_to_table_records(doc: Document, block_sections: tuple[str | None, ...]

@@ -41,16 +41,6 @@ class Region:
     level: str
     parent_code: str | None
 
-    @property
-    def code(self) -> str:
-        """Today's code (`code_today`), the key stored in `region_code` columns."""
-        return self.code_today
-
-    @property
-    def name(self) -> str:
-        """Today's official full name (`official_name_today`)."""
-        return self.official_name_today
-
 
 @dataclass(frozen=True)
 class RegionSpan:

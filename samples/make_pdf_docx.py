@@ -8,7 +8,8 @@ basic-plan.HTML`, `wonju-2024-implementation-plan.md`) is parsed into a small
 spec (paragraphs, headings, bullets, tables with merges), written as DOCX
 with python-docx (NanumGothic, real merged cells, `w:tblHeader` header rows,
 unit lines as paragraphs before their table) and converted to PDF with
-LibreOffice headless (`apt-get install libreoffice-writer-nogui fonts-nanum`).
+LibreOffice headless (`apt-get install libreoffice-writer-nogui fonts-nanum`);
+the spec model, DOCX writer and converter live in tools/render_twins.py.
 The yangpyeong PDF is laid out so that its big table runs over two pages
 with the header repeated and row "세부사업 2-2" broken across the page
 boundary; the script searches the space above the table until pdfplumber
@@ -22,72 +23,20 @@ The test suite reads the committed files and never needs LibreOffice.
 from __future__ import annotations
 
 import argparse
-import datetime
 import html.parser
-import io
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
-import zipfile
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import docx
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
-
 HERE = Path(__file__).resolve().parent
-FONT = "NanumGothic"
-FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
-FIXED_PDF_DATE = b"20240101000000"
+sys.path.insert(0, str(HERE.parent))
+
+from tools.render_twins import (Layout, Para, Spec, TableSpec, docx_to_pdf, line_to_para,  # noqa: E402
+                                spec_to_docx)
+
 SPLIT_ROW_HEAD, SPLIT_ROW_TAIL = "▪ 참여자 수(명)", "▪ 활동시간(시간)"
-
-
-@dataclass(frozen=True)
-class Para:
-    """One paragraph: `style` is a python-docx style name; `indent_mm` a left indent."""
-
-    text: str
-    style: str = "Normal"
-    align: str = "left"
-    indent_mm: float = 0.0
-    space_before_pt: float | None = None
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """A table as text rows; `merges` are (r0, c0, r1, c1) inclusive; covered source cells must be blank."""
-
-    rows: tuple[tuple[str, ...], ...]
-    header_rows: int
-    widths_mm: tuple[float, ...]
-    merges: tuple[tuple[int, int, int, int], ...] = ()
-    bold: frozenset[tuple[int, int]] = frozenset()
-    font_pt: float = 9.0
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Page set-up of one document."""
-
-    landscape: bool = False
-    margin_mm: float = 20.0
-    body_pt: float = 10.0
-
-
-@dataclass
-class Spec:
-    """A document to write: items in order and its page layout."""
-
-    items: list[Para | TableSpec] = field(default_factory=list)
-    layout: Layout = Layout()
 
 
 # --- yangpyeong: tab-separated text ----------------------------------------------------------
@@ -237,217 +186,12 @@ def md_to_spec(text: str) -> Spec:
             widths = (20.0, 38.0, 40.0, 18.0, 22.0, 24.0)
             spec.items.append(TableSpec(tuple(map(tuple, rows)), 1, widths))
             rows = []
-        if not line.strip():
-            continue
-        level = len(line) - len(line.lstrip("#"))
-        if level and line[level:level + 1] == " ":
-            spec.items.append(Para(line[level + 1:].strip(), f"Heading {level}"))
-        elif line.lstrip().startswith("- "):
-            style = "List Bullet 2" if line.startswith("  ") else "List Bullet"
-            spec.items.append(Para(line.lstrip()[2:], style))
-        else:
-            spec.items.append(Para(line.strip()))
+        if line.strip():
+            spec.items.append(line_to_para(line))
     return spec
 
 
-# --- DOCX writing ----------------------------------------------------------------------------
-
-def _set_font(font, rpr, size_pt: float | None = None, bold: bool | None = None) -> None:
-    """NanumGothic for all scripts (theme fonts removed, python-docx sets only the Latin name), black."""
-    font.name = FONT
-    fonts = rpr.get_or_add_rFonts()
-    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
-        fonts.attrib.pop(qn(f"w:{attr}"), None)
-    for attr in ("eastAsia", "cs"):
-        fonts.set(qn(f"w:{attr}"), FONT)
-    if size_pt:
-        font.size = Pt(size_pt)
-    if bold is not None:
-        font.bold = bold
-    font.color.rgb = RGBColor(0, 0, 0)
-
-
-def _setup_styles(document, layout: Layout) -> None:
-    """Body, title, heading and caption styles in NanumGothic; headings by size (20/16/13 pt)."""
-    sizes = {"Normal": (layout.body_pt, None), "Title": (18.0, True), "Heading 1": (20.0, True),
-             "Heading 2": (16.0, True), "Heading 3": (13.0, True), "Caption": (layout.body_pt, False),
-             "List Bullet": (layout.body_pt, None), "List Bullet 2": (layout.body_pt, None)}
-    for name, (size, bold) in sizes.items():
-        style = document.styles[name]
-        _set_font(style.font, style.element.get_or_add_rPr(), size, bold)
-        style.font.italic = False
-        style.paragraph_format.space_after = Pt(4)
-        style.paragraph_format.space_before = Pt(10 if name.startswith("Heading") else 0)
-    _korean_language(document)
-    title_ppr = document.styles["Title"].element.get_or_add_pPr()
-    for border in title_ppr.findall(qn("w:pBdr")):
-        title_ppr.remove(border)
-
-
-def _korean_language(document) -> None:
-    """Korean as the East Asian language of the defaults and the theme (the template says ja-JP)."""
-    rpr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:eastAsia"), "ko-KR")
-    theme_lang = document.settings.element.find(qn("w:themeFontLang"))
-    if theme_lang is not None:
-        theme_lang.set(qn("w:eastAsia"), "ko-KR")
-
-
-def _setup_page(document, layout: Layout) -> None:
-    """A4, portrait or landscape, equal margins."""
-    section = document.sections[0]
-    short, long_ = Mm(210), Mm(297)
-    section.orientation = WD_ORIENT.LANDSCAPE if layout.landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = (long_, short) if layout.landscape else (short, long_)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(layout.margin_mm))
-
-
-def _add_para(document, para: Para) -> None:
-    """Append one paragraph with its style, alignment and indent."""
-    p = document.add_paragraph(style=para.style)
-    run = p.add_run(para.text)
-    if para.style == "Normal":
-        _set_font(run.font, run._r.get_or_add_rPr())
-    p.alignment = {"left": None, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}[para.align]
-    if para.indent_mm:
-        p.paragraph_format.left_indent = Mm(para.indent_mm)
-    if para.space_before_pt is not None:
-        p.paragraph_format.space_before = Pt(para.space_before_pt)
-
-
-def _set_cell_margins(table, side_mm: float, top_mm: float) -> None:
-    """`w:tblCellMar`: the padding inside every cell of `table`."""
-    margins = OxmlElement("w:tblCellMar")
-    for side, size in (("top", top_mm), ("left", side_mm), ("bottom", top_mm), ("right", side_mm)):
-        edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:w"), str(round(size * 56.7)))
-        edge.set(qn("w:type"), "dxa")
-        margins.append(edge)
-    table._tbl.tblPr.append(margins)
-
-
-def _mark_header_row(row) -> None:
-    """`w:tblHeader`: repeat this row at the top of each page the table runs onto."""
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:tblHeader"))
-
-
-def _write_cell(cell, text: str, spec: TableSpec, bold: bool) -> None:
-    """Cell text in the table font; text containing ' ▪ ' gets one paragraph per indicator."""
-    parts = re.split(r"\s(?=▪)", text) if text.count("▪") > 1 else [text]
-    for i, part in enumerate(parts):
-        p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
-        p.paragraph_format.space_after = Pt(0)
-        run = p.add_run(part)
-        _set_font(run.font, run._r.get_or_add_rPr(), spec.font_pt, bold or None)
-
-
-def _check_merges(spec: TableSpec) -> None:
-    """Refuse merges that would hide source text (every covered cell must be blank)."""
-    for r0, c0, r1, c1 in spec.merges:
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                if (r, c) != (r0, c0) and spec.rows[r][c].strip():
-                    raise ValueError(f"merge {(r0, c0, r1, c1)} would hide {spec.rows[r][c]!r}")
-
-
-def _add_table(document, spec: TableSpec) -> None:
-    """Append a bordered table with merged cells, fixed column widths and repeated header rows."""
-    _check_merges(spec)
-    n_cols = len(spec.rows[0])
-    table = document.add_table(rows=len(spec.rows), cols=n_cols)
-    table.style = document.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    _set_cell_margins(table, 1.0, 0.8)
-    for c, width in enumerate(spec.widths_mm):
-        table.columns[c].width = Mm(width)
-        for cell in table.columns[c].cells:
-            cell.width = Mm(width)
-    covered = {(r, c) for r0, c0, r1, c1 in spec.merges for r in range(r0, r1 + 1)
-               for c in range(c0, c1 + 1) if (r, c) != (r0, c0)}
-    for r, row in enumerate(spec.rows):
-        for c, text in enumerate(row):
-            if (r, c) not in covered:
-                _write_cell(table.cell(r, c), text, spec, (r, c) in spec.bold or r < spec.header_rows)
-    for r0, c0, r1, c1 in spec.merges:
-        table.cell(r0, c0).merge(table.cell(r1, c1))
-    for r in range(spec.header_rows):
-        _mark_header_row(table.rows[r])
-
-
-def spec_to_docx(spec: Spec, title: str) -> bytes:
-    """The DOCX bytes for `spec`, with fixed core properties and zip entry times."""
-    document = docx.Document()
-    _setup_page(document, spec.layout)
-    _setup_styles(document, spec.layout)
-    for item in spec.items:
-        (_add_table if isinstance(item, TableSpec) else _add_para)(document, item)
-    props = document.core_properties
-    props.title, props.author, props.last_modified_by = title, "planextract samples", "planextract samples"
-    props.revision = 1
-    props.created = props.modified = props.last_printed = datetime.datetime(2024, 1, 1)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return _fixed_zip(buffer.getvalue())
-
-
-def _fixed_zip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed entry times so the same input gives the same bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
-
-
-# --- PDF via LibreOffice ---------------------------------------------------------------------
-
-def docx_to_pdf(docx_paths: list[Path], out_dir: Path) -> list[Path]:
-    """Convert with LibreOffice headless (throwaway profile) via flat ODT; dates and /ID fixed.
-
-    LibreOffice ignores DOCX `w:autoSpaceDE` and would print "65 세" for
-    "65세" (extra space between Hangul and digits); the flat-ODT detour sets
-    `style:text-autospace="none"` so the PDF prints the same text as the twin.
-    """
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        raise SystemExit("LibreOffice not found: apt-get install -y --no-install-recommends "
-                         "libreoffice-writer-nogui fonts-nanum (or run with --docx-only)")
-    with tempfile.TemporaryDirectory() as tmp:
-        profile = f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}"
-
-        def convert(to: str, paths: list[Path]) -> None:
-            subprocess.run([soffice, profile, "--headless", "--convert-to", to, "--outdir", tmp, *map(str, paths)],
-                           check=True, capture_output=True, timeout=900)
-
-        convert("fodt", docx_paths)
-        flat = [Path(tmp, p.with_suffix(".fodt").name) for p in docx_paths]
-        for path in flat:
-            path.write_text(path.read_text(encoding="utf-8").replace(
-                'style:text-autospace="ideograph-alpha"', 'style:text-autospace="none"'), encoding="utf-8")
-        convert("pdf", flat)
-        outputs = []
-        for path in docx_paths:
-            pdf = out_dir / path.with_suffix(".pdf").name
-            pdf.write_bytes(_fixed_pdf(Path(tmp, pdf.name).read_bytes()))
-            outputs.append(pdf)
-    return outputs
-
-
-def _fixed_pdf(data: bytes) -> bytes:
-    """Same-length substitution of dates, /ID and LibreOffice's /DocChecksum (keeps xref offsets valid)."""
-    data = re.sub(rb"(/(?:CreationDate|ModDate)\s*\(D:)(\d{14})", lambda m: m.group(1) + FIXED_PDF_DATE, data)
-    data = re.sub(rb"/DocChecksum /[0-9A-Fa-f]{32}", b"/DocChecksum /" + b"0" * 32, data)
-    return re.sub(rb"<([0-9A-Fa-f]{32})>", lambda m: b"<" + b"0" * 32 + b">", data)
-
+# --- PDF layout check ----------------------------------------------------------------------
 
 def yangpyeong_split_ok(pdf_path: Path) -> str | None:
     """None when the big table runs over two pages, header repeated, row 2-2 broken; else what is wrong."""

@@ -64,10 +64,9 @@ def test_context_settles_bare_names(name, context, code):
     assert resolve(name, context=context).code_today == code
 
 
-def test_official_name_level_parent_and_short_properties():
+def test_official_name_level_and_parent():
     region = resolve("광주 서구", 2023)
     assert (region.official_name_today, region.level, region.parent_code) == ("전남광주통합특별시 서구", "sigungu", "12")
-    assert (region.code, region.name) == (region.code_today, region.official_name_today)
 
 
 def test_general_gu_plans_with_its_city():
