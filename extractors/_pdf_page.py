@@ -27,6 +27,7 @@ DOT_MAX = 3.0            # pieces of dotted borders are at most this big both wa
 _BOLD_NAME = re.compile(r"bold|black|heavy|extra|headline|semibold|demi|[-,]b$", re.I)
 _FORCE_BOLD = 1 << 18    # PDF font descriptor flag ForceBold (bit 19)
 _FILL_STROKE = 2         # text render mode "fill, then stroke": fake bold
+_LINE_END_HYPHEN = 0x02   # PDFium reports a hyphen that ends a line ("복지-" / "고용") as U+0002
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,8 @@ def _page_glyphs(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Glyp
         if code in (0x20, 0xA0, 0x3000, 0x09):
             space = True
             continue
+        if code == _LINE_END_HYPHEN:
+            code = ord("-")
         if raw.FPDFText_IsGenerated(textpage, i) == 1 or code in (0x0A, 0x0D):
             continue
         if _is_unmapped(code, raw.FPDFText_HasUnicodeMapError(textpage, i) == 1):

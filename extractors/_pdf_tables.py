@@ -77,7 +77,7 @@ def stitch(first: PageTable, continued: PageTable) -> PageTable:
     """`continued` (next page, same columns) appended to `first`: repeated header dropped, broken row joined."""
     n_header = header_rows(first)
     rest = continued
-    if n_header and _norm_rows(rows_text(continued)[:n_header]) == _norm_rows(rows_text(first)[:n_header]):
+    if n_header and repeats_header(rows_text(first)[:n_header], rows_text(continued)[:n_header]):
         rest = _drop_top_rows(continued, n_header)
     if rest.n_rows and _is_row_tail(first, rest):
         first, rest = _join_row_tail(first, rest), _drop_top_rows(rest, 1)
@@ -86,8 +86,18 @@ def stitch(first: PageTable, continued: PageTable) -> PageTable:
                      continued.page_end, first.bbox)
 
 
-def _norm_rows(rows: list[list[str]]) -> list[list[str]]:
-    return [[" ".join(t.split()) for t in row] for row in rows]
+def repeats_header(header: list[list[str]], top: list[list[str]]) -> bool:
+    """Whether a continuation's top rows repeat `header`, cell by cell, whitespace ignored.
+
+    A repeated copy may be drawn lower than the original and lose the last
+    lines of a tall cell (LibreOffice clips "중점 추진 사업 여부 (○,×)" to
+    "중점 추진 사업 여부"), so each cell may be a cut-short start of the
+    original; at least half of the labels must repeat in full.
+    """
+    pairs = [("".join(a.split()), "".join(b.split())) for hr, tr in zip(header, top) for a, b in zip(hr, tr)]
+    labels = [(a, b) for a, b in pairs if a]
+    return (len(top) == len(header) and all(a.startswith(b) for a, b in pairs)
+            and 2 * sum(a == b for a, b in labels) >= len(labels) > 0)
 
 
 def _drop_top_rows(table: PageTable, n: int) -> PageTable:
@@ -117,14 +127,21 @@ def _is_row_tail(first: PageTable, rest: PageTable) -> bool:
 
     The tail holds text but no data value (a new row carries its own
     numbers), every text sits under a non-empty cell of the last row (a cut
-    cell continues text printed above), and no tail cell spans further rows.
+    cell continues text printed above), no tail cell spans further rows, and
+    it continues only part of the last row: a cell of the last row's own (not
+    spanned down from above) ended before the page did. A row whose every
+    own text cell goes on is a complete new row of a text-only table.
     """
     tail = [c for c in rest.cells if c.row == 0]
     texts = [c for c in tail if c.text.strip()]
     if not texts or any(c.row_span > 1 for c in tail) or any(is_number_text(c.text) for c in texts):
         return False
-    above = _covering(first, first.n_rows - 1)
-    return all(above.get(c.col) is not None and above[c.col].text.strip() for c in texts)
+    last = first.n_rows - 1
+    above = _covering(first, last)
+    if not all(above.get(c.col) is not None and above[c.col].text.strip() for c in texts):
+        return False
+    continued = {above[c.col] for c in texts}
+    return any(c not in continued for c in first.cells if c.row == last and c.text.strip())
 
 
 def _join_row_tail(first: PageTable, rest: PageTable) -> PageTable:

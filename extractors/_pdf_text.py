@@ -20,12 +20,21 @@ HEADING_RATIO = 1.15     # a heading's font is at least this much larger than th
 _MARKER = re.compile(
     r"^([□■▣◆◇◈○●◦◎❍▪▫▶►▷➢❖☞⇒→※\-–—·ㆍ•Ÿ§*]|ㅇ\s|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\.|\d{1,2}[.)]\s|[가-하][.)]\s|\(\d{1,2}\)|\([가-하]\)|[①-⑳]|"
     r"<|〈|\[|제\s*\d+\s*[장절])")
+# A wrapped line never ends on an opening bracket or quote or on a hyphen joining two words, and never
+# starts with closing punctuation, at a space: a break there fell inside the text ("설치(" + "시행동수)").
+_OPENS = re.compile(r"(^|\s)[\"']$|[(\[{<〈《「『【（［“‘]$|\S-$")
+_CLOSES = re.compile(r"^[)\]}>〉》」』】）］”’,.%]")
 _PAGE_NUMBER = re.compile(r"^[-–—(\[]?\s*(page\s*)?[0-9ivxIVX]{1,5}\s*(/\s*\d{1,4})?\s*[-–—)\]]?$", re.I)
 
 
 @dataclass(frozen=True)
 class TextLine:
-    """One printed line; `pieces` are its runs split at wide gaps, as (x0, x1, text)."""
+    """One printed line; `pieces` are its runs split at wide gaps, as (x0, x1, text).
+
+    `space_before` says the text layer has a space right before the line's
+    first glyph (LibreOffice keeps the space of many soft line breaks there;
+    Hancom PDFs never do, so its absence proves nothing).
+    """
 
     text: str
     x0: float
@@ -35,6 +44,7 @@ class TextLine:
     size: float
     bold: bool
     pieces: tuple[tuple[float, float, str], ...]
+    space_before: bool = False
 
     @property
     def height(self) -> float:
@@ -101,7 +111,8 @@ def _line_of(glyphs: list[Glyph]) -> TextLine:
     pieces.append((start, previous.x1 if previous else start, text))
     bold = sum(g.bold for g in ordered) >= 0.6 * len(ordered)
     return TextLine(" ".join(p[2] for p in pieces), ordered[0].x0, min(g.top for g in ordered),
-                    max(g.x1 for g in ordered), max(g.bottom for g in ordered), size, bold, tuple(pieces))
+                    max(g.x1 for g in ordered), max(g.bottom for g in ordered), size, bold, tuple(pieces),
+                    ordered[0].space_before)
 
 
 def dominant_size(glyphs: list[Glyph]) -> float:
@@ -111,8 +122,28 @@ def dominant_size(glyphs: list[Glyph]) -> float:
 
 
 def lines_to_text(lines: list[TextLine]) -> str:
-    """Lines read top to bottom, joined with one space (multi-line table cells)."""
-    return " ".join(line.text for line in lines)
+    """Lines read top to bottom as one text (multi-line cells, wrapped paragraphs).
+
+    Two lines are joined with a space unless the break fell at punctuation
+    inside the text (`joins_without_space`). A break between two syllables
+    keeps its space: Hancom PDFs drop the space of a word-boundary break just
+    as often as they break inside words ("통합돌 봄"), so the text layer
+    cannot tell the two apart, and neither can LibreOffice's ("주택|운영").
+    """
+    text = lines[0].text if lines else ""
+    for a, b in zip(lines, lines[1:]):
+        text += ("" if joins_without_space(a, b) else " ") + b.text
+    return text
+
+
+def joins_without_space(a: TextLine, b: TextLine) -> bool:
+    """Whether wrapped line b continues line a without a space: a ends on an opening bracket or quote or on
+    a hyphen joining two words, or b opens with closing punctuation.
+
+    Nobody prints "( 시행동수", "복지- 고용" or "실적 )": such a break sits
+    inside the text. A space the text layer itself carries before b is kept.
+    """
+    return not b.space_before and bool(_OPENS.search(a.text) or _CLOSES.match(b.text))
 
 
 def is_page_number(text: str) -> bool:
@@ -156,7 +187,7 @@ def drop_running_lines(lines: list[TextLine], height: float, running: set[tuple[
 
 
 def lines_to_blocks(lines: list[TextLine], page: int, first_line_no: int, right_edge: float) -> list[TextBlock]:
-    """Join wrapped lines into paragraphs.
+    """Join wrapped lines into paragraphs (their texts joined by `lines_to_text`).
 
     Requires lines in reading order with no table between them. Line b
     continues the paragraph ending in line a when the font sizes are close
@@ -188,7 +219,7 @@ def _continues(a: TextLine, first: TextLine, b: TextLine, right_edge: float) -> 
 
 
 def _block_of(lines: list[TextLine], page: int, line_no: int) -> TextBlock:
-    """A paragraph block from its lines (text joined with single spaces)."""
+    """A paragraph block from its lines (text joined by `lines_to_text`)."""
     bbox = (min(ln.x0 for ln in lines), lines[0].top, max(ln.x1 for ln in lines), lines[-1].bottom)
     weight = [len(ln.text) for ln in lines]
     size = max(lines, key=lambda ln: len(ln.text)).size

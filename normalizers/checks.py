@@ -12,7 +12,8 @@ from normalizers.record import Budget, Check, Program
 
 def budgets_to_checks(budgets: list[Budget], programs: list[Program]) -> list[Check]:
     """Every check the printed budgets allow, numbered c1, c2, …"""
-    checks = row_total_checks(budgets) + column_total_checks(budgets) + strategy_total_checks(budgets, programs)
+    checks = (row_total_checks(budgets) + column_total_checks(budgets) + strategy_total_checks(budgets, programs)
+              + fund_total_checks(budgets))
     return [replace(c, check_id=f"c{i}") for i, c in enumerate(checks, start=1)]
 
 
@@ -25,7 +26,7 @@ def row_total_checks(budgets: list[Budget]) -> list[Check]:
     """계 column = sum of the planned years on the same row."""
     by_row: dict[tuple, list[Budget]] = defaultdict(list)
     for b in budgets:
-        if b.table_id is not None and b.kind != "executed":
+        if b.table_id is not None and b.kind != "executed" and b.fund_source is None:
             by_row[(b.table_id, b.row)].append(b)
     out = []
     for (table_id, row), items in by_row.items():
@@ -42,7 +43,7 @@ def column_total_checks(budgets: list[Budget]) -> list[Check]:
     """계 row = sum of the other rows of the same table, per column."""
     by_col: dict[tuple, list[Budget]] = defaultdict(list)
     for b in budgets:
-        if b.table_id is not None and b.kind != "executed":
+        if b.table_id is not None and b.kind != "executed" and b.fund_source is None:
             by_col[(b.table_id, b.col)].append(b)
     out = []
     for (table_id, col), items in by_col.items():
@@ -58,10 +59,10 @@ def strategy_total_checks(budgets: list[Budget], programs: list[Program]) -> lis
     """A strategy's budget = sum of its top-level programs' budgets, per year, where both are printed."""
     top = {p.program_id: p.strategy_id for p in programs if p.parent_id is None}
     strategy_rows = {(b.strategy_id, b.year, b.kind): b for b in budgets
-                     if b.program_id is None and b.strategy_id is not None}
+                     if b.program_id is None and b.strategy_id is not None and b.fund_source is None}
     sums: dict[tuple, list[Budget]] = defaultdict(list)
     for b in budgets:
-        if b.program_id in top:
+        if b.program_id in top and b.fund_source is None:
             sums[(top[b.program_id], b.year, b.kind)].append(b)
     out = []
     for key, s in strategy_rows.items():
@@ -69,4 +70,21 @@ def strategy_total_checks(budgets: list[Budget], programs: list[Program]) -> lis
             out.append(_check("strategy_total", s.table_id, s.row, s.col, s.amount_krw,
                                 sum(b.amount_krw for b in sums[key]),
                                 f"strategy = sum of {len(sums[key])} programs ({s.year or '계'})"))
+    return out
+
+
+def fund_total_checks(budgets: list[Budget]) -> list[Check]:
+    """A line's total = the sum of its fund-source shares (국비 + 도비 + 군비 …), per year."""
+    groups: dict[tuple, list[Budget]] = defaultdict(list)
+    for b in budgets:
+        if b.table_id is not None:
+            groups[(b.table_id, b.program_id, b.strategy_id, b.item, b.year, b.kind)].append(b)
+    out = []
+    for items in groups.values():
+        totals = [b for b in items if b.fund_source is None]
+        parts = [b for b in items if b.fund_source is not None]
+        if len(totals) == 1 and parts:
+            out.append(_check("fund_total", totals[0].table_id, totals[0].row, totals[0].col, totals[0].amount_krw,
+                              sum(b.amount_krw for b in parts),
+                              "total = " + " + ".join(b.fund_source for b in parts)))
     return out

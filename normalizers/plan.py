@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from extractors.document import Document, Table
+from extractors.document import Document, Heading, Table
 from normalizers.checks import budgets_to_checks
 from normalizers.meta import document_to_meta
 from normalizers.money import unit_from_text
@@ -13,19 +13,21 @@ from normalizers.tables import tables_to_plan
 from normalizers.tags import program_tags
 from normalizers.textfacts import document_to_text_facts
 
+_CONTEXT_LINES = 4
+
 
 def normalise(doc: Document) -> PlanRecord:
     """Everything the plan schema holds about one document."""
     sections, block_sections = document_to_sections(doc)
     meta = document_to_meta(doc)
     tables = document_to_table_records(doc, block_sections)
-    plan = tables_to_plan([(t, rec.table_id, rec.unit_text) for t, rec in tables])
+    plan = tables_to_plan([(t, rec.table_id, rec.unit_text, context) for t, rec, context in tables])
     programs = tuple(tag_program(p) for p in plan.programs)
     facts = document_to_text_facts(doc, block_sections, meta)
     checks = budgets_to_checks(plan.budgets, plan.programs)
     checks += [replace(c, check_id=f"c{len(checks) + i}") for i, c in enumerate(facts.checks, start=1)]
     return PlanRecord(
-        meta=meta, sections=sections, tables=tuple(rec for _, rec in tables),
+        meta=meta, sections=sections, tables=tuple(rec for _, rec, _ in tables),
         strategies=tuple(plan.strategies), programs=programs, indicators=tuple(plan.indicators),
         budgets=tuple(plan.budgets), executions=facts.executions, mentions=facts.mentions,
         checks=tuple(checks), doc_regions=with_issuer(facts.doc_regions, meta),
@@ -33,13 +35,17 @@ def normalise(doc: Document) -> PlanRecord:
 
 
 def document_to_table_records(doc: Document, block_sections: tuple[str | None, ...]
-                              ) -> list[tuple[Table, TableRecord]]:
-    """Every table with its record (id, section, unit) in reading order."""
-    out: list[tuple[Table, TableRecord]] = []
+                              ) -> list[tuple[Table, TableRecord, list[str]]]:
+    """Every table with its record (id, section, unit) and the text lines since the previous table."""
+    out: list[tuple[Table, TableRecord, list[str]]] = []
+    context: list[str] = []
     for block, section_id in zip(doc.blocks, block_sections):
         if not isinstance(block, Table):
+            text = block.title if isinstance(block, Heading) else getattr(block, "text", "")
+            context = (context + [text])[-_CONTEXT_LINES:]
             continue
-        out.append((block, table_to_record(block, f"t{len(out) + 1}", section_id, len(out) + 1)))
+        out.append((block, table_to_record(block, f"t{len(out) + 1}", section_id, len(out) + 1), context))
+        context = []
     return out
 
 

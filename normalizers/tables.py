@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field, replace
 
 from extractors.document import Table
+from normalizers.cards import budget_block, card_code, indicator_block, is_card, rows_to_card
 from normalizers.columns import ColumnRole, has_values, row_rules, table_to_roles
-from normalizers.money import is_no_budget, parse_krw, parse_number
+from normalizers.money import fund_source, is_no_budget, parse_krw, parse_number
 from normalizers.record import Budget, Indicator, IndicatorTarget, Program, Strategy
 from normalizers.text import ascii_code, clean, split_bulleted, split_trailing_paren, strip_bullet
 from normalizers.departments import is_department, split_department
@@ -118,13 +119,38 @@ class RowView:
     page: int | None
 
 
-def tables_to_plan(tables: list[tuple[Table, str, str | None]], builder: PlanBuilder | None = None
-                   ) -> PlanBuilder:
-    """Read every (table, table_id, unit text) in order into one `PlanBuilder`."""
-    builder = builder or PlanBuilder()
-    for table, table_id, unit in tables:
-        table_to_plan(builder, table, table_id, unit)
+def tables_to_plan(tables: list[tuple[Table, str, str | None, list[str]]]) -> PlanBuilder:
+    """Read every (table, table_id, unit, text lines just before it) in order into one `PlanBuilder`."""
+    builder = PlanBuilder()
+    for table, table_id, unit, context in tables:
+        if is_card(table.rows_text()):
+            card_to_plan(builder, table, table_id, unit, context)
+        else:
+            table_to_plan(builder, table, table_id, unit)
     return builder
+
+
+def card_to_plan(b: PlanBuilder, table: Table, table_id: str, unit: str | None, context: list[str]) -> None:
+    """One program card; a '추진전략 N …' line just before it sets the strategy."""
+    rules = row_rules()
+    for line in context:
+        m = rules.strategy.match(line)
+        if m:
+            _start_strategy(b, m, RowView([], [], 0, table_id, table.source.page))
+    rows = [[clean(t) for t in r] for r in table.rows_text()]
+    card = rows_to_card(rows)
+    code, raw, name = card_code(card, context, rules.program)
+    priority = card.fields.get("priority", "").strip()
+    p = b.program(code, raw or code, name, description=card.fields.get("description"),
+                  department=card.fields.get("department"),
+                  is_priority=True if priority in rules.priority_yes else False if priority in rules.priority_no else None,
+                  page=table.source.page, table_id=table_id, row=0)
+    b.owner = _Owner("program", strategy_id=p.strategy_id, program_id=p.program_id)
+    b.indicators += indicator_block(card.indicator_rows, p.program_id, len(b.indicators) + 1, table.source.page,
+                                    table_id, card.starts.get("indicator", 0))
+    for budget in budget_block(card.budget_rows, card.budget_key, unit, p.program_id, table.source.page,
+                               table_id, card.starts.get("budget", 0)):
+        b.budgets.append(replace(budget, budget_id=f"b{len(b.budgets) + 1}"))
 
 
 def table_to_plan(b: PlanBuilder, table: Table, table_id: str, unit: str | None) -> None:
@@ -166,7 +192,7 @@ def _row_pages(table: Table) -> dict[int, int | None]:
 def _label_end(roles: list[ColumnRole]) -> int:
     """Columns before the first value/description column hold the row label."""
     for i, role in enumerate(roles):
-        if role.role not in ("label", "unknown", "note"):
+        if role.role not in ("label", "unknown", "note", "fund"):
             return max(i, 1)
     return max(1, min(2, len(roles)))
 
@@ -195,6 +221,8 @@ def row_to_facts(b: PlanBuilder, view: RowView, table_has_codes: bool) -> None:
     label_cells = [t for t in view.texts[:end] if t]
     label = " ".join(label_cells)
     found = _find_code(view.texts, limit=max(end, 2) + 1)
+    if label_cells and not found and _breakdown_row(b, view, label_cells):
+        return
     if any(rules.total.match(t.replace(" ", "")) for t in label_cells) and not found:
         b.owner = _Owner("total", item=label_cells[0])
         _add_values(b, view, view.roles)
@@ -221,6 +249,26 @@ def row_to_facts(b: PlanBuilder, view: RowView, table_has_codes: bool) -> None:
         name, dept = split_department(_item_label(view.texts[:end]))
         b.owner = _Owner("item", item=name, department=dept)
         _add_values(b, view, view.roles)
+
+
+def _breakdown_row(b: PlanBuilder, view: RowView, label_cells: list[str]) -> bool:
+    """Rows of a 재원 (fund source) breakdown: '사업 | 계 | …' then ' | 국비 | …' under it.
+
+    A name followed by 계 is that line's own total; a fund-source word alone
+    adds that source's share to the line above. Returns True when handled.
+    """
+    last = label_cells[-1]
+    source = fund_source(last)
+    is_sum = bool(row_rules().total.match(last.replace(" ", "")))
+    if len(label_cells) >= 2 and is_sum and has_values(view.roles):
+        name, dept = split_department(_item_label(label_cells[:-1]))
+        b.owner = _Owner("item", item=name, department=dept)
+        _add_values(b, view, view.roles)
+        return True
+    if source and len(label_cells) == 1 and b.owner is not None and b.owner.kind != "total":
+        _add_budgets(b, view, view.roles, b.owner, fund=source)
+        return True
+    return False
 
 
 def _has_numbers(view: RowView, end: int) -> bool:
@@ -358,7 +406,8 @@ def _target_value(text: str) -> float | None:
     return parse_number(text)
 
 
-def _add_budgets(b: PlanBuilder, view: RowView, roles: list[ColumnRole], owner: _Owner) -> None:
+def _add_budgets(b: PlanBuilder, view: RowView, roles: list[ColumnRole], owner: _Owner,
+                 fund: str | None = None) -> None:
     new: list[Budget] = []
     for c, (text, role) in enumerate(zip(view.texts, roles)):
         if role.role != "budget" or not text or is_no_budget(text) or (role.year is None and not role.is_total):
@@ -372,7 +421,7 @@ def _add_budgets(b: PlanBuilder, view: RowView, roles: list[ColumnRole], owner: 
                           strategy_id=owner.strategy_id if owner.program_id is None else None,
                           item=_budget_item(b, owner), year=role.year, amount_krw=amount, amount_text=text,
                           unit_text=role.unit, kind="baseline" if role.is_baseline else "planned",
-                          is_total=owner.kind == "total", department=owner.department, page=view.page,
+                          fund_source=fund, is_total=owner.kind == "total", department=owner.department, page=view.page,
                           table_id=view.table_id, row=view.row, col=c))
     if new and _already_recorded(b, new):
         b.notes.append(f"table {view.table_id} row {view.row}: the same budget repeated for one owner; "
@@ -390,6 +439,6 @@ def _budget_item(b: PlanBuilder, owner: _Owner) -> str | None:
 
 def _already_recorded(b: PlanBuilder, new: list[Budget]) -> bool:
     """True when this owner already has exactly these (year, amount) values (a merged cell repeated)."""
-    key = lambda x: (x.program_id, x.strategy_id, x.item, x.is_total)  # noqa: E731
+    key = lambda x: (x.program_id, x.strategy_id, x.item, x.is_total, x.fund_source)  # noqa: E731
     same = {(x.year, x.amount_krw, x.kind) for x in b.budgets if key(x) == key(new[0])}
     return bool(same) and {(x.year, x.amount_krw, x.kind) for x in new} <= same

@@ -10,6 +10,12 @@ pages (KB for formats without pages), seconds, pages/s, chars/s and the
 largest peak RSS. `--synthetic N` also builds an N-page PDF by repeating the
 PDF samples (pypdfium2 page import) and measures it the same way: the
 memory target is < 400 MB on 300 pages.
+
+The text layer is measured too, in one fresh process: the time to load the
+Korean spaCy pipeline (import to first document), then characters per second
+of `document_to_text_facts` (mentions, executions, regions) and of the whole
+`normalise` over the text exports given (and ../shared/seeds by default);
+targets: < 2 s, >= 200,000 chars/s for the text facts.
 """
 from __future__ import annotations
 
@@ -78,14 +84,12 @@ def measure_in_child(path: Path) -> Run:
 
 
 def input_files(paths: list[Path]) -> list[Path]:
-    """Files under `paths` whose suffix has an extractor (oracle dumps and styles are skipped)."""
+    """The documents `planextract run` would read under `paths`, with an extractor (oracle dumps skipped)."""
     from extractors import EXTRACTORS
+    from pipeline.run import discover
 
-    out = []
-    for path in paths:
-        candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-        out += [p for p in candidates if p.suffix.lower() in EXTRACTORS and "oracle" not in p.parts]
-    return out
+    return [f.path for f in discover(paths)
+            if f.path.suffix.lower() in EXTRACTORS and "oracle" not in f.path.parts]
 
 
 def synthetic_pdf(pages: int, folder: Path) -> Path:
@@ -107,6 +111,48 @@ def synthetic_pdf(pages: int, folder: Path) -> Path:
     target.save(path)
     target.close()
     return path
+
+
+def measure_text_layer(paths: list[Path]) -> dict:
+    """Load time of the spaCy pipeline and chars/s of the text layer (run inside the child process)."""
+    import time
+
+    start = time.perf_counter()
+    from normalizers.nlp import get_nlp
+    get_nlp()("예산 998백만원, 참여율 95%")
+    load = time.perf_counter() - start
+    from extractors import extract
+    from normalizers.meta import document_to_meta
+    from normalizers.plan import normalise
+    from normalizers.sections import document_to_sections
+    from normalizers.textfacts import document_to_text_facts
+
+    docs = [extract(p) for p in paths]
+    chars = sum(_doc_chars(d) for d in docs)
+    prepared = [(d, document_to_sections(d)[1], document_to_meta(d)) for d in docs]
+    start = time.perf_counter()
+    for doc, block_sections, meta in prepared:
+        document_to_text_facts(doc, block_sections, meta)
+    facts = time.perf_counter() - start
+    start = time.perf_counter()
+    for doc in docs:
+        normalise(doc)
+    whole = time.perf_counter() - start
+    return {"files": len(docs), "chars": chars, "load_s": load, "facts_cps": chars / facts,
+            "normalise_cps": chars / whole}
+
+
+def _doc_chars(doc) -> int:
+    from extractors.document import Table
+
+    return sum(len(c.text) for b in doc.blocks if isinstance(b, Table) for c in b.cells) + \
+        sum(len(getattr(b, "text", None) or getattr(b, "title", "")) for b in doc.blocks if not isinstance(b, Table))
+
+
+def text_layer_in_child(paths: list[Path]) -> dict:
+    out = subprocess.run([sys.executable, "-m", "pipeline.bench", "--text-layer", *map(str, paths)],
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def summarise(runs: list[Run]) -> list[str]:
@@ -133,13 +179,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: samples/, ../shared/corpus)")
     parser.add_argument("--synthetic", type=int, metavar="PAGES", help="also measure an N-page PDF built from samples")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--text-layer", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
         print(json.dumps(measure_one(args.one).__dict__))
         return 0
+    if args.text_layer:
+        print(json.dumps(measure_text_layer(args.paths)))
+        return 0
     paths = args.paths or [p for p in DEFAULT_PATHS if p.exists()]
-    runs = [measure_in_child(path) for path in input_files(paths)]
+    files = input_files(paths)
+    runs = [measure_in_child(path) for path in files]
     print("\n".join(summarise(runs)))
+    texts = [p for p in files if p.suffix.lower() in (".txt", ".md")]
+    seeds = ROOT.parent / "shared" / "seeds"
+    texts += sorted(seeds.glob("*.txt")) if seeds.exists() and not args.paths else []
+    if texts:
+        t = text_layer_in_child(texts)
+        print(f"text layer: spaCy pipeline loads in {t['load_s']:.2f} s; {t['chars']:,} characters in "
+              f"{t['files']} text files: text facts {t['facts_cps']:,.0f} chars/s, "
+              f"whole normalise {t['normalise_cps']:,.0f} chars/s")
     if args.synthetic:
         with tempfile.TemporaryDirectory() as tmp:
             run = measure_in_child(synthetic_pdf(args.synthetic, Path(tmp)))

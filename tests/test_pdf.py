@@ -1,15 +1,20 @@
 """PDF extractor on real files: sample twins, stitching across pages, spans, broken text layers, the corpus."""
 from __future__ import annotations
 
+import ctypes
 import html.parser
 import re
 from pathlib import Path
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 import pytest
 from conftest import SAMPLES, shared_path
 
 from extractors import extract
-from extractors.document import ExtractError, Heading, Table
+from extractors._pdf_tables import PageCell, PageTable, repeats_header, stitch
+from extractors._pdf_text import TextLine, lines_to_text
+from extractors.document import ExtractError, Heading, Paragraph, Table
 from extractors.grid import spans_from_blank_headers
 
 Spans = set[tuple[int, int, int, int]]
@@ -216,6 +221,76 @@ def test_unreadable_files_raise_extract_error(tmp_path: Path):
         extract(corrupt)
     with pytest.raises(ExtractError, match="no such file"):
         extract(tmp_path / "missing.pdf")
+
+
+# --- wrapped lines and tables continued on the next page (shapes seen in renderings of the seeds) ----
+
+def _text_pdf(path: Path, lines: list[tuple[float, float, str]]) -> Path:
+    """A one-page PDF with Helvetica text objects at (x, y from the bottom), written through PDFium."""
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(300, 200)
+    for x, y, text in lines:
+        obj = pdfium_raw.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", 12.0)
+        wide = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+        pdfium_raw.FPDFText_SetText(obj, ctypes.cast(wide, ctypes.POINTER(pdfium_raw.FPDF_WCHAR)))
+        pdfium_raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, y)
+        pdfium_raw.FPDFPage_InsertObject(page.raw, obj)
+    pdfium_raw.FPDFPage_GenerateContent(page.raw)
+    pdf.save(str(path))
+    return path
+
+
+def test_hyphen_ending_a_line_is_read_and_joins_the_next_line(tmp_path: Path):
+    """PDFium reports a line-final hyphen as U+0002; "복지-" + "고용" is one word."""
+    doc = extract(_text_pdf(tmp_path / "hyphen.pdf", [(20, 150, "social welfare-"), (20, 135, "employment link")]))
+    assert [b.text for b in doc.blocks if isinstance(b, Paragraph)] == ["social welfare-employment link"]
+
+
+def _line(text: str, top: float, space_before: bool = False) -> TextLine:
+    return TextLine(text, 0.0, top, 100.0, top + 8.0, 8.0, False, ((0.0, 100.0, text),), space_before)
+
+
+def test_wrapped_cell_lines_join_without_space_inside_brackets():
+    assert lines_to_text([_line("나눔반장 설치(", 0), _line("시행동수)", 10)]) == "나눔반장 설치(시행동수)"
+    assert lines_to_text([_line("신규 사회적기업육성 실적", 0), _line(")(%)", 10)]) == "신규 사회적기업육성 실적)(%)"
+    assert lines_to_text([_line('활동까지 "', 0), _line('서창어울림마을"', 10)]) == '활동까지 "서창어울림마을"'
+    # a break between syllables keeps its space: the text layer cannot tell "주택 운영" from "통합돌봄"
+    assert lines_to_text([_line("장애인자립주택", 0), _line("운영", 10)]) == "장애인자립주택 운영"
+    assert lines_to_text([_line("설치(", 0), _line("시행동수)", 10, space_before=True)]) == "설치( 시행동수)"
+
+
+def _page_table(rows: list[list[str]], page: int) -> PageTable:
+    cells = tuple(PageCell(r, c, 1, 1, text, page, (c * 50.0, r * 20.0, c * 50.0 + 50, r * 20.0 + 20))
+                  for r, row in enumerate(rows) for c, text in enumerate(row))
+    return PageTable(cells, len(rows), (50.0,) * len(rows[0]), page, page, (0, 0, 50.0 * len(rows[0]), 20.0 * len(rows)))
+
+
+HEADER = ["1. 지역사회와 함께하는 돌봄", "주요내용", "추진부서"]
+
+
+def test_complete_text_row_opening_the_next_page_is_not_joined_to_the_last_row():
+    first = _page_table([HEADER, ["I-3-4. 판로개척 지원", "판로확장 지원", "일자리경제과"],
+                         ["I-3-5. 다문화 가족 취업 지원", "취업프로그램 개설", "이동청소년복지과"]], 1)
+    continued = _page_table([HEADER, ["I-3-6. 공공분야 일자리 창출", "취약계층 대상 일자리 창출", "일자리경제과"]], 2)
+    rows = [[c.text for c in sorted((c for c in stitch(first, continued).cells if c.row == r), key=lambda c: c.col)]
+            for r in range(4)]
+    assert rows[2:] == [["I-3-5. 다문화 가족 취업 지원", "취업프로그램 개설", "이동청소년복지과"],
+                        ["I-3-6. 공공분야 일자리 창출", "취약계층 대상 일자리 창출", "일자리경제과"]]
+
+
+def test_tail_of_a_row_broken_by_the_page_is_joined():
+    first = _page_table([HEADER, ["I-3-5. 다문화 가족 취업 경쟁력", "취업프로그램 개설", "이동청소년복지과"]], 1)
+    continued = _page_table([HEADER, ["강화 지원", "", ""]], 2)
+    table = stitch(first, continued)
+    assert table.n_rows == 2
+    assert next(c.text for c in table.cells if (c.row, c.col) == (1, 0)) == "I-3-5. 다문화 가족 취업 경쟁력 강화 지원"
+
+
+def test_repeated_header_drawn_cut_short_still_repeats():
+    header = [["구분", "중점 추진 사업 여부 (○,×)", "성과지표", "목표수준"], ["", "", "", "2018 현재"]]
+    assert repeats_header(header, [["구분", "중점 추진 사업 여부", "성과지표", "목표수준"], ["", "", "", "2018현재"]])
+    assert not repeats_header(header, [["세부사업 1-1", "○", "■ 예산집행율(%)", "95"], ["", "", "", "96"]])
+    assert not repeats_header(header, [["구분", "", "", ""], ["", "", "", ""]])
 
 
 # --- the shared corpus ----------------------------------------------------------------------

@@ -179,3 +179,43 @@ def test_every_sample_normalises():
         if path.suffix.lower() in (".txt", ".md", ".html", ".pdf", ".docx", ".hwpx", ".hwp"):
             record = normalise(extract(path))
             assert record.sections, path.name
+
+
+# --- program cards and fund-source breakdowns ------------------------------------------------------
+
+def test_card_keys_examples():
+    from normalizers.cards import card_rules, key_of
+    assert [key_of(e) for e in card_rules().examples] == [
+        "name", "department", "description", "priority", "indicator", "budget"]
+
+
+def test_program_cards_give_programs_indicators_and_budgets_by_fund_source():
+    record = normalise(extract(SAMPLES / "goesan-2023-plan-program-cards.html"))
+    assert [(s.number, s.title) for s in record.strategies] == [
+        ("1", "농촌형 통합돌봄 체계 구축"), ("2", "함께 일하는 지역공동체")]
+    programs = {p.code: p for p in record.programs}
+    first = programs["1-1"]
+    assert (first.name, first.department, first.is_priority) == ("찾아가는 마을 돌봄", "주민복지과", True)
+    assert programs["1-2"].is_priority is False and programs["2-1"].strategy_id == record.strategies[1].strategy_id
+    indicators = [(i.name, i.unit, [t.value for t in i.targets]) for i in record.indicators
+                  if i.program_id == first.program_id]
+    assert indicators == [("돌봄단 이용 어르신 수", "명", [300, 420, 540, 660]),
+                          ("이용자 만족도", "점", [80, 82, 84, 85])]
+    lines = {(b.year, b.fund_source): b.amount_krw for b in record.budgets if b.program_id == first.program_id}
+    assert lines[(2023, None)] == 510_000_000 and lines[(2023, "도비")] == 153_000_000
+    assert (2023, "국비") not in lines
+    fund_checks = [c for c in record.checks if c.kind == "fund_total"]
+    assert fund_checks and all(c.ok for c in fund_checks)
+
+
+def test_fund_source_rows_under_a_budget_line(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("(단위 : 백만원)\n\n사업명\t재원\t계\t2023\t2024\n합계\t\t300\t140\t160\n"
+                    "돌봄사업(복지과)\t계\t300\t140\t160\n\t국비\t150\t70\t80\n\t군비\t150\t70\t80\n",
+                    encoding="utf-8")
+    record = normalise(extract(path))
+    shares = {(b.fund_source, b.year): b.amount_krw for b in record.budgets if b.item == "돌봄사업"}
+    assert shares[(None, 2023)] == 140_000_000 and shares[("국비", 2024)] == 80_000_000
+    assert all(b.department == "복지과" for b in record.budgets if b.item == "돌봄사업")
+    assert {c.kind for c in record.checks} == {"row_total", "column_total", "fund_total"}
+    assert all(c.ok for c in record.checks)

@@ -49,7 +49,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from extractors.grid import infer_header_rows, spans_from_blank_headers
+from extractors.grid import infer_header_rows, is_number_text, is_year_text, spans_from_blank_headers
 from extractors.text import bytes_to_text, clean_inline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,11 +89,13 @@ class TableSpec:
 
 @dataclass(frozen=True)
 class Layout:
-    """Page set-up of one document."""
+    """Page set-up of one document; `running_header` and `page_numbers` print on every page."""
 
     landscape: bool = False
     margin_mm: float = 20.0
     body_pt: float = 10.0
+    running_header: str = ""
+    page_numbers: bool = False
 
 
 @dataclass
@@ -129,7 +131,8 @@ def plain_text(text: str) -> str:
 
 
 def export_to_spec(text: str) -> Spec:
-    """A text export as a spec; the layout turns landscape when a table has `WIDE_TABLE_COLS` columns."""
+    """A text export as a spec: landscape when a table has `WIDE_TABLE_COLS` columns, the title as running
+    header, "- N -" page numbers."""
     items: list[Para | TableSpec] = []
     chunk: list[str] = []
     for line in [*text.splitlines(), ""]:
@@ -143,7 +146,8 @@ def export_to_spec(text: str) -> Spec:
             para = line_to_para(line)
             items.append(replace(para, text=plain_text(para.text)))
     wide = any(isinstance(i, TableSpec) and len(i.widths_mm) >= WIDE_TABLE_COLS for i in items)
-    layout = Layout(landscape=wide, margin_mm=15.0 if wide else 20.0)
+    layout = Layout(landscape=wide, margin_mm=15.0 if wide else 20.0,
+                    running_header=spec_title(Spec(items)), page_numbers=True)
     return Spec([_fit(i, layout) if isinstance(i, TableSpec) else i for i in items], layout)
 
 
@@ -164,19 +168,30 @@ def chunk_to_rows(lines: list[str]) -> tuple[list[list[str]], int | None, frozen
 
 
 def add_table_chunk(items: list[Para | TableSpec], lines: list[str]) -> None:
-    """Append a table, or continue the table just before when the chunk repeats its header and columns."""
+    """Append a table, or continue the table just before when the chunk repeats its header and columns.
+
+    Two tables in a row get an empty paragraph between them, as in any
+    document (Word and LibreOffice would otherwise draw them as one table).
+    """
     rows, marked, bold = chunk_to_rows(lines)
     header_rows = infer_header_rows(rows) if marked is None else marked
     previous = items[-1] if items else None
-    if (isinstance(previous, TableSpec) and previous.header_rows and header_rows == previous.header_rows
-            and len(rows[0]) == len(previous.rows[0])
-            and tuple(map(tuple, rows[:header_rows])) == previous.rows[:header_rows]):
+    if isinstance(previous, TableSpec) and continues_table(previous, rows, header_rows):
         offset = len(previous.rows) - header_rows
         items[-1] = replace(previous, rows=previous.rows + tuple(map(tuple, rows[header_rows:])),
                             bold=previous.bold | {(r + offset, c) for r, c in bold if r >= header_rows})
         return
+    if isinstance(previous, TableSpec):
+        items.append(Para(""))
     items.append(TableSpec(tuple(map(tuple, rows)), header_rows, (0.0,) * len(rows[0]),
                            header_merges(rows, header_rows), bold))
+
+
+def continues_table(previous: TableSpec, rows: list[list[str]], header_rows: int) -> bool:
+    """Whether a chunk repeats `previous`'s header rows and has its column count."""
+    return (bool(previous.header_rows) and header_rows == previous.header_rows
+            and len(rows[0]) == len(previous.rows[0])
+            and tuple(map(tuple, rows[:header_rows])) == previous.rows[:header_rows])
 
 
 def header_merges(rows: list[list[str]], header_rows: int) -> tuple[Merge, ...]:
@@ -194,20 +209,27 @@ def _text_em(text: str) -> float:
 def column_widths(table: TableSpec, total_mm: float) -> tuple[float, ...]:
     """Column widths filling `total_mm`, by each column's longest body text (capped at `CELL_CAP_EM`).
 
-    A column never gets narrower than its longest word when the page allows;
-    the space left over goes to the columns with long texts.
+    A column never gets narrower than its longest word (header labels spanning
+    several columns left out) when the page allows; the space left over goes
+    to the columns with long texts. When even the longest words do not fit,
+    number columns keep their width (a word processor never wraps "226,655")
+    and the text columns share the rest.
     """
     em_mm, pad = table.font_pt * PT_MM, 2.5
-    spanned = {(r, c) for r0, c0, r1, c1 in table.merges for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
-    natural, least = [], []
+    spanned = {(r, c) for r0, c0, r1, c1 in table.merges if c1 > c0
+               for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+    natural, least, numeric = [], [], []
     for c in range(len(table.rows[0])):
         texts = [row[c] for r, row in enumerate(table.rows) if (r, c) not in spanned]
         body = [row[c] for row in table.rows[table.header_rows:]] or [""]
         words = [w for t in texts for w in t.split()] or [""]
         least.append(max(_text_em(w) for w in words) * em_mm + pad)
         natural.append(max(least[-1], min(max(_text_em(t) for t in body), CELL_CAP_EM) * em_mm + pad))
+        numeric.append(all(is_number_text(w) or is_year_text(w) for t in body for w in t.split()))
     if sum(least) >= total_mm:
-        return tuple(round(w * total_mm / sum(least), 1) for w in least)
+        kept = sum(w for w, n in zip(least, numeric) if n)
+        share = max(total_mm - kept, 0.0) / ((sum(least) - kept) or 1.0)
+        return tuple(round(w if n else w * share, 1) for w, n in zip(least, numeric))
     if sum(natural) <= total_mm:
         return tuple(round(w * total_mm / sum(natural), 1) for w in natural)
     share = (total_mm - sum(least)) / (sum(natural) - sum(least))
@@ -293,6 +315,27 @@ def _setup_page(document, layout: Layout) -> None:
     section.page_width, section.page_height = (long_, short) if layout.landscape else (short, long_)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(layout.margin_mm))
+
+
+def _add_running_lines(document, layout: Layout) -> None:
+    """The running header (right-aligned title) and a centred "- N -" page number footer, in 9 pt."""
+    section = document.sections[0]
+    if layout.running_header:
+        header = section.header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = header.add_run(layout.running_header)
+        _set_font(run.font, run._r.get_or_add_rPr(), 9.0)
+    if layout.page_numbers:
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for text in ("- ", None, " -"):
+            run = footer.add_run(text or "1")
+            _set_font(run.font, run._r.get_or_add_rPr(), 9.0)
+            if text is None:
+                field_ = OxmlElement("w:fldSimple")
+                field_.set(qn("w:instr"), "PAGE")
+                run._r.addprevious(field_)
+                field_.append(run._r)
 
 
 def _add_para(document, para: Para) -> None:
@@ -384,6 +427,7 @@ def spec_to_docx(spec: Spec, title: str) -> bytes:
     document = docx.Document()
     _setup_page(document, spec.layout)
     _setup_styles(document, spec.layout, {i.style for i in spec.items if isinstance(i, Para)})
+    _add_running_lines(document, spec.layout)
     for item in spec.items:
         (_add_table if isinstance(item, TableSpec) else _add_para)(document, item)
     props = document.core_properties
@@ -464,10 +508,12 @@ def para_to_hancom(para: Para) -> str:
 
 
 def table_to_hancom(spec: TableSpec) -> str:
-    """A `<TABLE>` with rowspan/colspan, header cells shaded and bold, one `<P>` per cell paragraph."""
+    """A `<TABLE>` inside the paragraph anchoring it, rowspan/colspan, header cells shaded and bold, a `<P>` per
+    cell paragraph."""
     spans = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in spec.merges}
     covered = covered_cells(spec)
-    out = ["<TABLE border=\"1\" cellspacing=\"0\" cellpadding=\"0\" style='border-collapse:collapse;border:none;'>\n"]
+    out = ["<P CLASS=HStyle0>\n<TABLE border=\"1\" cellspacing=\"0\" cellpadding=\"0\" "
+           "style='border-collapse:collapse;border:none;'>\n"]
     for r, row in enumerate(spec.rows):
         out.append("<TR>\n")
         for c, text in enumerate(row):
@@ -483,7 +529,7 @@ def table_to_hancom(spec: TableSpec) -> str:
             out.append(f"\t<TD{attrs} valign=\"middle\" style='width:{width}px;{_BORDER};{shade}"
                        f"padding:1.4pt 5.1pt 1.4pt 5.1pt'>\n{paras}\t</TD>\n")
         out.append("</TR>\n")
-    out.append("</TABLE>\n")
+    out.append("</TABLE></P>\n")
     return "".join(out)
 
 
@@ -492,8 +538,6 @@ def spec_to_hancom_html(spec: Spec, title: str) -> bytes:
     parts = [_HTML_HEAD.format(title=html.escape(title, quote=False))]
     for item in spec.items:
         parts.append(table_to_hancom(item) if isinstance(item, TableSpec) else para_to_hancom(item))
-        if isinstance(item, TableSpec):
-            parts.append("<P CLASS=HStyle0>&nbsp;</P>\n")
     parts.append("\n</BODY>\n\n</HTML>\n")
     return "".join(parts).replace("\n", "\r\n").encode("cp949", errors="xmlcharrefreplace")
 
