@@ -7,6 +7,7 @@ and the result keeps the first page as `page` and the last as `page_end`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from extractors._pdf_grid import Grid
@@ -14,6 +15,9 @@ from extractors.document import Cell, Source, Table
 from extractors.grid import infer_header_rows, is_number_text
 
 WIDTH_TOLERANCE = 3.0    # column widths of a continued table agree within this (points)
+# An item number opening a row: "Ⅱ-4-1-2.", "3-4-1", "I-3-6.", "1.", "가)", "①" (a new row, never a row's tail).
+_ITEM_NUMBER = re.compile(r"^\s*((?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|[IVX]+|\d{1,2})(?:\s*-\s*\d{1,2})+\.?|"
+                          r"(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|\d{1,2}|[가-하])[.)])(?=\s|$)|^\s*[①-⑳]")
 
 
 @dataclass(frozen=True)
@@ -127,14 +131,16 @@ def _is_row_tail(first: PageTable, rest: PageTable) -> bool:
 
     The tail holds text but no data value (a new row carries its own
     numbers), every text sits under a non-empty cell of the last row (a cut
-    cell continues text printed above), no tail cell spans further rows, and
+    cell continues text printed above), no tail cell spans further rows, its
+    first text does not open a numbered item ("Ⅱ-4-1-2. …" starts a row), and
     it continues only part of the last row: a cell of the last row's own (not
     spanned down from above) ended before the page did. A row whose every
     own text cell goes on is a complete new row of a text-only table.
     """
     tail = [c for c in rest.cells if c.row == 0]
-    texts = [c for c in tail if c.text.strip()]
-    if not texts or any(c.row_span > 1 for c in tail) or any(is_number_text(c.text) for c in texts):
+    texts = sorted((c for c in tail if c.text.strip()), key=lambda c: c.col)
+    if (not texts or any(c.row_span > 1 for c in tail) or any(is_number_text(c.text) for c in texts)
+            or _ITEM_NUMBER.match(texts[0].text)):
         return False
     last = first.n_rows - 1
     above = _covering(first, last)

@@ -18,16 +18,16 @@ _CONTEXT_LINES = 4
 
 def normalise(doc: Document) -> PlanRecord:
     """Everything the plan schema holds about one document."""
-    sections, block_sections = document_to_sections(doc)
+    tree = document_to_sections(doc)
     meta = document_to_meta(doc)
-    tables = document_to_table_records(doc, block_sections)
+    tables = document_to_table_records(doc, tree.block_sections)
     plan = tables_to_plan([(t, rec.table_id, rec.unit_text, context) for t, rec, context in tables])
     programs = tuple(tag_program(p) for p in plan.programs)
-    facts = document_to_text_facts(doc, block_sections, meta)
+    facts = document_to_text_facts(doc, tree, meta)
     checks = budgets_to_checks(plan.budgets, plan.programs)
     checks += [replace(c, check_id=f"c{len(checks) + i}") for i, c in enumerate(facts.checks, start=1)]
     return PlanRecord(
-        meta=meta, sections=sections, tables=tuple(rec for _, rec, _ in tables),
+        meta=meta, sections=tree.sections, tables=tuple(rec for _, rec, _ in tables),
         strategies=tuple(plan.strategies), programs=programs, indicators=tuple(plan.indicators),
         budgets=tuple(plan.budgets), executions=facts.executions, mentions=facts.mentions,
         checks=tuple(checks), doc_regions=with_issuer(facts.doc_regions, meta),

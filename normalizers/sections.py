@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from extractors.document import Block, Document, Heading, ListItem, Paragraph, T
 from normalizers.record import Section
 
 RULES = Path(__file__).parent / "rules" / "headings.toml"
+_TITLE_ON_NEXT_LINE = {"chapter", "part"}  # "PARTⅠ- 1" / "제2장" alone: the title is the next line
 
 
 @dataclass(frozen=True)
@@ -110,18 +111,51 @@ class _Open:
     title: str
     page: int | None
     line: int | None
-    body: list[str]
     marker: str | None
+    body: list[str] = field(default_factory=list)
+    length: int = 0
+
+    def add(self, text: str) -> int | None:
+        """Append a block's text to the body; returns where it starts in the joined body."""
+        if not text:
+            return None
+        start = self.length + 1 if self.body else 0
+        self.body.append(text)
+        self.length = start + len(text)
+        return start
 
 
-def document_to_sections(doc: Document) -> tuple[tuple[Section, ...], tuple[str | None, ...]]:
-    """The heading tree of `doc` and, per block, the id of the section holding it."""
+@dataclass(frozen=True)
+class SectionTree:
+    """The heading tree, the section holding each block, and where each block's text starts in it.
+
+    `block_offsets[i]` indexes `Section.text` of `block_sections[i]`; it is None
+    for blocks that are headings (or the title line of one).
+    """
+
+    sections: tuple[Section, ...]
+    block_sections: tuple[str | None, ...]
+    block_offsets: tuple[int | None, ...]
+
+
+def document_to_sections(doc: Document) -> SectionTree:
+    """The heading tree of `doc`, with every block placed in it."""
     opened: list[_Open] = []
     stack: list[_Open] = []
     markers_under: list[str] = []
     block_sections: list[str | None] = []
+    offsets: list[int | None] = []
     base_level = 0
+    untitled: _Open | None = None
     for block in doc.blocks:
+        if untitled is not None and isinstance(block, Paragraph) and is_title_like(block.text) \
+                and block_to_heading(block) is None:
+            untitled.title = block.text
+            block_sections.append(untitled.section_id)
+            offsets.append(None)
+            untitled = None
+            continue
+        untitled = None
         heading = block_to_heading(block)
         if heading is not None:
             level, number, title, marker = heading
@@ -138,21 +172,23 @@ def document_to_sections(doc: Document) -> tuple[tuple[Section, ...], tuple[str 
                 stack.pop()
             seq = sum(1 for o in opened if o.section_id != "s0") + 1
             sec = _Open(f"s{seq}", stack[-1].section_id if stack else None, seq,
-                        level, number, title, block.source.page, block.source.line, [], marker)
+                        level, number, title, block.source.page, block.source.line, marker)
             opened.append(sec)
             stack.append(sec)
             block_sections.append(sec.section_id)
+            offsets.append(None)
+            untitled = sec if not title else None
             continue
         if not stack:
-            sec = _Open("s0", None, 0, 1, None, doc.title or "", block_page(block), block_line(block), [], None)
+            sec = _Open("s0", None, 0, 1, None, doc.title or "", block_page(block), block_line(block), None)
             opened.insert(0, sec)
             stack.append(sec)
-        stack[-1].body.append(block_to_text(block))
+        offsets.append(stack[-1].add(block_to_text(block)))
         block_sections.append(stack[-1].section_id)
     sections = tuple(Section(section_id=s.section_id, parent_id=s.parent_id, seq=s.seq, level=s.level,
                              number=s.number, title=s.title, kind=kind_of(s.title), page=s.page,
-                             text="\n".join(t for t in s.body if t), line=s.line) for s in opened)
-    return sections, tuple(block_sections)
+                             text="\n".join(s.body), line=s.line) for s in opened)
+    return SectionTree(sections, tuple(block_sections), tuple(offsets))
 
 
 def block_to_heading(block: Block) -> tuple[int, str | None, str, str | None] | None:
@@ -164,7 +200,8 @@ def block_to_heading(block: Block) -> tuple[int, str | None, str, str | None] | 
         return block.level, block.number, block.title, None
     if isinstance(block, Paragraph):
         split = split_marker(block.text)
-        if split and split.role == "heading" and is_title_like(split.title):
+        if split and split.role == "heading" and (
+                is_title_like(split.title) or not split.title and split.marker in _TITLE_ON_NEXT_LINE):
             return 0, split.number, split.title, split.marker
     return None
 

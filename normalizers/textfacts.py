@@ -39,7 +39,7 @@ from normalizers.money import unit_from_text
 from normalizers.nlp import ents_by_text
 from normalizers.record import Check, DocRegion, Execution, Meta, Mention
 from normalizers.regions import Region, planning_body, resolve
-from normalizers.sections import block_to_heading, block_to_text
+from normalizers.sections import SectionTree, block_to_text
 from normalizers.years import text_year
 
 _HANGUL_WORD = re.compile(r"[가-힣]{2,}")
@@ -101,21 +101,6 @@ class Found:
 
 # --- pieces and lines --------------------------------------------------------------------------
 
-def body_offsets(doc: Document, block_sections: Sequence[str | None]) -> list[int | None]:
-    """Where each block's text starts in its section's body (None for headings and empty blocks)."""
-    lengths: dict[str | None, int] = {}
-    out: list[int | None] = []
-    for block, section in zip(doc.blocks, block_sections):
-        text = "" if block_to_heading(block) is not None else block_to_text(block)
-        if not text:
-            out.append(None)
-            continue
-        start = 0 if section not in lengths else lengths[section] + 1
-        lengths[section] = start + len(text)
-        out.append(start)
-    return out
-
-
 def _is_prose(text: str) -> bool:
     return len(_HANGUL_WORD.findall(text)) >= 3
 
@@ -149,12 +134,11 @@ def _block_piece(block: Block, index: int, section: str | None, offset: int | No
     return None
 
 
-def document_to_pieces(doc: Document, block_sections: Sequence[str | None]) -> list[Piece]:
+def document_to_pieces(doc: Document, tree: SectionTree) -> list[Piece]:
     """Text pieces in reading order: block texts and table cells (table ids t1, t2, … as plan.py numbers them)."""
     pieces: list[Piece] = []
     tables = 0
-    for index, (block, section, offset) in enumerate(zip(doc.blocks, block_sections,
-                                                         body_offsets(doc, block_sections))):
+    for index, (block, section, offset) in enumerate(zip(doc.blocks, tree.block_sections, tree.block_offsets)):
         if isinstance(block, Table):
             tables += 1
             pieces += _table_pieces(block, index, section, offset or 0, f"t{tables}")
@@ -400,14 +384,14 @@ def document_year(issuer: Meta, lines: Sequence[Line]) -> int | None:
     return issuer.issued_year or text_year(line.text for line in lines)
 
 
-def document_to_text_facts(doc: Document, block_sections: Sequence[str | None], issuer: Meta) -> TextFacts:
+def document_to_text_facts(doc: Document, tree: SectionTree, issuer: Meta) -> TextFacts:
     """Mentions, executions (with rate checks), doc_regions and breakdown checks of one document.
 
-    `block_sections[i]` is the section id of `doc.blocks[i]`; `issuer` is the
+    `tree` places every block in the heading tree (section and offset); `issuer` is the
     document's Meta (its region is the fallback government of executions and
     its issued year, else the year in the text, dates region codes).
     """
-    pieces = document_to_pieces(doc, block_sections)
+    pieces = document_to_pieces(doc, tree)
     lines, piece_starts = pieces_to_lines(pieces)
     year = document_year(issuer, lines)
     ents = ents_by_text([p.text for p in pieces], TEXT_LABELS)

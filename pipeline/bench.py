@@ -129,10 +129,10 @@ def measure_text_layer(paths: list[Path]) -> dict:
 
     docs = [extract(p) for p in paths]
     chars = sum(_doc_chars(d) for d in docs)
-    prepared = [(d, document_to_sections(d)[1], document_to_meta(d)) for d in docs]
+    prepared = [(d, document_to_sections(d), document_to_meta(d)) for d in docs]
     start = time.perf_counter()
-    for doc, block_sections, meta in prepared:
-        document_to_text_facts(doc, block_sections, meta)
+    for doc, tree, meta in prepared:
+        document_to_text_facts(doc, tree, meta)
     facts = time.perf_counter() - start
     start = time.perf_counter()
     for doc in docs:

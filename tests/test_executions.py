@@ -36,7 +36,7 @@ SEED_003 = [
 
 
 def facts(doc: Document, meta: Meta = CASEBOOK):
-    return document_to_text_facts(doc, document_to_sections(doc)[1], meta)
+    return document_to_text_facts(doc, document_to_sections(doc), meta)
 
 
 def rows(executions):

@@ -22,8 +22,8 @@ from normalizers.textfacts import document_to_text_facts
 
 def facts_of(path: Path, meta: Meta):
     doc = extract(path)
-    sections, block_sections = document_to_sections(doc)
-    return sections, document_to_text_facts(doc, block_sections, meta)
+    tree = document_to_sections(doc)
+    return tree.sections, document_to_text_facts(doc, tree, meta)
 
 
 def test_text_to_mentions():
@@ -112,8 +112,9 @@ def test_offsets_of_list_items_and_prose_cells_index_section_text():
                              ["예산", "12,000"]], header_rows=1)
     doc = Document("x.txt", "txt", (Heading(1, "Ⅰ. 추진 현황"), Paragraph("총 사업비 5억원"), table,
                                     ListItem("참여 13명", depth=1)))
-    sections, block_sections = document_to_sections(doc)
-    facts = document_to_text_facts(doc, block_sections, Meta())
+    tree = document_to_sections(doc)
+    sections = tree.sections
+    facts = document_to_text_facts(doc, tree, Meta())
     text = {s.section_id: s.text for s in sections}
     assert [m.text for m in facts.mentions] == ["5억원", "998백만원", "시 503", "군구 495", "13명"]
     assert all(text[m.section_id][m.char_start:m.char_end] == m.text for m in facts.mentions)

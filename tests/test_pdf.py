@@ -278,6 +278,14 @@ def test_complete_text_row_opening_the_next_page_is_not_joined_to_the_last_row()
                         ["I-3-6. 공공분야 일자리 창출", "취약계층 대상 일자리 창출", "일자리경제과"]]
 
 
+def test_numbered_row_under_a_blank_group_cell_is_not_joined_to_the_last_row():
+    first = _page_table([["구분", "세부사업", "주요내용", "추진부서"],
+                         ["1. 인적 인프라 지원", "Ⅱ-4-1-1. 종사자 처우개선", "복지포인트 지원", "복지정책과"]], 1)
+    continued = _page_table([["구분", "세부사업", "주요내용", "추진부서"],
+                             ["", "Ⅱ-4-1-2. 돌봄가족 안정성 강화", "종사자 처우개선", "어르신복지과"]], 2)
+    assert stitch(first, continued).n_rows == 3
+
+
 def test_tail_of_a_row_broken_by_the_page_is_joined():
     first = _page_table([HEADER, ["I-3-5. 다문화 가족 취업 경쟁력", "취업프로그램 개설", "이동청소년복지과"]], 1)
     continued = _page_table([HEADER, ["강화 지원", "", ""]], 2)

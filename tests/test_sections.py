@@ -35,8 +35,7 @@ def _doc(*lines: str, marked: dict[int, int] | None = None) -> Document:
 
 
 def _tree(doc):
-    sections, _ = document_to_sections(doc)
-    return [(s.level, s.number, s.title) for s in sections]
+    return [(s.level, s.number, s.title) for s in document_to_sections(doc).sections]
 
 
 @pytest.mark.parametrize("numbers", [
@@ -58,8 +57,9 @@ def test_returning_marker_closes_deeper_levels():
 def test_marked_up_headings_keep_their_level_and_numbered_lines_nest_below():
     doc = _doc("계획 요약", "1) 추진 체계", "(1) 협의체 구성", "○ 위원 30명으로 구성한다.", marked={1: 1, 2: 2})
     assert _tree(doc) == [(1, None, "계획 요약"), (2, "1", "추진 체계"), (3, "(1)", "협의체 구성")]
-    sections, owner = document_to_sections(doc)
-    assert sections[-1].text == "○ 위원 30명으로 구성한다." and owner[-1] == sections[-1].section_id
+    tree = document_to_sections(doc)
+    assert tree.sections[-1].text == "○ 위원 30명으로 구성한다."
+    assert tree.block_sections[-1] == tree.sections[-1].section_id and tree.block_offsets[-1] == 0
 
 
 @pytest.mark.parametrize("line", [
@@ -80,5 +80,19 @@ def test_title_like():
 
 
 def test_text_before_first_heading_gets_a_front_section():
-    sections, owner = document_to_sections(_doc("2023. 2.", "Ⅰ. 개요"))
-    assert sections[0].section_id == "s0" and owner == ("s0", "s1")
+    tree = document_to_sections(_doc("2023. 2.", "Ⅰ. 개요"))
+    assert tree.sections[0].section_id == "s0" and tree.block_sections == ("s0", "s1")
+
+
+def test_a_part_marker_alone_takes_the_next_line_as_its_title():
+    tree = document_to_sections(_doc("PARTⅠ- 1", "인천형 지역사회보장협의체 활성화", "사업 목적 및 추진근거",
+                                     "Ÿ 협의체 활성화를 통한 자원 발굴"))
+    first = tree.sections[0]
+    assert (first.number, first.title) == ("Ⅰ- 1", "인천형 지역사회보장협의체 활성화")
+    assert tree.block_offsets[:2] == (None, None) and tree.block_sections[1] == first.section_id
+
+
+def test_block_offsets_index_the_section_text():
+    tree = document_to_sections(_doc("Ⅰ. 개요", "첫 문단입니다.", "둘째 문단에 998백만원."))
+    text = tree.sections[0].text
+    assert text[tree.block_offsets[2]:].startswith("둘째 문단")

@@ -163,7 +163,7 @@ def chunk_to_rows(lines: list[str]) -> tuple[list[list[str]], int | None, frozen
         cells = line.split("\t")
         bold.update((len(rows), c) for c, t in enumerate(cells) if _BOLD_TAG.search(t))
         rows.append([plain_text(t) for t in cells])
-    width = max(len(r) for r in rows)
+    width = max((len(r) for r in rows), default=0)
     return [r + [""] * (width - len(r)) for r in rows], marked, frozenset(bold)
 
 
@@ -174,6 +174,8 @@ def add_table_chunk(items: list[Para | TableSpec], lines: list[str]) -> None:
     document (Word and LibreOffice would otherwise draw them as one table).
     """
     rows, marked, bold = chunk_to_rows(lines)
+    if not rows:
+        return
     header_rows = infer_header_rows(rows) if marked is None else marked
     previous = items[-1] if items else None
     if isinstance(previous, TableSpec) and continues_table(previous, rows, header_rows):
@@ -202,8 +204,8 @@ def header_merges(rows: list[list[str]], header_rows: int) -> tuple[Merge, ...]:
 
 
 def _text_em(text: str) -> float:
-    """Printed width of `text` in em: Hangul and other wide characters 1, the rest about 0.55."""
-    return sum(1.0 if ord(ch) >= 0x1100 else 0.55 for ch in text)
+    """Printed width of `text` in em: Hangul and other wide characters 1, the rest (NanumGothic digits) 0.6."""
+    return sum(1.0 if ord(ch) >= 0x1100 else 0.6 for ch in text)
 
 
 def column_widths(table: TableSpec, total_mm: float) -> tuple[float, ...]:
@@ -212,28 +214,26 @@ def column_widths(table: TableSpec, total_mm: float) -> tuple[float, ...]:
     A column never gets narrower than its longest word (header labels spanning
     several columns left out) when the page allows; the space left over goes
     to the columns with long texts. When even the longest words do not fit,
-    number columns keep their width (a word processor never wraps "226,655")
-    and the text columns share the rest.
+    numbers and years keep their width (a word processor never wraps
+    "226,655") and the words share what is left.
     """
     em_mm, pad = table.font_pt * PT_MM, 2.5
     spanned = {(r, c) for r0, c0, r1, c1 in table.merges if c1 > c0
                for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
-    natural, least, numeric = [], [], []
+    natural, least, floor = [], [], []
     for c in range(len(table.rows[0])):
         texts = [row[c] for r, row in enumerate(table.rows) if (r, c) not in spanned]
         body = [row[c] for row in table.rows[table.header_rows:]] or [""]
         words = [w for t in texts for w in t.split()] or [""]
         least.append(max(_text_em(w) for w in words) * em_mm + pad)
         natural.append(max(least[-1], min(max(_text_em(t) for t in body), CELL_CAP_EM) * em_mm + pad))
-        numeric.append(all(is_number_text(w) or is_year_text(w) for t in body for w in t.split()))
-    if sum(least) >= total_mm:
-        kept = sum(w for w, n in zip(least, numeric) if n)
-        share = max(total_mm - kept, 0.0) / ((sum(least) - kept) or 1.0)
-        return tuple(round(w if n else w * share, 1) for w, n in zip(least, numeric))
-    if sum(natural) <= total_mm:
-        return tuple(round(w * total_mm / sum(natural), 1) for w in natural)
-    share = (total_mm - sum(least)) / (sum(natural) - sum(least))
-    return tuple(round(lo + (hi - lo) * share, 1) for lo, hi in zip(least, natural))
+        floor.append(max([_text_em(w) * em_mm + pad for w in words if is_number_text(w) or is_year_text(w)],
+                         default=pad))
+    low, high = (floor, least) if sum(least) >= total_mm else (least, natural)
+    if sum(high) <= total_mm:
+        return tuple(round(w * total_mm / sum(high), 1) for w in high)
+    share = max(total_mm - sum(low), 0.0) / (sum(high) - sum(low))
+    return tuple(round(lo + (hi - lo) * share, 1) for lo, hi in zip(low, high))
 
 
 def _fit(table: TableSpec, layout: Layout) -> TableSpec:
@@ -597,25 +597,31 @@ def _fixed_pdf(data: bytes) -> bytes:
 
 # --- main ------------------------------------------------------------------------------------
 
+def render_export(text: str, formats: tuple[str, ...]) -> dict[str, bytes]:
+    """The renderings of one text export by suffix; asking for "pdf" yields the DOCX it is converted from."""
+    spec = export_to_spec(text)
+    title = spec_title(spec)
+    writers = {"docx": lambda: spec_to_docx(spec, title), "htm": lambda: spec_to_hancom_html(spec, title),
+               "txt": lambda: text_to_cp949(text)}
+    return {fmt: writers[fmt]() for fmt in writers if fmt in formats or (fmt == "docx" and "pdf" in formats)}
+
+
 def render(sources: list[Path], out_dir: Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """Write the renderings of every source into `out_dir` (PDFs in one LibreOffice run); returns the paths."""
     written: list[Path] = []
-    docx_paths: list[Path] = []
+    for_pdf: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
         for source in sources:
             text, _ = bytes_to_text(source.read_bytes())
-            spec = export_to_spec(text)
-            outputs = {"docx": lambda: spec_to_docx(spec, spec_title(spec)),
-                       "htm": lambda: spec_to_hancom_html(spec, spec_title(spec)),
-                       "txt": lambda: text_to_cp949(text)}
-            for fmt in (f for f in formats if f in outputs):
-                written.append(out_dir / f"{source.stem}.{fmt}")
-                written[-1].write_bytes(outputs[fmt]())
-            if "pdf" in formats:
-                docx_paths.append(Path(tmp, f"{source.stem}.docx"))
-                docx_paths[-1].write_bytes(spec_to_docx(spec, spec_title(spec)))
-        if docx_paths:
-            written += docx_to_pdf(docx_paths, out_dir)
+            for fmt, data in render_export(text, formats).items():
+                if fmt in formats:
+                    written.append(out_dir / f"{source.stem}.{fmt}")
+                    written[-1].write_bytes(data)
+                if fmt == "docx" and "pdf" in formats:
+                    for_pdf.append(Path(tmp, f"{source.stem}.docx"))
+                    for_pdf[-1].write_bytes(data)
+        if for_pdf:
+            written += docx_to_pdf(for_pdf, out_dir)
     return written
 
 
