@@ -46,18 +46,27 @@ class ColumnRole:
     unit: str | None = None
 
 
+def spaced(pattern: str) -> re.Pattern:
+    """Compile a label pattern so that a space may fall between any two Hangul letters.
+
+    Narrow PDF and HWP cells break words anywhere ("성과지 표", "추진전 략 5"),
+    so '성과지표' in a rule also matches '성과지 표'.
+    """
+    return re.compile(re.sub(r"([가-힣])(?=[가-힣])", r"\1\\s*", pattern))
+
+
 @lru_cache(maxsize=1)
 def role_rules() -> tuple[RoleRule, ...]:
     data = tomllib.loads(RULES.read_text(encoding="utf-8"))
-    return tuple(RoleRule(r["role"], re.compile(r["pattern"]), r["example"]) for r in data["role"])
+    return tuple(RoleRule(r["role"], spaced(r["pattern"]), r["example"]) for r in data["role"])
 
 
 @lru_cache(maxsize=1)
 def row_rules() -> RowRules:
     rows = tomllib.loads(RULES.read_text(encoding="utf-8"))["rows"]
     return RowRules(
-        total=re.compile(rows["total"]), strategy=re.compile(rows["strategy"]),
-        numbered=re.compile(rows["numbered"]), program=re.compile(rows["program"]),
+        total=spaced(rows["total"]), strategy=spaced(rows["strategy"]),
+        numbered=re.compile(rows["numbered"]), program=spaced(rows["program"]),
         priority_yes=frozenset(rows["priority_yes"]), priority_no=frozenset(rows["priority_no"]),
         examples={k[:-8]: v for k, v in rows.items() if k.endswith("_example")})
 
@@ -86,12 +95,23 @@ def header_paths(table: Table) -> list[list[str]]:
     return paths
 
 
+_YEAR_TOKEN = re.compile(r"(?:(?<!\d)(?:19|20)\d{2}|[’'‘]\d{2})(?!\d)\s*(?:년도|년)?\s*(?:현재|기준)?")
+
+
+def label_year(label: str) -> tuple[int, bool] | None:
+    """The year a header label names, also inside words: '목표 2019', '’22년도 예산(A)'."""
+    found = year_header(label)
+    if found or len(_YEAR_TOKEN.findall(label)) != 1:
+        return found
+    return year_header(_YEAR_TOKEN.search(label).group(0))
+
+
 def path_to_role(path: list[str], table_unit: str | None) -> ColumnRole:
     """One column's role from its header path (years read from any label)."""
     header = " / ".join(path)
     year, baseline, total = None, False, False
     for label in path:
-        yh = year_header(label)
+        yh = label_year(label)
         if yh:
             year, baseline = yh
         elif _TOTAL_WORDS.match(label.replace(" ", "")):

@@ -23,6 +23,7 @@ from normalizers.departments import is_department, split_department
 
 _NUMBERS = re.compile(r"[△▲\-]?\d[\d,]*(?:\.\d+)?")
 _ROMAN_PART = re.compile(r"^[IVX]+$")
+_VALUE_ROLES = ("budget", "target", "executed", "rate")  # a table starting with these has no row labels
 
 
 @dataclass
@@ -171,7 +172,7 @@ def table_to_plan(b: PlanBuilder, table: Table, table_id: str, unit: str | None)
         roles = b.roles
     else:
         roles = [ColumnRole("unknown")] * table.n_cols
-    if not codes and not has_values(roles):
+    if not codes and not has_values(roles) or roles and roles[0].role in _VALUE_ROLES:
         return
     if header_rows:
         b.owner = None

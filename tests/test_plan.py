@@ -219,3 +219,18 @@ def test_fund_source_rows_under_a_budget_line(tmp_path):
     assert all(b.department == "복지과" for b in record.budgets if b.item == "돌봄사업")
     assert {c.kind for c in record.checks} == {"row_total", "column_total", "fund_total"}
     assert all(c.ok for c in record.checks)
+
+
+def test_words_broken_by_narrow_cells_still_name_columns_and_strategies():
+    b = _plan("구분\t중 점 추진사업 여부\t성과지 표\t목표 2019\t목표 2020",
+              "추진전 략 5 일자리 확충\t\t■ 참여자 수(명)\t10\t20",
+              "세부사업 5-1 건강한 일자리 창출\t○\t■ 교육 참여율(%)\t90\t95")
+    assert [(s.number, s.title) for s in b.strategies] == [("5", "일자리 확충")]
+    assert [(p.code, p.is_priority) for p in b.programs] == [("5-1", True)]
+    assert [(i.name, [t.year for t in i.targets]) for i in b.indicators] == [
+        ("참여자 수", [2019, 2020]), ("교육 참여율", [2019, 2020])]
+
+
+def test_execution_tables_are_not_read_as_budget_lines():
+    b = _plan("’22년도 예산(A)\t’22년도 집행(B)\t집행률(B/A)", "28,800백만 원\t28,800백만 원\t100%")
+    assert b.budgets == [] and b.programs == []
