@@ -14,6 +14,7 @@ whenever the serialised shape changes.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any, Union
 
 SCHEMA_VERSION = 1
@@ -25,6 +26,14 @@ class ExtractError(Exception):
 
 class UnsupportedFormat(ExtractError):
     """No extractor handles this file's suffix."""
+
+
+def read_file(path: Path) -> bytes:
+    """A file's bytes, or `ExtractError` saying why it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ExtractError(f"cannot read file: {exc.strerror or exc}") from exc
 
 
 @dataclass(frozen=True)
@@ -222,7 +231,7 @@ def table_from_rows(rows: list[list[str]], header_rows: int = 0, **kw: Any) -> T
 
 
 __all__ = [
-    "SCHEMA_VERSION", "ExtractError", "UnsupportedFormat", "Source", "Heading", "Paragraph",
+    "SCHEMA_VERSION", "ExtractError", "UnsupportedFormat", "read_file", "Source", "Heading", "Paragraph",
     "ListItem", "Cell", "Table", "Block", "Issue", "Document", "document_to_dict",
     "document_from_dict", "table_from_rows",
 ]

@@ -17,7 +17,7 @@ import lxml.html
 from lxml import etree
 
 from extractors.document import (Block, Cell, Document, ExtractError, Heading, ListItem,
-                                 Paragraph, Source, Table)
+                                 Paragraph, Source, Table, read_file)
 from extractors.grid import infer_header_rows, unit_hint_in
 
 _SKIP = {"script", "style", "head", "title", "meta", "link", "svg", "noscript", "template"}
@@ -35,10 +35,7 @@ _STARTS_BLOCK = re.compile(
 def extract(path: Path) -> Document:
     """Read an HTML file into a `Document`."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ExtractError(f"cannot read file: {exc.strerror or exc}") from exc
+    data = read_file(path)
     text, encoding = bytes_to_html_text(data)
     try:
         root = lxml.html.document_fromstring(text)

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from extractors.document import (Block, Document, ExtractError, Heading, Issue, ListItem,
-                                 Paragraph, Source, Table)
+                                 Paragraph, Source, Table, read_file)
 from extractors.grid import (infer_header_rows, is_caption_line, spans_from_blank_headers,
                              unit_hint_in)
 
@@ -32,10 +32,7 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 def extract(path: Path) -> Document:
     """Read a `.txt` or `.md` export into a `Document`."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ExtractError(f"cannot read file: {exc.strerror or exc}") from exc
+    data = read_file(path)
     data, issues = strip_stray_nuls(data)
     text, encoding = bytes_to_text(data)
     lines = text.splitlines()
