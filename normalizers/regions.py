@@ -94,6 +94,17 @@ def gazetteer_rows() -> list[dict[str, str | None]]:
     return [{c: getattr(e, c) for c in REGION_COLUMNS} for e in _rows().values() if e.status == "존재"]
 
 
+def code_history_rows() -> list[dict[str, str | None]]:
+    """Every code ever in the gazetteer, abolished ones included, with the code that replaced it.
+
+    Rows of the `region_codes` table: code, name, level, status (존재/폐지),
+    code_today (None when no successor is known), valid_from, valid_to.
+    """
+    return [{"code": e.code, "name": e.name, "level": e.level, "status": e.status, "code_today": e.code_today,
+             "valid_from": e.valid_from.isoformat() if e.valid_from else None,
+             "valid_to": e.valid_to.isoformat() if e.valid_to else None} for e in _rows().values()]
+
+
 def _compact(name: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFC", name))
 

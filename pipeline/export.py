@@ -8,7 +8,7 @@ import pandas as pd
 
 TABLES = ("documents", "sections", "doc_tables", "table_cells", "strategies", "programs",
           "program_tags", "indicators", "indicator_targets", "budgets", "executions", "mentions",
-          "checks", "doc_regions", "regions", "runs", "budget_lines")
+          "checks", "doc_regions", "regions", "region_codes", "runs", "budget_lines")
 
 
 def export_tables(conn: sqlite3.Connection, out: Path, fmt: str = "csv") -> list[tuple[Path, int]]:

@@ -10,7 +10,7 @@ from typing import Any, Iterable
 from normalizers.record import PlanRecord
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: region_codes crosswalk table
 FACT_TABLES = ("sections", "sections_fts", "doc_tables", "table_cells", "strategies", "programs",
                "program_tags", "indicators", "indicator_targets", "budgets", "executions",
                "mentions", "checks", "doc_regions")
@@ -53,7 +53,11 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Bring the schema to `SCHEMA_VERSION` (version 0 = empty database)."""
+    """Bring the schema to `SCHEMA_VERSION` (version 0 = empty database).
+
+    schema.sql only creates what is missing (IF NOT EXISTS), so applying it
+    to an older database adds the tables that version lacked.
+    """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise DatabaseError(f"database schema version {version} is newer than this planextract "
@@ -170,12 +174,13 @@ def _program_row(p, doc_id: str) -> dict[str, Any]:
     return row
 
 
-def load_regions(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
-    """Replace the `regions` gazetteer table."""
+def load_regions(conn: sqlite3.Connection, regions: list[dict[str, Any]], codes: list[dict[str, Any]]) -> None:
+    """Replace the `regions` gazetteer and the `region_codes` crosswalk."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.execute("DELETE FROM regions")
-        insert_rows(conn, "regions", rows)
+        for table, rows in (("regions", regions), ("region_codes", codes)):
+            conn.execute(f"DELETE FROM {table}")
+            insert_rows(conn, table, rows)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

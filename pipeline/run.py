@@ -22,6 +22,7 @@ from extractors import FORMAT_OF, extractor_for
 from extractors.document import Document, ExtractError
 from normalizers.plan import normalise
 from normalizers.record import PlanRecord
+from normalizers.regions import code_history_rows, gazetteer_rows
 from pipeline import PIPELINE_VERSION
 from pipeline.load import DocumentRow, connect, known_documents, load_document, load_regions, record_run
 
@@ -151,8 +152,7 @@ def run(paths: list[Path], db_path: Path, *, jobs: int = 1, force: bool = False,
     """Process every file under `paths` into `db_path`; callbacks drive a progress display."""
     started, t0 = _now(), time.perf_counter()
     conn = connect(db_path)
-    from normalizers.regions import gazetteer_rows
-    load_regions(conn, gazetteer_rows())
+    load_regions(conn, gazetteer_rows(), code_history_rows())
     known = known_documents(conn)
     items = discover(paths)
     if on_start:

@@ -231,6 +231,16 @@ CREATE TABLE IF NOT EXISTS regions (
     parent_code TEXT
 );
 
+CREATE TABLE IF NOT EXISTS region_codes (   -- ext: every code, abolished ones too, and today's code
+    code TEXT PRIMARY KEY,
+    name TEXT,
+    level TEXT,
+    status TEXT,                        -- 존재 (in force) | 폐지 (abolished)
+    code_today TEXT,                    -- the code in force today (NULL: no known successor)
+    valid_from TEXT,
+    valid_to TEXT                       -- day the code stopped being used
+);
+
 CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY AUTOINCREMENT,
     started_at TEXT,

@@ -30,6 +30,9 @@ def test_run_on_samples_loads_every_document(sample_db):
     assert _q(sample_db, "SELECT count(*) FROM budgets")[0][0] > 100
     codes = {r[0] for r in _q(sample_db, "SELECT code FROM regions")}
     assert {"11", "12", "51", "52", "36110", "11440", "27720"} <= codes
+    crosswalk = dict(_q(sample_db, "SELECT code, code_today FROM region_codes WHERE status = '폐지'"))
+    assert (crosswalk["29140"], crosswalk["42110"], crosswalk["45140"], crosswalk["47720"]) == (
+        "12240", "51110", "52140", "27720")
 
 
 def test_rerun_adds_nothing(sample_db, capsys):

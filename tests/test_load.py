@@ -87,3 +87,16 @@ def test_unwritable_location_is_a_database_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(DatabaseError):
         connect(blocker / "sub" / "plans.db")
+
+
+def test_an_older_database_gains_the_new_tables(tmp_path):
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE documents (doc_id TEXT PRIMARY KEY, path TEXT, status TEXT)")
+    old.execute("PRAGMA user_version = 1")
+    old.commit()
+    old.close()
+    conn = connect(path)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"region_codes", "budgets", "checks"} <= tables
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
