@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -131,8 +131,14 @@ def path_to_role(path: list[str], table_unit: str | None) -> ColumnRole:
 
 
 def table_to_roles(table: Table, table_unit: str | None) -> list[ColumnRole]:
-    """Every column's role; a lone budget column without a year takes the table's single target year."""
+    """Every column's role.
+
+    Bare year columns are targets in a table with an indicator column; a lone
+    budget column without a year takes the table's single target year.
+    """
     roles = [path_to_role(p, table_unit) for p in header_paths(table)]
+    if any(r.role == "indicator" for r in roles):
+        roles = [replace(r, role="target") if r.role == "year" else r for r in roles]
     target_years = {r.year for r in roles if r.role == "target" and r.year is not None}
     budget_years = [r for r in roles if r.role == "budget" and (r.year is not None or r.is_total)]
     if len(target_years) == 1 and not budget_years:

@@ -24,6 +24,7 @@ from normalizers.departments import is_department, split_department
 _NUMBERS = re.compile(r"[△▲\-]?\d[\d,]*(?:\.\d+)?")
 _ROMAN_PART = re.compile(r"^[IVX]+$")
 _VALUE_ROLES = ("budget", "target", "executed", "rate")  # a table starting with these has no row labels
+_LABEL_ROLES = ("label", "unknown", "note", "fund", "strategy", "program")
 
 
 @dataclass
@@ -82,10 +83,11 @@ class PlanBuilder:
             i = self.strategies.index(s)
             self.strategies[i] = self.strategy = replace(s, number=number, system=code_parts[0])
 
-    def program(self, code: str, raw: str, name: str, **kw) -> Program:
-        """Add a program or merge into the one already read under the same code."""
-        if code in self.by_code:
-            i = self.by_code[code]
+    def program(self, code: str | None, raw: str | None, name: str, **kw) -> Program:
+        """Add a program or merge into the one already read under the same code (or, uncoded, name)."""
+        key = code if code is not None else f"name:{name}"
+        if key in self.by_code:
+            i = self.by_code[key]
             old = self.programs[i]
             merged = replace(old, **{k: v for k, v in kw.items()
                                      if v is not None and getattr(old, k) in (None, "")})
@@ -93,11 +95,11 @@ class PlanBuilder:
                 merged = replace(merged, name=name)
             self.programs[i] = merged
             return merged
-        parent = self._parent_of(code)
+        parent = self._parent_of(code) if code else None
         p = Program(program_id=f"p{len(self.programs) + 1}", code=code, code_raw=raw, name=name,
                     strategy_id=self.strategy.strategy_id if self.strategy else None,
                     parent_id=parent.program_id if parent else None, **kw)
-        self.by_code[code] = len(self.programs)
+        self.by_code[key] = len(self.programs)
         self.programs.append(p)
         return p
 
@@ -193,7 +195,7 @@ def _row_pages(table: Table) -> dict[int, int | None]:
 def _label_end(roles: list[ColumnRole]) -> int:
     """Columns before the first value/description column hold the row label."""
     for i, role in enumerate(roles):
-        if role.role not in ("label", "unknown", "note", "fund"):
+        if role.role not in _LABEL_ROLES:
             return max(i, 1)
     return max(1, min(2, len(roles)))
 
@@ -228,6 +230,7 @@ def row_to_facts(b: PlanBuilder, view: RowView, table_has_codes: bool) -> None:
         b.owner = _Owner("total", item=label_cells[0])
         _add_values(b, view, view.roles)
         return
+    _strategy_column(b, view, found)
     if found:
         _program_row(b, view, found, end)
         return
@@ -235,6 +238,8 @@ def row_to_facts(b: PlanBuilder, view: RowView, table_has_codes: bool) -> None:
     if m or (table_has_codes and label and rules.numbered.match(label) and not _has_numbers(view, end)):
         _start_strategy(b, m or rules.numbered.match(label), view)
         _add_values(b, view, view.roles)
+        return
+    if _uncoded_program_row(b, view, end):
         return
     if not label:
         if b.owner is not None:
@@ -250,6 +255,44 @@ def row_to_facts(b: PlanBuilder, view: RowView, table_has_codes: bool) -> None:
         name, dept = split_department(_item_label(view.texts[:end]))
         b.owner = _Owner("item", item=name, department=dept)
         _add_values(b, view, view.roles)
+
+
+def _strategy_column(b: PlanBuilder, view: RowView, found) -> None:
+    """A cell under a 추진전략 column starts that strategy ('1. 돌봄', '추진전략 2 …', or a bare title).
+
+    A bare title takes its number from the row's program code ('1-2' -> '1'),
+    else the next number.
+    """
+    rules = row_rules()
+    for text, role in zip(view.texts, view.roles):
+        if role.role != "strategy" or not text:
+            continue
+        m = rules.strategy.match(text) or rules.numbered.match(text)
+        if m:
+            _start_strategy(b, m, view)
+        else:
+            code = ascii_code(found[1].group("code")).split("-") if found else []
+            number = code[1] if len(code) > 2 and _ROMAN_PART.match(code[0]) else (code[0] if code else
+                                                                                     str(len(b.strategies) + 1))
+            b.add_strategy(number, _strip_tags(text), text, view.page, view.table_id, view.row)
+            b.pending_title = False
+        return
+
+
+def _uncoded_program_row(b: PlanBuilder, view: RowView, end: int) -> bool:
+    """A program named under a 세부사업 column without a printed code."""
+    name = next((t for t, r in zip(view.texts[:end], view.roles) if r.role == "program" and t), None)
+    if name is None or row_rules().total.match(name.replace(" ", "")):
+        return False
+    dept = _cell_of(view.texts, view.roles, "department")
+    if dept is None and has_values(view.roles):
+        name, dept = split_department(name)
+    p = b.program(None, None, _strip_tags(name), description=_cell_of(view.texts, view.roles, "description"),
+                  department=dept, is_priority=_priority(view.texts, view.roles), page=view.page,
+                  table_id=view.table_id, row=view.row)
+    b.owner = _Owner("program", strategy_id=p.strategy_id, program_id=p.program_id)
+    _add_values(b, view, view.roles)
+    return True
 
 
 def _breakdown_row(b: PlanBuilder, view: RowView, label_cells: list[str]) -> bool:
@@ -339,7 +382,7 @@ def _description_and_department(cells: list[str]) -> tuple[str | None, str | Non
 
 def _subgroup(b: PlanBuilder, view: RowView, col: int, parts: list[str]) -> None:
     """A label left of the code cell ('1. 위기가구 발굴') names the group between strategy and program."""
-    left = [t for t in view.texts[:col] if t]
+    left = [t for t, r in zip(view.texts[:col], view.roles) if t and r.role != "strategy"]
     if left:
         b.subgroup = ("-".join(parts[:-1]) if len(parts) >= 4 else None, left[-1])
     elif col == 0:
@@ -392,6 +435,7 @@ def _add_indicator(b: PlanBuilder, view: RowView, roles: list[ColumnRole], owner
                        f"indicator left out ({cell})")
         return
     name, unit = split_trailing_paren(names[0])
+    unit = unit or _cell_of(view.texts, roles, "unit")
     targets = tuple(IndicatorTarget(year=r.year, is_baseline=r.is_baseline, value=_target_value(t),
                                     value_text=t, col=c)
                     for t, r, c in target_cells if not is_no_budget(t))

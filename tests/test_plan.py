@@ -234,3 +234,25 @@ def test_words_broken_by_narrow_cells_still_name_columns_and_strategies():
 def test_execution_tables_are_not_read_as_budget_lines():
     b = _plan("’22년도 예산(A)\t’22년도 집행(B)\t집행률(B/A)", "28,800백만 원\t28,800백만 원\t100%")
     assert b.budgets == [] and b.programs == []
+
+
+def test_strategy_column_spanning_its_programs():
+    b = _plan("추진전략\t세부사업\t2024 예산(백만원)\t담당부서",
+              "1. 돌봄 안전망\t1-1 통합돌봄\t100\t복지과",
+              "\t1-2 방문건강\t50\t보건소",
+              "일자리와 소득\t2-1 노인일자리\t70\t일자리과")
+    assert [(s.number, s.title) for s in b.strategies] == [("1", "돌봄 안전망"), ("2", "일자리와 소득")]
+    by_code = {p.code: (p.name, p.department, p.strategy_id, p.subgroup) for p in b.programs}
+    assert by_code["1-2"] == ("방문건강", "보건소", "st1", None)
+    assert by_code["2-1"][2] == "st2"
+    assert [(x.year, x.amount_krw) for x in b.budgets if x.program_id == "p3"] == [(2024, 70_000_000)]
+
+
+def test_programs_named_without_codes_under_a_program_column():
+    b = _plan("추진전략\t세부사업명\t성과지표\t단위\t2024\t2025",
+              "1. 돌봄\t찾아가는 돌봄\t이용자 수\t명\t100\t120",
+              "\t방문 보건\t방문 건수\t건\t30\t40")
+    assert [(p.code, p.name, p.strategy_id) for p in b.programs] == [(None, "찾아가는 돌봄", "st1"),
+                                                                     (None, "방문 보건", "st1")]
+    assert [(i.program_id, i.name, i.unit, [t.year for t in i.targets]) for i in b.indicators] == [
+        ("p1", "이용자 수", "명", [2024, 2025]), ("p2", "방문 건수", "건", [2024, 2025])]
