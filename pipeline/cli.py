@@ -77,12 +77,25 @@ def cmd_run(args) -> int:
                         TimeElapsedColumn(), TextColumn("{task.fields[current]}"), console=console,
                         disable=args.quiet or not console.is_terminal)
     task = progress.add_task("extracting", total=None, current="")
+    log = not args.quiet and not console.is_terminal
+    counter = {"done": 0, "total": 0}
+
+    def started(n: int) -> None:
+        counter["total"] = n
+        progress.update(task, total=n)
+
+    def done(outcome) -> None:
+        progress.advance(task)
+        counter["done"] += 1
+        if log:  # piped or in CI: one plain line per file instead of a bar
+            state = "unchanged" if outcome.skipped else outcome.row.status
+            console.print(f"[{counter['done']}/{counter['total']}] {state:9} {outcome.row.path}",
+                          highlight=False, markup=False)
+
     try:
         with progress:
-            summary = run(args.paths, args.db, jobs=args.jobs, force=args.force,
-                          on_start=lambda n: progress.update(task, total=n),
-                          on_file=lambda name: progress.update(task, current=name),
-                          on_done=lambda _o: progress.advance(task))
+            summary = run(args.paths, args.db, jobs=args.jobs, force=args.force, on_start=started,
+                          on_file=lambda name: progress.update(task, current=name), on_done=done)
     except DatabaseError as exc:
         console.print(f"[red]{exc}[/red]")
         return EXIT_DB
