@@ -22,36 +22,36 @@ def _check(kind: str, table_id, row, col, expected: int, actual: int, note: str)
                  actual=actual, ok=expected == actual, note=note)
 
 
-def row_total_checks(budgets: list[Budget]) -> list[Check]:
-    """계 column = sum of the planned years on the same row."""
-    by_row: dict[tuple, list[Budget]] = defaultdict(list)
+def _table_groups(budgets: list[Budget], key) -> dict[tuple, list[Budget]]:
+    """Printed (non-executed, non-breakdown) table budgets grouped by `key(budget)`."""
+    groups: dict[tuple, list[Budget]] = defaultdict(list)
     for b in budgets:
         if b.table_id is not None and b.kind != "executed" and b.fund_source is None:
-            by_row[(b.table_id, b.row)].append(b)
+            groups[key(b)].append(b)
+    return groups
+
+
+def row_total_checks(budgets: list[Budget]) -> list[Check]:
+    """계 column = sum of the planned years on the same row."""
     out = []
-    for (table_id, row), items in by_row.items():
+    for (table_id, row), items in _table_groups(budgets, lambda b: (b.table_id, b.row)).items():
         totals = [b for b in items if b.year is None]
         years = [b for b in items if b.year is not None and b.kind == "planned"]
         if len(totals) == 1 and years:
             out.append(_check("row_total", table_id, row, totals[0].col, totals[0].amount_krw,
-                                sum(b.amount_krw for b in years),
-                                f"계 = sum of {len(years)} year columns"))
+                              sum(b.amount_krw for b in years), f"계 = sum of {len(years)} year columns"))
     return out
 
 
 def column_total_checks(budgets: list[Budget]) -> list[Check]:
     """계 row = sum of the other rows of the same table, per column."""
-    by_col: dict[tuple, list[Budget]] = defaultdict(list)
-    for b in budgets:
-        if b.table_id is not None and b.kind != "executed" and b.fund_source is None:
-            by_col[(b.table_id, b.col)].append(b)
     out = []
-    for (table_id, col), items in by_col.items():
+    for (table_id, col), items in _table_groups(budgets, lambda b: (b.table_id, b.col)).items():
         totals = [b for b in items if b.is_total]
         rows = [b for b in items if not b.is_total]
         if len(totals) == 1 and rows:
             out.append(_check("column_total", table_id, totals[0].row, col, totals[0].amount_krw,
-                                sum(b.amount_krw for b in rows), f"계 row = sum of {len(rows)} rows"))
+                              sum(b.amount_krw for b in rows), f"계 row = sum of {len(rows)} rows"))
     return out
 
 
