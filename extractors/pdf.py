@@ -1,10 +1,11 @@
-"""PDF → `Document`: text lines and paragraphs, headings by font size, ruled tables stitched across pages.
+"""PDF → `Document`: text lines and paragraphs, headings by font size, tables stitched across pages.
 
 Pipeline, one page at a time (pages are closed as soon as they are read):
 PDFium glyphs and ruling segments (`_pdf_page`) → ruled grids filled with
 their glyphs (`_pdf_grid`) → the remaining glyphs as lines (`_pdf_text`).
 Then, over the whole document: running headers/footers and bare page
-numbers are dropped, lines become paragraphs, larger fonts become headings
+numbers are dropped, runs of lines aligned in columns become unruled tables
+(`_pdf_unruled`), the other lines become paragraphs, larger fonts become headings
 (levels by size rank), a unit line or caption just above a table becomes its
 `unit_hint`/`caption`, and tables continued on the next page are stitched
 (`_pdf_tables`). Pages whose text layer is unreadable (glyphs without a
@@ -25,6 +26,7 @@ from extractors._pdf_text import (
     TextBlock, TextLine, body_size, drop_running_lines, glyphs_to_lines, heading_levels, lines_to_blocks,
     running_line_keys, with_level,
 )
+from extractors._pdf_unruled import lines_to_unruled_tables
 from extractors.document import Block, Document, Heading, Issue, Paragraph, Source
 from extractors.grid import is_unit_line
 
@@ -114,13 +116,16 @@ def layout_issues(layouts: list[PageLayout]) -> tuple[Issue, ...]:
 
 
 def layouts_to_items(layouts: list[PageLayout]) -> list[tuple[int, list[Item]]]:
-    """Per page, text blocks and tables in reading order (top to bottom), running lines dropped."""
+    """Per page, text blocks and tables (ruled, then unruled ones found among the lines) in reading order (top
+    to bottom), running lines dropped."""
     running = running_line_keys([(p.height, list(p.lines)) for p in layouts])
     edges = _right_edges(layouts)
     pages = []
     for layout in layouts:
         lines = drop_running_lines(list(layout.lines), layout.height, running)
-        pages.append((layout.number, _page_items(lines, layout, edges[round(layout.width)])))
+        unruled, lines = lines_to_unruled_tables(lines, layout.number, [t.bbox for t in layout.tables])
+        tables = [*layout.tables, *unruled]
+        pages.append((layout.number, _page_items(lines, layout.number, tables, edges[round(layout.width)])))
     body = body_size([b for _, items in pages for b in items if isinstance(b, TextBlock)])
     levels = heading_levels([b for _, items in pages for b in items if isinstance(b, TextBlock)], body)
     return [(n, [with_level(i, levels, body) if isinstance(i, TextBlock) else i for i in items]) for n, items in pages]
@@ -135,20 +140,20 @@ def _right_edges(layouts: list[PageLayout]) -> dict[int, float]:
             for w, xs in ends.items()}
 
 
-def _page_items(lines: list[TextLine], layout: PageLayout, right_edge: float) -> list[Item]:
+def _page_items(lines: list[TextLine], page: int, tables: list[PageTable], right_edge: float) -> list[Item]:
     """Lines grouped into blocks between tables, interleaved with the tables by vertical position."""
     items: list[Item] = []
     run: list[TextLine] = []
     line_no = 1
-    tables = sorted(layout.tables, key=lambda t: t.bbox[1])
+    tables = sorted(tables, key=lambda t: t.bbox[1])
     for line in lines:
         while tables and tables[0].bbox[1] < line.top:
-            items.extend(lines_to_blocks(run, layout.number, line_no - len(run), right_edge))
+            items.extend(lines_to_blocks(run, page, line_no - len(run), right_edge))
             items.append(tables.pop(0))
             run = []
         run.append(line)
         line_no += 1
-    items.extend(lines_to_blocks(run, layout.number, line_no - len(run), right_edge))
+    items.extend(lines_to_blocks(run, page, line_no - len(run), right_edge))
     return items + tables
 
 

@@ -29,6 +29,7 @@ class DocumentRow:
     format: str | None
     status: str
     error: str | None = None
+    root: str | None = None
     encoding: str | None = None
     pages: int | None = None
     title: str | None = None
@@ -73,11 +74,15 @@ def known_documents(conn: sqlite3.Connection) -> dict[str, tuple[str, str | None
 
 
 def load_document(conn: sqlite3.Connection, row: DocumentRow, record: PlanRecord | None) -> None:
-    """Replace everything stored for `row.doc_id` (and older versions of the same path) in one transaction."""
+    """Replace everything stored for `row.doc_id` (and older versions of the same file) in one transaction.
+
+    An older version is a document with the same `path` under the same input `root`.
+    """
     conn.execute("BEGIN IMMEDIATE")
     try:
         stale = [r[0] for r in conn.execute(
-            "SELECT doc_id FROM documents WHERE path = ? AND doc_id != ?", (row.path, row.doc_id))]
+            "SELECT doc_id FROM documents WHERE path = ? AND root IS ? AND doc_id != ?",
+            (row.path, row.root, row.doc_id))]
         for doc_id in [row.doc_id, *stale]:
             delete_document(conn, doc_id)
         insert_rows(conn, "documents", [document_values(row, record)])

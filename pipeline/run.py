@@ -34,8 +34,11 @@ IGNORED = ("README*", "LICENSE*", "*.py", "*.sh", "*.css", "*.js", "*.png", "*.j
 
 @dataclass(frozen=True)
 class InputFile:
+    """A file to read: `rel` is its path relative to the input root, `root` that root (absolute)."""
+
     path: Path
     rel: str
+    root: str
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def discover(paths: list[Path]) -> list[InputFile]:
     found: list[InputFile] = []
     for root in paths:
         if root.is_file():
-            found.append(InputFile(root, root.name))
+            found.append(InputFile(root, root.name, str(root.resolve().parent)))
             continue
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
@@ -60,7 +63,7 @@ def discover(paths: list[Path]) -> list[InputFile]:
                 if name.startswith(".") or any(fnmatch.fnmatch(name, pat) for pat in IGNORED):
                     continue
                 full = Path(dirpath) / name
-                found.append(InputFile(full, full.relative_to(root).as_posix()))
+                found.append(InputFile(full, full.relative_to(root).as_posix(), str(root.resolve())))
     return found
 
 
@@ -85,7 +88,7 @@ def process_file(item: InputFile, doc_id: str) -> Outcome:
     """Extract and normalise one file; every error becomes a failed/partial row, never an exception."""
     start = time.perf_counter()
     fmt = FORMAT_OF.get(item.path.suffix.lower())
-    base = dict(doc_id=doc_id, path=item.rel, format=fmt, pipeline_version=PIPELINE_VERSION,
+    base = dict(doc_id=doc_id, path=item.rel, root=item.root, format=fmt, pipeline_version=PIPELINE_VERSION,
                 size_bytes=_size(item.path), processed_at=_now())
     try:
         doc = extractor_for(item.path)(item.path)
@@ -132,7 +135,7 @@ def _now() -> str:
 
 def _unreadable(item: InputFile, exc: OSError) -> Outcome:
     digest = hashlib.sha256(f"unreadable:{item.rel}".encode()).hexdigest()
-    row = DocumentRow(doc_id=digest, path=item.rel, format=FORMAT_OF.get(item.path.suffix.lower()),
+    row = DocumentRow(doc_id=digest, path=item.rel, root=item.root, format=FORMAT_OF.get(item.path.suffix.lower()),
                       status="failed", error=f"cannot read file: {exc.strerror or exc}",
                       pipeline_version=PIPELINE_VERSION, processed_at=_now())
     return Outcome(row, None)
@@ -217,7 +220,7 @@ def _parallel(todo: list[tuple[InputFile, str]], jobs: int,
                 try:
                     yield future.result()
                 except Exception as exc:  # noqa: BLE001 - a crashed worker fails one file only
-                    yield _failed(dict(doc_id=sha256_of(item.path), path=item.rel,
+                    yield _failed(dict(doc_id=sha256_of(item.path), path=item.rel, root=item.root,
                                        format=FORMAT_OF.get(item.path.suffix.lower()),
                                        pipeline_version=PIPELINE_VERSION, processed_at=_now()),
                                   f"worker crashed: {type(exc).__name__}: {exc}", time.perf_counter())

@@ -6,6 +6,7 @@
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY,            -- SHA-256 hex of the file bytes
     path TEXT NOT NULL,                 -- as given, relative to the input root
+    root TEXT,                          -- ext: the input root (absolute), so equal paths under two roots stay apart
     format TEXT,
     encoding TEXT,
     pages INTEGER,

@@ -2,6 +2,7 @@
 
     .venv/bin/python samples/make_pdf_docx.py            # DOCX + PDF (needs LibreOffice)
     .venv/bin/python samples/make_pdf_docx.py --docx-only
+    .venv/bin/python samples/make_pdf_docx.py --only unruled-investment-plan
 
 Each source (`yangpyeong-2023-plan-summary.txt`, `gwangju-seogu-2024-elderly-
 basic-plan.HTML`, `wonju-2024-implementation-plan.md`) is parsed into a small
@@ -13,7 +14,11 @@ the spec model, DOCX writer and converter live in tools/render_twins.py.
 The yangpyeong PDF is laid out so that its big table runs over two pages
 with the header repeated and row "세부사업 2-2" broken across the page
 boundary; the script searches the space above the table until pdfplumber
-confirms that layout. `broken-text-layer.pdf` is written byte by byte: a
+confirms that layout. `unruled-investment-plan.txt` becomes a PDF only (its
+DOCX stays in a temporary folder): its table is drawn without any borders,
+header labels centred and numbers right-aligned, and its label column is
+narrow enough that departments wrap onto a second line. `--only STEM`
+rebuilds one sample. `broken-text-layer.pdf` is written byte by byte: a
 normal page, a page drawn in a font without ToUnicode (glyph codes only) and
 an image-only "scanned" page.
 
@@ -29,12 +34,14 @@ import sys
 import tempfile
 import zlib
 from pathlib import Path
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from tools.render_twins import (Layout, Para, Spec, TableSpec, docx_to_pdf, line_to_para,  # noqa: E402
-                                spec_to_docx)
+from extractors.grid import infer_header_rows  # noqa: E402
+from tools.render_twins import (Layout, Para, Spec, TableSpec, docx_to_pdf, header_merges,  # noqa: E402
+                                line_to_para, spec_to_docx)
 
 SPLIT_ROW_HEAD, SPLIT_ROW_TAIL = "▪ 참여자 수(명)", "▪ 활동시간(시간)"
 
@@ -48,24 +55,45 @@ YANGPYEONG_MERGES = (
     (7, 9, 7, 12),                                                           # 1-2-1: 비예산 over 2023-2026
 )
 YANGPYEONG_WIDTHS = (74.0, 21.0, 52.0) + (12.0,) * 10
+UNRULED_WIDTHS = (46.0,) + (17.0,) * 5      # 사업명 narrow enough that "(부서)" wraps; 계 and four years
+
+TableMaker = Callable[[list[list[str]]], TableSpec]
 
 
-def txt_to_spec(text: str) -> Spec:
-    """The yangpyeong summary: '#' title, 'Ⅰ.'/'1.' headings, tab rows as one table (repeated header dropped)."""
-    spec = Spec(layout=Layout(landscape=True, margin_mm=15.0, body_pt=12.0))
+def txt_to_spec(text: str, layout: Layout, rows_to_table: TableMaker) -> Spec:
+    """A hand-written summary: '#' title, 'Ⅰ.'/'1.' headings, each run of tab rows one table made by
+    `rows_to_table`."""
+    spec = Spec(layout=layout)
     rows: list[list[str]] = []
     for line in text.splitlines():
         if "\t" in line:
             rows.append(line.split("\t"))
             continue
         if rows and line.strip():
-            spec.items.append(_rows_to_yangpyeong_table(rows))
+            spec.items.append(rows_to_table(rows))
             rows = []
         if line.strip():
             spec.items.append(_txt_line_to_para(line))
     if rows:
-        spec.items.append(_rows_to_yangpyeong_table(rows))
+        spec.items.append(rows_to_table(rows))
     return spec
+
+
+def yangpyeong_to_spec(text: str) -> Spec:
+    """The yangpyeong summary: landscape, 12 pt body, the plan table with its hand-set merges."""
+    return txt_to_spec(text, Layout(landscape=True, margin_mm=15.0, body_pt=12.0), _rows_to_yangpyeong_table)
+
+
+def unruled_to_spec(text: str) -> Spec:
+    """The unruled investment plan: portrait, its table without borders (`_rows_to_unruled_table`)."""
+    return txt_to_spec(text, Layout(), _rows_to_unruled_table)
+
+
+def _rows_to_unruled_table(rows: list[list[str]]) -> TableSpec:
+    """Tab rows to an unruled table: header rows and their merges read from the blank header cells."""
+    header_rows = infer_header_rows(rows)
+    return TableSpec(tuple(map(tuple, rows)), header_rows, UNRULED_WIDTHS, header_merges(rows, header_rows),
+                     unruled=True)
 
 
 def _txt_line_to_para(line: str) -> Para:
@@ -303,32 +331,57 @@ def broken_text_layer_pdf(scan_source: Path) -> bytes:
 # --- main ------------------------------------------------------------------------------------
 
 SOURCES = {
-    "yangpyeong-2023-plan-summary": ("yangpyeong-2023-plan-summary.txt", "utf-8", txt_to_spec,
+    "yangpyeong-2023-plan-summary": ("yangpyeong-2023-plan-summary.txt", "utf-8", yangpyeong_to_spec,
                                      "제5기(2023~2026) 양평군 지역사회보장계획 요약본"),
     "gwangju-seogu-2024-elderly-basic-plan": ("gwangju-seogu-2024-elderly-basic-plan.HTML", "cp949",
                                               html_to_spec, "2024~2027 서구 노인복지 기본계획"),
     "wonju-2024-implementation-plan": ("wonju-2024-implementation-plan.md", "utf-8", md_to_spec,
                                        "2024년 원주시 지역사회보장계획 연차별 시행계획"),
+    "unruled-investment-plan": ("unruled-investment-plan.txt", "utf-8", unruled_to_spec,
+                                "2024~2027 홍성군 지역돌봄 기본계획"),
 }
+PDF_ONLY = {"unruled-investment-plan"}      # samples whose DOCX is only a step towards the PDF
+BROKEN = "broken-text-layer"
+
+
+def write_pdf_only(spec: Spec, title: str, pdf_path: Path) -> None:
+    """The PDF of `spec`, its DOCX written to a temporary folder and thrown away."""
+    with tempfile.TemporaryDirectory() as tmp:
+        docx_path = Path(tmp, pdf_path.with_suffix(".docx").name)
+        docx_path.write_bytes(spec_to_docx(spec, title))
+        docx_to_pdf([docx_path], pdf_path.parent)
+
+
+def write_sample(stem: str, docx_only: bool) -> None:
+    """Write the DOCX and/or PDF twin of one source in `SOURCES`."""
+    name, encoding, to_spec, title = SOURCES[stem]
+    spec = to_spec(HERE.joinpath(name).read_text(encoding=encoding))
+    docx_path, pdf_path = HERE / f"{stem}.docx", HERE / f"{stem}.pdf"
+    if stem in PDF_ONLY:
+        if not docx_only:
+            print(pdf_path.name)
+            write_pdf_only(spec, title, pdf_path)
+        return
+    print(f"{docx_path.name}{'' if docx_only else ' + ' + pdf_path.name}")
+    if docx_only:
+        docx_path.write_bytes(spec_to_docx(spec, title))
+    elif stem.startswith("yangpyeong"):
+        write_yangpyeong_pdf(spec, title, docx_path, pdf_path)
+    else:
+        docx_path.write_bytes(spec_to_docx(spec, title))
+        docx_to_pdf([docx_path], HERE)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docx-only", action="store_true", help="skip the LibreOffice PDF conversion")
+    parser.add_argument("--only", choices=[*SOURCES, BROKEN], help="build this one sample (default: all)")
     args = parser.parse_args(argv)
-    for stem, (name, encoding, to_spec, title) in SOURCES.items():
-        spec = to_spec(HERE.joinpath(name).read_text(encoding=encoding))
-        docx_path, pdf_path = HERE / f"{stem}.docx", HERE / f"{stem}.pdf"
-        print(f"{docx_path.name}{'' if args.docx_only else ' + ' + pdf_path.name}")
-        if args.docx_only:
-            docx_path.write_bytes(spec_to_docx(spec, title))
-        elif stem.startswith("yangpyeong"):
-            write_yangpyeong_pdf(spec, title, docx_path, pdf_path)
-        else:
-            docx_path.write_bytes(spec_to_docx(spec, title))
-            docx_to_pdf([docx_path], HERE)
-    if not args.docx_only:
-        broken = HERE / "broken-text-layer.pdf"
+    for stem in SOURCES:
+        if args.only in (None, stem):
+            write_sample(stem, args.docx_only)
+    if not args.docx_only and args.only in (None, BROKEN):
+        broken = HERE / f"{BROKEN}.pdf"
         broken.write_bytes(broken_text_layer_pdf(HERE / "gwangju-seogu-2024-elderly-basic-plan.pdf"))
         print(broken.name)
     return 0

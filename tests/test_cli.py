@@ -106,3 +106,12 @@ def test_usage_errors(tmp_path):
     blocker.write_text("x")
     assert main(["run", str(SAMPLES), "--db", str(blocker / "plans.db"), "--quiet"]) == 1
     assert main(["status", "--db", str(tmp_path / "none.db")]) == 1
+
+
+def test_same_relative_path_under_two_roots_keeps_both(tmp_path):
+    for year, sample in (("2023", "yangpyeong-2023-plan-summary.txt"), ("2024", "wonju-2024-implementation-plan.md")):
+        (tmp_path / year).mkdir()
+        shutil.copy(SAMPLES / sample, tmp_path / year / "plan.txt")
+    db = tmp_path / "two.db"
+    assert main(["run", str(tmp_path / "2023"), str(tmp_path / "2024"), "--db", str(db), "--quiet"]) == 0
+    assert _q(db, "SELECT count(*), count(DISTINCT root) FROM documents WHERE path = 'plan.txt'") == [(2, 2)]

@@ -14,6 +14,7 @@ from conftest import SAMPLES, shared_path
 from extractors import extract
 from extractors._pdf_tables import PageCell, PageTable, repeats_header, stitch
 from extractors._pdf_text import TextLine, lines_to_text
+from extractors._pdf_unruled import lines_to_unruled_tables
 from extractors.document import ExtractError, Heading, Paragraph, Table
 from extractors.grid import spans_from_blank_headers
 
@@ -112,6 +113,12 @@ def table_spans(table: Table, header_only: bool = False) -> Spans:
             if (c.row_span > 1 or c.col_span > 1) and (not header_only or c.row < table.header_rows)}
 
 
+def unruled_twin() -> list[list[str]]:
+    """The tab-separated investment plan table of the unruled sample's text twin."""
+    text = (SAMPLES / "unruled-investment-plan.txt").read_text(encoding="utf-8")
+    return [[_collapse(t) for t in line.split("\t")] for line in text.splitlines() if "\t" in line]
+
+
 def yangpyeong_header_spans() -> Spans:
     """Header spans the text twin implies (label over blank cells), by the team's `spans_from_blank_headers`."""
     return table_spans(spans_from_blank_headers(yangpyeong_twin(), 2), header_only=False)
@@ -176,6 +183,22 @@ def test_wonju_table_equals_markdown_twin():
     assert (table.header_rows, table.unit_hint) == (1, "(단위 : 천원)")
 
 
+def test_unruled_table_equals_text_twin():
+    """Drawn without any borders: columns from aligned pieces, "투자계획" centred over five columns spans
+    them, departments wrapped onto a second line join their labels, the unit line above is the hint."""
+    doc = extract(SAMPLES / "unruled-investment-plan.pdf")
+    (table,) = doc.tables()
+    twin = unruled_twin()
+    assert table_rows(table) == twin
+    assert table.header_rows == 2
+    assert table_spans(table) == table_spans(spans_from_blank_headers(twin, 2)) == {(0, 0, 2, 1), (0, 1, 1, 5)}
+    assert table.unit_hint == "(단위 : 백만원)"
+    assert all(c.source.page == 1 and c.source.bbox for c in table.cells)
+    texts = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert texts[-1] == "※ 1인가구 안부확인 서비스는 2025년부터 시행"      # the note below stays text
+    assert "(단위 : 백만원)" not in texts
+
+
 def test_every_block_and_cell_has_page_and_bbox():
     doc = extract(SAMPLES / "gwangju-seogu-2024-elderly-basic-plan.pdf")
     sources = [b.source for b in doc.blocks] + [c.source for t in doc.tables() for c in t.cells]
@@ -225,16 +248,33 @@ def test_unreadable_files_raise_extract_error(tmp_path: Path):
 
 # --- wrapped lines and tables continued on the next page (shapes seen in renderings of the seeds) ----
 
-def _text_pdf(path: Path, lines: list[tuple[float, float, str]]) -> Path:
-    """A one-page PDF with Helvetica text objects at (x, y from the bottom), written through PDFium."""
+Placed = tuple[float, float, str] | tuple[float, float, str, str]
+
+
+def _text_pdf(path: Path, lines: list[Placed], size: tuple[float, float] = (300, 200),
+              rules: list[tuple[float, float, float]] | None = None) -> Path:
+    """A one-page PDF with Helvetica 12 pt text objects at (x, y from the bottom), written through PDFium.
+
+    A line given as (x, y, text, "right") ends at x instead of starting there; `rules` are horizontal
+    lines (x0, y, x1).
+    """
     pdf = pdfium.PdfDocument.new()
-    page = pdf.new_page(300, 200)
-    for x, y, text in lines:
+    page = pdf.new_page(*size)
+    for x, y, text, *anchor in lines:
         obj = pdfium_raw.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", 12.0)
         wide = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
         pdfium_raw.FPDFText_SetText(obj, ctypes.cast(wide, ctypes.POINTER(pdfium_raw.FPDF_WCHAR)))
+        if anchor == ["right"]:
+            box = [ctypes.c_float() for _ in range(4)]
+            pdfium_raw.FPDFPageObj_GetBounds(obj, *box)
+            x -= box[2].value - box[0].value
         pdfium_raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, y)
         pdfium_raw.FPDFPage_InsertObject(page.raw, obj)
+    for x0, y, x1 in rules or []:
+        rule = pdfium_raw.FPDFPageObj_CreateNewPath(x0, y)
+        pdfium_raw.FPDFPath_LineTo(rule, x1, y)
+        pdfium_raw.FPDFPath_SetDrawMode(rule, 0, 1)
+        pdfium_raw.FPDFPage_InsertObject(page.raw, rule)
     pdfium_raw.FPDFPage_GenerateContent(page.raw)
     pdf.save(str(path))
     return path
@@ -244,6 +284,71 @@ def test_hyphen_ending_a_line_is_read_and_joins_the_next_line(tmp_path: Path):
     """PDFium reports a line-final hyphen as U+0002; "복지-" + "고용" is one word."""
     doc = extract(_text_pdf(tmp_path / "hyphen.pdf", [(20, 150, "social welfare-"), (20, 135, "employment link")]))
     assert [b.text for b in doc.blocks if isinstance(b, Paragraph)] == ["social welfare-employment link"]
+
+
+def test_table_between_horizontal_rules_only_is_found(tmp_path: Path):
+    """Horizontal rules alone make no ruled grid; the aligned text still makes the table."""
+    rows = [("Program", "Total", "2024", "2025"), ("Home care", "1,200", "600", "600"),
+            ("Day care centres", "800", "-", "800"), ("Meals", "450", "200", "250")]
+    lines = [(60, 700 - 20 * r, row[0]) for r, row in enumerate(rows)]
+    lines += [(x, 700 - 20 * r, text, "right") for r, row in enumerate(rows) for x, text in zip((300, 370, 440), row[1:])]
+    rules = [(50, 715, 450), (50, 694, 450), (50, 635, 450)]
+    doc = extract(_text_pdf(tmp_path / "booktabs.pdf", lines, (595, 842), rules))
+    (table,) = doc.tables()
+    assert table_rows(table) == [list(row) for row in rows]
+    assert table.header_rows == 1
+
+
+def _prose(x: float, top: float, texts: list[str]) -> list[Placed]:
+    """Lines of text starting at x, 15 pt apart, from `top` (y from the bottom) down."""
+    return [(x, top - 15 * i, text) for i, text in enumerate(texts)]
+
+
+PROSE = ["In 2024 the county spent 1,200 million won on home care", "for 3,400 older residents, up 12% from 2023,",
+         "and opened 5 new day care centres in rural areas", "where 48 of 120 villages had none before."]
+COLUMN = ["Home care reached 3,400 residents", "in 2024, up 12% on the year before;", "5 day care centres opened",
+          "in 48 villages, and meals rose", "to 450 a day across the county."]
+NOT_TABLES = {
+    "prose": _prose(60, 700, PROSE + PROSE),
+    "bullets": [*_prose(60, 700, ["\u2022"] * 4), *_prose(90, 700, ["Home care", "Day care", "Meals", "Transport"]),
+                *[(400, 700 - 15 * i, n, "right") for i, n in enumerate(["1,200", "800", "450", "300"])]],
+    "dashed list": [*_prose(60, 700, ["- Home care visits", "- Day care places", "- Meals on wheels"]),
+                    *[(400, 700 - 15 * i, n, "right") for i, n in enumerate(["1,200", "800", "450"])]],
+    "contents with leaders": [*_prose(60, 700, [f"Chapter {i} {name} " + "." * 30 for i, name
+                                                in enumerate(["Overview", "Budget", "Programs"], 1)]),
+                              *[(500, 700 - 15 * i, n, "right") for i, n in enumerate(["3", "7", "12"])]],
+    "contents": [*_prose(60, 700, ["Chapter 1 Overview", "Chapter 2 Budget", "Chapter 3 Programs", "Annex"]),
+                 *[(500, 700 - 15 * i, n, "right") for i, n in enumerate(["3", "7", "12", "31"])]],
+    "two columns": _prose(50, 700, COLUMN) + _prose(310, 700, COLUMN[::-1]),
+}
+
+
+@pytest.mark.parametrize("name", NOT_TABLES)
+def test_text_that_is_not_a_table_stays_text(tmp_path: Path, name: str):
+    doc = extract(_text_pdf(tmp_path / "page.pdf", NOT_TABLES[name], (595, 842)))
+    assert not doc.tables()
+    assert doc.blocks
+
+
+def _aligned(rows: list[list[tuple[float, float, str]]], size: float = 10.0) -> list[TextLine]:
+    """Text lines 16 pt apart from pieces (x0, x1, text)."""
+    return [TextLine(" ".join(p[2] for p in pieces), pieces[0][0], 16.0 * r, pieces[-1][1], 16.0 * r + size,
+                     size, False, tuple(pieces)) for r, pieces in enumerate(rows)]
+
+
+def test_korean_lists_contents_and_columns_stay_lines():
+    bullets = _aligned([[(50, 200, "○ 노인일자리 참여자"), (380, 400, "1,510명")],
+                        [(50, 190, "○ 통합돌봄 이용자"), (390, 400, "320명")],
+                        [(50, 210, "○ 방문상담 건수"), (375, 400, "1,240건")]])
+    contents = _aligned([[(50, 150, "Ⅰ. 계획 수립 개요"), (495, 500, "1")],
+                         [(50, 140, "Ⅱ. 비전 및 추진전략"), (495, 500, "4")],
+                         [(50, 160, "Ⅲ. 추진전략별 세부사업"), (490, 500, "11")]])
+    columns = _aligned([[(50, 280, "지역사회보장협의체 분과회의를 6회"), (310, 540, "개최하고 군민 공청회를 통해")],
+                        [(50, 270, "열어 의견을 모았으며 2022년 9월"), (310, 530, "계획안을 확정하여 군의회에")],
+                        [(50, 275, "군민 공청회를 거쳐 계획을 보완함"), (310, 520, "보고하였음")]])
+    for lines in (bullets, contents, columns):
+        tables, rest = lines_to_unruled_tables(lines, 1, [])
+        assert (tables, rest) == ([], lines)
 
 
 def _line(text: str, top: float, space_before: bool = False) -> TextLine:

@@ -77,7 +77,11 @@ class Para:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """A table as text rows; `merges` are (r0, c0, r1, c1) inclusive; covered source cells must be blank."""
+    """A table as text rows; `merges` are (r0, c0, r1, c1) inclusive; covered source cells must be blank.
+
+    `unruled` draws it the way plan documents print tables without rules: no
+    borders, header labels centred, numbers and '-' right-aligned.
+    """
 
     rows: tuple[tuple[str, ...], ...]
     header_rows: int
@@ -85,6 +89,7 @@ class TableSpec:
     merges: tuple[Merge, ...] = ()
     bold: frozenset[tuple[int, int]] = frozenset()
     font_pt: float = 9.0
+    unruled: bool = False
 
 
 @dataclass(frozen=True)
@@ -374,11 +379,13 @@ def cell_paragraphs(text: str) -> list[str]:
     return re.split(rf"\s(?={bullet})", text) if bullet else [text]
 
 
-def _write_cell(cell, text: str, spec: TableSpec, bold: bool) -> None:
-    """Cell text in the table font, one paragraph per listed indicator."""
+def _write_cell(cell, text: str, spec: TableSpec, bold: bool, align=None) -> None:
+    """Cell text in the table font, one paragraph per listed indicator, with alignment `align` if given."""
     for i, part in enumerate(cell_paragraphs(text)):
         p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
         p.paragraph_format.space_after = Pt(0)
+        if align is not None:
+            p.alignment = align
         run = p.add_run(part)
         _set_font(run.font, run._r.get_or_add_rPr(), spec.font_pt, bold or None)
 
@@ -398,12 +405,35 @@ def covered_cells(spec: TableSpec) -> set[tuple[int, int]]:
             for c in range(c0, c1 + 1) if (r, c) != (r0, c0)}
 
 
+def _unruled_align(spec: TableSpec, r: int, text: str):
+    """Paragraph alignment in an unruled table: header labels centred, numbers and '-' right, else None."""
+    if not spec.unruled:
+        return None
+    if r < spec.header_rows:
+        return WD_ALIGN_PARAGRAPH.CENTER
+    return WD_ALIGN_PARAGRAPH.RIGHT if is_number_text(text) or text.strip() == "-" else None
+
+
+def _remove_borders(table) -> None:
+    """`w:tblBorders` with every edge "nil": no rules at all, whatever the table style says."""
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "nil")
+        borders.append(edge)
+    table._tbl.tblPr.append(borders)
+
+
 def _add_table(document, spec: TableSpec) -> None:
-    """Append a bordered table with merged cells, fixed column widths and repeated header rows."""
+    """Append a table (bordered unless `spec.unruled`) with merged cells, fixed column widths and repeated
+    header rows."""
     _check_merges(spec)
     n_cols = len(spec.rows[0])
     table = document.add_table(rows=len(spec.rows), cols=n_cols)
-    table.style = document.styles["Table Grid"]
+    if spec.unruled:
+        _remove_borders(table)
+    else:
+        table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _set_cell_margins(table, 1.0, 0.8)
@@ -415,7 +445,8 @@ def _add_table(document, spec: TableSpec) -> None:
     for r, row in enumerate(spec.rows):
         for c, text in enumerate(row):
             if (r, c) not in covered:
-                _write_cell(table.cell(r, c), text, spec, (r, c) in spec.bold or r < spec.header_rows)
+                _write_cell(table.cell(r, c), text, spec, (r, c) in spec.bold or r < spec.header_rows,
+                            _unruled_align(spec, r, text))
     for r0, c0, r1, c1 in spec.merges:
         table.cell(r0, c0).merge(table.cell(r1, c1))
     for r in range(spec.header_rows):
