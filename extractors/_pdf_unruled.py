@@ -13,7 +13,8 @@ clearly is one:
   they overlap), and every line of the table fits them: no two pieces of a
   line in one column;
 - each column after the label column is aligned on its left edge, right
-  edge or centre, and one column holds values in most data lines;
+  edge or centre; one column holds values in most data lines and one holds
+  labels (text that is not a value) in more than half of them;
 - it is not a table of contents (leader dots; the only values ascending
   page numbers in the last column) nor a bulleted list (most rows open with
   a bullet).
@@ -23,8 +24,9 @@ text. The table's top rows are header rows as far as
 `grid.infer_header_rows` says; a header label centred over two or more
 columns of the row below spans them. A one-piece line under a row that
 fits inside the label column and holds no number continues that row's
-label. Everything works on lines already extracted: a page costs one pass
-over its lines.
+label (unless labels look vertically centred, see `has_centred_labels`).
+Everything works on lines already extracted: a page costs one pass over
+its lines.
 """
 from __future__ import annotations
 
@@ -220,6 +222,13 @@ def _with_wrapped_label(row: Row, line: TextLine) -> Row:
     return Row(((0, 1, joined), *row.cells[1:]), row.lines + (line,))
 
 
+def has_centred_labels(rows: list[Row]) -> bool:
+    """Whether a row with a wrapped label is followed by a row without a label: the sign of labels centred
+    vertically in their cells (Hancom's default), whose first line prints above the row's values and would
+    be joined to the row before. Such tables are left as text rather than given wrong labels."""
+    return any(len(a.lines) > 1 and b.cells[0][0] != 0 for a, b in zip(rows, rows[1:]))
+
+
 def header_row(row: Row, bounds: list[float], below: Row) -> Row:
     """The row read as a header: each piece in its column, or spanning the columns it is centred over.
 
@@ -271,11 +280,18 @@ def value_columns(rows: list[list[str]]) -> list[int]:
     return [c for c in range(1, len(rows[0])) if sum(is_value(r[c]) for r in rows) >= VALUE_SHARE * len(rows)]
 
 
+def has_label_column(rows: list[list[str]]) -> bool:
+    """Whether some column holds a label (text that is not a value) in more than half of the rows; side by
+    side chart axes ("1,500 | 1,500") have none."""
+    return any(2 * sum(bool(r[c].strip()) and not is_value(r[c]) for r in rows) > len(rows)
+               for c in range(len(rows[0])))
+
+
 def looks_like_toc(rows: list[list[str]]) -> bool:
     """A table of contents: the only values are bare page numbers in the last column, never decreasing."""
     values = [(c, t.strip()) for r in rows for c, t in enumerate(r) if c and is_value(t)]
     pages = [int(t) for c, t in values if c == len(rows[0]) - 1 and _PAGE_NO.match(t)]
-    return len(pages) == len(values) and pages == sorted(pages)
+    return bool(pages) and len(pages) == len(values) and pages == sorted(pages)
 
 
 def looks_like_list(rows: list[list[str]]) -> bool:
@@ -284,8 +300,8 @@ def looks_like_list(rows: list[list[str]]) -> bool:
 
 
 def is_clearly_tabular(body: list[Row], n_cols: int) -> bool:
-    """Body columns aligned (the label column aside), a value column in the data rows, and neither a contents
-    page nor a list."""
+    """Body columns aligned (the label column aside), a value and a label column in the data rows, and neither
+    a contents page nor a list."""
     pieces: list[list[Piece]] = [[] for _ in range(n_cols)]
     for row in body:
         for piece, (col, _, _) in zip(row.lines[0].pieces, row.cells):
@@ -293,7 +309,8 @@ def is_clearly_tabular(body: list[Row], n_cols: int) -> bool:
     data = [row.texts(n_cols) for row in body if is_data_line(row.lines[0])]
     em = body[0].lines[0].size
     return (len(data) >= MIN_DATA_ROWS and all(is_aligned(p, em) for p in pieces[1:] if p)
-            and bool(value_columns(data)) and not looks_like_toc(data) and not looks_like_list(data))
+            and bool(value_columns(data)) and has_label_column(data)
+            and not looks_like_toc(data) and not looks_like_list(data))
 
 
 # --- runs to tables ----------------------------------------------------------------------------
@@ -318,7 +335,7 @@ def run_to_table(run: list[TextLine], page: int) -> tuple[PageTable, list[TextLi
         return None
     bounds = column_bounds(columns)
     rows = lines_to_rows(run[start:end], bounds)
-    if rows is None or len(rows) < MIN_ROWS:
+    if rows is None or len(rows) < MIN_ROWS or has_centred_labels(rows):
         return None
     header, body = split_header(rows, data_at[0] - start, bounds)
     if not is_clearly_tabular(body, len(columns)):

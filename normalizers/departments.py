@@ -16,6 +16,7 @@ _NAME = re.compile(r"^[가-힣0-9·･ ]{2,20}$")
 @dataclass(frozen=True)
 class DepartmentRules:
     suffixes: tuple[str, ...]
+    standalone: frozenset[str]
     not_departments: frozenset[str]
     examples: tuple[tuple[str, bool], ...]
     splits: tuple[tuple[str, str, str | None], ...]
@@ -26,6 +27,7 @@ def department_rules() -> DepartmentRules:
     data = tomllib.loads(RULES.read_text(encoding="utf-8"))
     return DepartmentRules(
         suffixes=tuple(sorted(data["suffixes"], key=len, reverse=True)),
+        standalone=frozenset(data["standalone"]),
         not_departments=frozenset(data["not_departments"]),
         examples=tuple((e["text"], e["department"]) for e in data["example"]),
         splits=tuple((s["text"], s["name"], s.get("department")) for s in data["split"]))
@@ -39,6 +41,8 @@ def is_department(text: str) -> bool:
 
 def _is_one(name: str) -> bool:
     rules = department_rules()
+    if name in rules.standalone:
+        return True
     if not _NAME.match(name) or any(name.endswith(w) for w in rules.not_departments):
         return False
     return any(name.endswith(s) and len(name) > len(s) for s in rules.suffixes)

@@ -290,8 +290,8 @@ def test_table_between_horizontal_rules_only_is_found(tmp_path: Path):
     """Horizontal rules alone make no ruled grid; the aligned text still makes the table."""
     rows = [("Program", "Total", "2024", "2025"), ("Home care", "1,200", "600", "600"),
             ("Day care centres", "800", "-", "800"), ("Meals", "450", "200", "250")]
-    lines = [(60, 700 - 20 * r, row[0]) for r, row in enumerate(rows)]
-    lines += [(x, 700 - 20 * r, text, "right") for r, row in enumerate(rows) for x, text in zip((300, 370, 440), row[1:])]
+    lines = [(x, 700 - 20 * r, text, "left" if x == 60 else "right")
+             for r, row in enumerate(rows) for x, text in zip((60, 300, 370, 440), row)]
     rules = [(50, 715, 450), (50, 694, 450), (50, 635, 450)]
     doc = extract(_text_pdf(tmp_path / "booktabs.pdf", lines, (595, 842), rules))
     (table,) = doc.tables()
@@ -299,9 +299,10 @@ def test_table_between_horizontal_rules_only_is_found(tmp_path: Path):
     assert table.header_rows == 1
 
 
-def _prose(x: float, top: float, texts: list[str]) -> list[Placed]:
-    """Lines of text starting at x, 15 pt apart, from `top` (y from the bottom) down."""
-    return [(x, top - 15 * i, text) for i, text in enumerate(texts)]
+def _prose(x: float, top: float, texts: list[str], anchor: str = "left") -> list[Placed]:
+    """Lines of text starting (or with anchor "right" ending) at x, 15 pt apart, from `top` (y from the
+    bottom) down."""
+    return [(x, top - 15 * i, text, anchor) for i, text in enumerate(texts)]
 
 
 PROSE = ["In 2024 the county spent 1,200 million won on home care", "for 3,400 older residents, up 12% from 2023,",
@@ -311,15 +312,19 @@ COLUMN = ["Home care reached 3,400 residents", "in 2024, up 12% on the year befo
 NOT_TABLES = {
     "prose": _prose(60, 700, PROSE + PROSE),
     "bullets": [*_prose(60, 700, ["\u2022"] * 4), *_prose(90, 700, ["Home care", "Day care", "Meals", "Transport"]),
-                *[(400, 700 - 15 * i, n, "right") for i, n in enumerate(["1,200", "800", "450", "300"])]],
+                *_prose(400, 700, ["1,200", "800", "450", "300"], "right")],
+    "numbered list": [*_prose(60, 700, ["1.", "2.", "3."]), *_prose(90, 700, ["Home care", "Day care", "Meals"]),
+                      *_prose(400, 700, ["1,200", "800", "450"], "right")],
     "dashed list": [*_prose(60, 700, ["- Home care visits", "- Day care places", "- Meals on wheels"]),
-                    *[(400, 700 - 15 * i, n, "right") for i, n in enumerate(["1,200", "800", "450"])]],
+                    *_prose(400, 700, ["1,200", "800", "450"], "right")],
     "contents with leaders": [*_prose(60, 700, [f"Chapter {i} {name} " + "." * 30 for i, name
                                                 in enumerate(["Overview", "Budget", "Programs"], 1)]),
-                              *[(500, 700 - 15 * i, n, "right") for i, n in enumerate(["3", "7", "12"])]],
+                              *_prose(500, 700, ["3", "7", "12"], "right")],
     "contents": [*_prose(60, 700, ["Chapter 1 Overview", "Chapter 2 Budget", "Chapter 3 Programs", "Annex"]),
-                 *[(500, 700 - 15 * i, n, "right") for i, n in enumerate(["3", "7", "12", "31"])]],
+                 *_prose(500, 700, ["3", "7", "12", "31"], "right")],
     "two columns": _prose(50, 700, COLUMN) + _prose(310, 700, COLUMN[::-1]),
+    "chart axes side by side": [*_prose(100, 700, ["1,500", "1,000", "500", "0"], "right"),
+                                *_prose(400, 700, ["1,500", "1,000", "500", "0"], "right")],
 }
 
 
@@ -349,6 +354,23 @@ def test_korean_lists_contents_and_columns_stay_lines():
     for lines in (bullets, contents, columns):
         tables, rest = lines_to_unruled_tables(lines, 1, [])
         assert (tables, rest) == ([], lines)
+
+
+def test_labels_centred_in_their_cells_are_not_joined_to_the_row_above():
+    """Hancom centres cells vertically: a two-line label prints one line above its values and one below."""
+    def line(top: float, *pieces: tuple[float, float, str]) -> TextLine:
+        return TextLine(" ".join(p[2] for p in pieces), pieces[0][0], top, pieces[-1][1], top + 10, 10.0, False,
+                        pieces)
+
+    lines = [line(0, (50, 80, "사업명"), (190, 200, "계"), (240, 260, "2024")),
+             line(16, (50, 110, "경로당 지원"), (175, 200, "1,740"), (245, 260, "420")),
+             line(32, (50, 120, "치매 쉼터 운영"), (185, 200, "370"), (250, 260, "85")),
+             line(46, (50, 130, "어르신 무료 급식")),
+             line(54, (175, 200, "2,620"), (245, 260, "610")),
+             line(62, (50, 70, "확대")),
+             line(78, (50, 100, "노인일자리"), (175, 200, "5,170"), (235, 260, "1,200"))]
+    tables, rest = lines_to_unruled_tables(lines, 1, [])
+    assert (tables, rest) == ([], lines)
 
 
 def _line(text: str, top: float, space_before: bool = False) -> TextLine:

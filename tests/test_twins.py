@@ -11,6 +11,7 @@ TWINS = {
     "yangpyeong-2023-plan-summary": ("txt", ["pdf", "docx"]),
     "gwangju-seogu-2024-elderly-basic-plan": ("HTML", ["hwpx", "pdf", "docx"]),
     "wonju-2024-implementation-plan": ("md", ["pdf", "docx"]),
+    "unruled-investment-plan": ("txt", ["pdf"]),
 }
 
 

@@ -379,7 +379,7 @@ def cell_paragraphs(text: str) -> list[str]:
     return re.split(rf"\s(?={bullet})", text) if bullet else [text]
 
 
-def _write_cell(cell, text: str, spec: TableSpec, bold: bool, align=None) -> None:
+def _write_cell(cell, text: str, spec: TableSpec, bold: bool, align: WD_ALIGN_PARAGRAPH | None = None) -> None:
     """Cell text in the table font, one paragraph per listed indicator, with alignment `align` if given."""
     for i, part in enumerate(cell_paragraphs(text)):
         p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
@@ -405,7 +405,7 @@ def covered_cells(spec: TableSpec) -> set[tuple[int, int]]:
             for c in range(c0, c1 + 1) if (r, c) != (r0, c0)}
 
 
-def _unruled_align(spec: TableSpec, r: int, text: str):
+def _unruled_align(spec: TableSpec, r: int, text: str) -> WD_ALIGN_PARAGRAPH | None:
     """Paragraph alignment in an unruled table: header labels centred, numbers and '-' right, else None."""
     if not spec.unruled:
         return None
