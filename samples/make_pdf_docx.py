@@ -40,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from extractors.grid import infer_header_rows  # noqa: E402
-from tools.render_twins import (Layout, Para, Spec, TableSpec, docx_to_pdf, header_merges,  # noqa: E402
+from tools.render_twins import (Layout, Para, Spec, TableSpec, docx_to_pdf, header_merges, span_rows_to_grid,  # noqa: E402
                                 line_to_para, spec_to_docx)
 
 SPLIT_ROW_HEAD, SPLIT_ROW_TAIL = "▪ 참여자 수(명)", "▪ 활동시간(시간)"
@@ -173,22 +173,9 @@ class _HancomHtml(html.parser.HTMLParser):
 
 def _html_rows_to_table(rows: list[list[tuple[str, int, int]]]) -> TableSpec:
     """HTML rows of (text, rowspan, colspan) to a full grid with merges; header = rows of the first rowspan."""
-    taken: set[tuple[int, int]] = set()
-    n_cols = sum(cs for _, _, cs in rows[0])
-    grid = [[""] * n_cols for _ in rows]
-    merges = []
-    for r, row in enumerate(rows):
-        c = 0
-        for text, rs, cs in row:
-            while (r, c) in taken:
-                c += 1
-            grid[r][c] = text
-            taken.update((rr, cc) for rr in range(r, r + rs) for cc in range(c, c + cs))
-            if rs > 1 or cs > 1:
-                merges.append((r, c, r + rs - 1, c + cs - 1))
-            c += cs
+    grid, merges = span_rows_to_grid(rows)
     header_rows = max(rs for _, rs, _ in rows[0])
-    widths = (22.0, 68.0) + (16.0,) * (n_cols - 2)
+    widths = (22.0, 68.0) + (16.0,) * (len(grid[0]) - 2)
     return TableSpec(tuple(map(tuple, grid)), header_rows, widths, tuple(merges))
 
 

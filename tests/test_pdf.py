@@ -4,12 +4,13 @@ from __future__ import annotations
 import ctypes
 import html.parser
 import re
+import sys
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 import pytest
-from conftest import SAMPLES, shared_path
+from conftest import ROOT, SAMPLES, shared_path
 
 from extractors import extract
 from extractors._pdf_tables import PageCell, PageTable, repeats_header, stitch
@@ -17,6 +18,9 @@ from extractors._pdf_text import TextLine, lines_to_text
 from extractors._pdf_unruled import lines_to_unruled_tables
 from extractors.document import ExtractError, Heading, Paragraph, Table
 from extractors.grid import spans_from_blank_headers
+
+sys.path.insert(0, str(ROOT))
+from tools.render_twins import span_rows_to_grid  # noqa: E402
 
 Spans = set[tuple[int, int, int, int]]
 
@@ -71,21 +75,8 @@ class _HtmlTables(html.parser.HTMLParser):
 
 def html_rows_to_grid(rows: list[list[tuple[str, int, int]]]) -> tuple[list[list[str]], Spans]:
     """HTML rows to row texts (anchor text only) and the (row, col, row_span, col_span) of merged cells."""
-    taken: set[tuple[int, int]] = set()
-    n_cols = sum(cs for _, _, cs in rows[0])
-    grid = [[""] * n_cols for _ in rows]
-    spans: Spans = set()
-    for r, row in enumerate(rows):
-        c = 0
-        for text, rs, cs in row:
-            while (r, c) in taken:
-                c += 1
-            grid[r][c] = text
-            taken.update((rr, cc) for rr in range(r, r + rs) for cc in range(c, c + cs))
-            if rs > 1 or cs > 1:
-                spans.add((r, c, rs, cs))
-            c += cs
-    return grid, spans
+    grid, merges = span_rows_to_grid(rows)
+    return grid, {(r0, c0, r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in merges}
 
 
 def gwangju_twin() -> tuple[list[tuple[list[list[str]], Spans]], list[str | None]]:

@@ -201,6 +201,24 @@ def continues_table(previous: TableSpec, rows: list[list[str]], header_rows: int
             and tuple(map(tuple, rows[:header_rows])) == previous.rows[:header_rows])
 
 
+def span_rows_to_grid(rows: list[list[tuple[str, int, int]]]) -> tuple[list[list[str]], list[Merge]]:
+    """HTML-like rows of (text, rowspan, colspan) to a full grid (anchor text only) and its merges."""
+    taken: set[tuple[int, int]] = set()
+    grid = [[""] * sum(cs for _, _, cs in rows[0]) for _ in rows]
+    merges: list[Merge] = []
+    for r, row in enumerate(rows):
+        c = 0
+        for text, rs, cs in row:
+            while (r, c) in taken:
+                c += 1
+            grid[r][c] = text
+            taken.update((rr, cc) for rr in range(r, r + rs) for cc in range(c, c + cs))
+            if rs > 1 or cs > 1:
+                merges.append((r, c, r + rs - 1, c + cs - 1))
+            c += cs
+    return grid, merges
+
+
 def header_merges(rows: list[list[str]], header_rows: int) -> tuple[Merge, ...]:
     """Merged header cells read from blanks: a label spans the blanks right of it and the blank rows below it."""
     table = spans_from_blank_headers(rows, header_rows)
