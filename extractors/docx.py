@@ -27,12 +27,11 @@ from docx.oxml.ns import qn
 
 from extractors._docx_numbering import Numbering
 from extractors.document import Block, Cell, Document, ExtractError, Heading, ListItem, Paragraph, Source, Table
-from extractors.grid import infer_header_rows, is_unit_line
+from extractors.grid import caption_unit_step, infer_header_rows
 
 _HEADING_STYLE = re.compile(r"^(heading|제목|개요|outline)\s*(\d)$", re.I)
 _CAPTION_STYLE = re.compile(r"^(caption|캡션)$", re.I)
 _CAPTION_TEXT = re.compile(r"^\s*[<〈\[]\s*표|^\s*표\s*[\dⅠ-Ⅹ]+[.:\s]")
-_UNIT_SUFFIX = re.compile(r"[\[(<〈]\s*단\s*위\s*[:：][^)\]>〉]{1,20}[)\]>〉]\s*$")
 _TITLE_STYLE = re.compile(r"^(title|제목)$", re.I)
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _LIST_STYLE = re.compile(r"^list (bullet|number|paragraph)\s*(\d)$", re.I)
@@ -264,14 +263,10 @@ def _caption_and_unit(before: list[_Para]) -> tuple[str | None, str | None, int]
     for para in reversed(before[-2:]):
         if para.level or para.marker:
             break
-        if unit is None and caption is None and is_unit_line(para.text):
-            unit = para.text
-        elif caption is None and (_is_caption(para) or _UNIT_SUFFIX.search(para.text)):
-            caption = para.text
-            suffix = _UNIT_SUFFIX.search(para.text)
-            unit = unit or (suffix.group(0).strip() if suffix else None)
-        else:
+        step = caption_unit_step(para.text, caption, unit, _is_caption(para))
+        if step is None:
             break
+        caption, unit = step
         used += 1
     return caption, unit, used
 

@@ -121,6 +121,27 @@ def unit_hint_in(text: str) -> str | None:
     return m.group(0) if m else None
 
 
+def trailing_unit(text: str) -> str | None:
+    """The unit part a caption ends with: '연계사업 투자계획 (단위 : 백만원)' -> '(단위 : 백만원)'."""
+    m = _UNIT_PART.search(text)
+    return m.group(0).strip() if m and not text[m.end():].strip() else None
+
+
+def caption_unit_step(text: str, caption: str | None, unit: str | None,
+                      looks_like_caption: bool) -> tuple[str | None, str | None] | None:
+    """Read one more line above a table (nearest first) into (caption, unit); None when it is neither.
+
+    The nearest line may be a unit line ("(단위 : 백만원)"); it or the one
+    above may be a caption (a line the format marks as one, or any line
+    ending in a unit part, which then gives the unit).
+    """
+    if unit is None and caption is None and is_unit_line(text):
+        return None, text
+    if caption is None and (looks_like_caption or trailing_unit(text)):
+        return text, unit or trailing_unit(text)
+    return None
+
+
 def is_caption_line(text: str) -> bool:
     """True for a table caption such as '<표 3> 연차별 투자계획' or '[표 2-1] 예산'."""
     return bool(_CAPTION.match(text)) and len(text) < 80

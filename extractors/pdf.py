@@ -28,13 +28,12 @@ from extractors._pdf_text import (
 )
 from extractors._pdf_unruled import lines_to_unruled_tables
 from extractors.document import Block, Document, Heading, Issue, Paragraph, Source
-from extractors.grid import is_unit_line
+from extractors.grid import caption_unit_step
 
 BROKEN_SHARE = 0.5       # a page with at least this share of unmapped glyphs has a broken text layer
 SCAN_COVER = 0.3         # a page without text whose images cover this much of it is a scan
 CAPTION_GAP_EM = 2.5     # a caption or unit line ends at most this many em above its table
 
-_UNIT_SUFFIX = re.compile(r"[\[(<〈]\s*단\s*위\s*[:：][^)\]>〉]{1,20}[)\]>〉]\s*$")
 _PLACEHOLDER_TITLE = re.compile(r"^(무제|제목\s*없음|untitled|microsoft word - .*|.*\.(hwpx?|docx?|pdf))$", re.I)
 _CAPTION = re.compile(r"^\s*([<〈\[［【]\s*(표|그림)?|표\s*[\dⅠ-Ⅹ]+[.:\s])")
 
@@ -202,14 +201,10 @@ def _caption_and_unit(before: list[TextBlock], table: PageTable) -> tuple[str | 
     for block in reversed(before[-2:]):
         if block.level or block.page != table.page or top - block.bbox[3] > CAPTION_GAP_EM * block.size:
             break
-        if unit is None and caption is None and is_unit_line(block.text):
-            unit = block.text
-        elif caption is None and (_CAPTION.match(block.text) or _UNIT_SUFFIX.search(block.text)):
-            caption = block.text
-            suffix = _UNIT_SUFFIX.search(block.text)
-            unit = unit or (suffix.group(0).strip() if suffix else None)
-        else:
+        step = caption_unit_step(block.text, caption, unit, bool(_CAPTION.match(block.text)))
+        if step is None:
             break
+        caption, unit = step
         used += 1
         top = block.bbox[1]
     return caption, unit, used
