@@ -11,104 +11,20 @@ two numbers, is left out and noted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from extractors.document import Table
+from normalizers.builder import Owner, PlanBuilder
 from normalizers.cards import budget_block, card_code, indicator_block, is_card, rows_to_card
 from normalizers.columns import ColumnRole, has_values, row_rules, table_to_roles
 from normalizers.money import fund_source, is_no_budget, parse_krw, parse_number
-from normalizers.record import Budget, Indicator, IndicatorTarget, Program, Strategy
-from normalizers.text import ascii_code, clean, split_bulleted, split_trailing_paren, strip_bullet
+from normalizers.record import Budget, Indicator, IndicatorTarget
+from normalizers.text import ascii_code, clean, is_roman, split_bulleted, split_trailing_paren, strip_bullet
 from normalizers.departments import is_department, split_department
 
 _NUMBERS = re.compile(r"[△▲\-]?\d[\d,]*(?:\.\d+)?")
-_ROMAN_PART = re.compile(r"^[IVX]+$")
 _VALUE_ROLES = ("budget", "target", "executed", "rate")  # a table starting with these has no row labels
 _LABEL_ROLES = ("label", "unknown", "note", "fund", "strategy", "program")
-
-
-@dataclass
-class _Owner:
-    """Who the values on a row belong to."""
-
-    kind: str                      # strategy | program | item | total
-    strategy_id: str | None = None
-    program_id: str | None = None
-    item: str | None = None
-    department: str | None = None
-
-
-@dataclass
-class PlanBuilder:
-    """Accumulates facts over a document's tables (mutable while reading, frozen on output)."""
-
-    strategies: list[Strategy] = field(default_factory=list)
-    programs: list[Program] = field(default_factory=list)
-    indicators: list[Indicator] = field(default_factory=list)
-    budgets: list[Budget] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    strategy: Strategy | None = None
-    pending_title: bool = False
-    owner: _Owner | None = None
-    subgroup: tuple[str | None, str | None] = (None, None)
-    by_code: dict[str, int] = field(default_factory=dict)
-    roles: list[ColumnRole] = field(default_factory=list)
-
-    def add_strategy(self, number: str, title: str | None, raw: str, page, table_id, row) -> Strategy:
-        for i, s in enumerate(self.strategies):
-            if s.number == number:
-                if title and not s.title:
-                    self.strategies[i] = replace(s, title=title)
-                self.strategy = self.strategies[i]
-                return self.strategy
-        s = Strategy(strategy_id=f"st{len(self.strategies) + 1}", number=number, title=title or None,
-                     number_raw=raw, page=page, table_id=table_id, row=row)
-        self.strategies.append(s)
-        self.strategy = s
-        return s
-
-    def set_strategy_title(self, title: str) -> None:
-        s = self.strategy
-        if s is not None:
-            i = self.strategies.index(s)
-            self.strategies[i] = self.strategy = replace(s, title=title)
-
-    def qualify_strategy(self, code_parts: list[str]) -> None:
-        """Give the current strategy its system prefix from a program code: '1' + 'I-1-1' -> 'I-1'."""
-        s = self.strategy
-        if s is None or "-" in s.number or not code_parts or not _ROMAN_PART.match(code_parts[0]):
-            return
-        if len(code_parts) > 1 and code_parts[1] == s.number:
-            number = f"{code_parts[0]}-{s.number}"
-            i = self.strategies.index(s)
-            self.strategies[i] = self.strategy = replace(s, number=number, system=code_parts[0])
-
-    def program(self, code: str | None, raw: str | None, name: str, **kw) -> Program:
-        """Add a program or merge into the one already read under the same code (or, uncoded, name)."""
-        key = code if code is not None else f"name:{name}"
-        if key in self.by_code:
-            i = self.by_code[key]
-            old = self.programs[i]
-            merged = replace(old, **{k: v for k, v in kw.items()
-                                     if v is not None and getattr(old, k) in (None, "")})
-            if name and not old.name:
-                merged = replace(merged, name=name)
-            self.programs[i] = merged
-            return merged
-        parent = self._parent_of(code) if code else None
-        p = Program(program_id=f"p{len(self.programs) + 1}", code=code, code_raw=raw, name=name,
-                    strategy_id=self.strategy.strategy_id if self.strategy else None,
-                    parent_id=parent.program_id if parent else None, **kw)
-        self.by_code[key] = len(self.programs)
-        self.programs.append(p)
-        return p
-
-    def _parent_of(self, code: str) -> Program | None:
-        parts = code.split("-")
-        if len(parts) < 3:
-            return None
-        parent = "-".join(parts[:-1])
-        return self.programs[self.by_code[parent]] if parent in self.by_code else None
 
 
 @dataclass(frozen=True)
@@ -148,7 +64,7 @@ def card_to_plan(b: PlanBuilder, table: Table, table_id: str, unit: str | None, 
                   department=card.fields.get("department"),
                   is_priority=True if priority in rules.priority_yes else False if priority in rules.priority_no else None,
                   page=table.source.page, table_id=table_id, row=0)
-    b.owner = _Owner("program", strategy_id=p.strategy_id, program_id=p.program_id)
+    b.owner = Owner("program", strategy_id=p.strategy_id, program_id=p.program_id)
     b.indicators += indicator_block(card.indicator_rows, p.program_id, len(b.indicators) + 1, table.source.page,
                                     table_id, card.starts.get("indicator", 0))
     for budget in budget_block(card.budget_rows, card.budget_key, unit, p.program_id, table.source.page,
@@ -227,7 +143,7 @@ def row_to_facts(b: PlanBuilder, view: RowView, table_has_codes: bool) -> None:
     if label_cells and not found and _breakdown_row(b, view, label_cells):
         return
     if any(rules.total.match(t.replace(" ", "")) for t in label_cells) and not found:
-        b.owner = _Owner("total", item=label_cells[0])
+        b.owner = Owner("total", item=label_cells[0])
         _add_values(b, view, view.roles)
         return
     _strategy_column(b, view, found)
@@ -248,12 +164,12 @@ def row_to_facts(b: PlanBuilder, view: RowView, table_has_codes: bool) -> None:
     if b.pending_title and b.strategy is not None:
         b.set_strategy_title(_strip_tags(label))
         b.pending_title = False
-        b.owner = _Owner("strategy", strategy_id=b.strategy.strategy_id)
+        b.owner = Owner("strategy", strategy_id=b.strategy.strategy_id)
         _add_values(b, view, view.roles)
         return
     if has_values(view.roles):
         name, dept = split_department(_item_label(view.texts[:end]))
-        b.owner = _Owner("item", item=name, department=dept)
+        b.owner = Owner("item", item=name, department=dept)
         _add_values(b, view, view.roles)
 
 
@@ -272,7 +188,7 @@ def _strategy_column(b: PlanBuilder, view: RowView, found) -> None:
             _start_strategy(b, m, view)
         else:
             code = ascii_code(found[1].group("code")).split("-") if found else []
-            number = code[1] if len(code) > 2 and _ROMAN_PART.match(code[0]) else (code[0] if code else
+            number = code[1] if len(code) > 2 and is_roman(code[0]) else (code[0] if code else
                                                                                      str(len(b.strategies) + 1))
             b.add_strategy(number, _strip_tags(text), text, view.page, view.table_id, view.row)
             b.pending_title = False
@@ -290,7 +206,7 @@ def _uncoded_program_row(b: PlanBuilder, view: RowView, end: int) -> bool:
     p = b.program(None, None, _strip_tags(name), description=_cell_of(view.texts, view.roles, "description"),
                   department=dept, is_priority=_priority(view.texts, view.roles), page=view.page,
                   table_id=view.table_id, row=view.row)
-    b.owner = _Owner("program", strategy_id=p.strategy_id, program_id=p.program_id)
+    b.owner = Owner("program", strategy_id=p.strategy_id, program_id=p.program_id)
     _add_values(b, view, view.roles)
     return True
 
@@ -306,7 +222,7 @@ def _breakdown_row(b: PlanBuilder, view: RowView, label_cells: list[str]) -> boo
     is_sum = bool(row_rules().total.match(last.replace(" ", "")))
     if len(label_cells) >= 2 and is_sum and has_values(view.roles):
         name, dept = split_department(_item_label(label_cells[:-1]))
-        b.owner = _Owner("item", item=name, department=dept)
+        b.owner = Owner("item", item=name, department=dept)
         _add_values(b, view, view.roles)
         return True
     if source and len(label_cells) == 1 and b.owner is not None and b.owner.kind != "total":
@@ -334,7 +250,7 @@ def _start_strategy(b: PlanBuilder, m: re.Match, view: RowView) -> None:
     title = _strip_tags(m.group("title") or "")
     b.add_strategy(num, title or None, m.group("num"), view.page, view.table_id, view.row)
     b.pending_title = not title
-    b.owner = _Owner("strategy", strategy_id=b.strategy.strategy_id)
+    b.owner = Owner("strategy", strategy_id=b.strategy.strategy_id)
     b.subgroup = (None, None)
 
 
@@ -364,7 +280,7 @@ def _program_row(b: PlanBuilder, view: RowView, found, end: int) -> None:
         desc, dept = _description_and_department(view.texts[col + 1:])
     p = b.program(code, raw.rstrip(". "), name, description=desc, department=dept, is_priority=priority,
                   page=view.page, table_id=view.table_id, row=view.row, subgroup=b.subgroup[0])
-    b.owner = _Owner("program", strategy_id=p.strategy_id, program_id=p.program_id)
+    b.owner = Owner("program", strategy_id=p.strategy_id, program_id=p.program_id)
     _add_values(b, view, roles)
 
 
@@ -418,7 +334,7 @@ def _add_values(b: PlanBuilder, view: RowView, roles: list[ColumnRole]) -> None:
     _add_budgets(b, view, roles, owner)
 
 
-def _add_indicator(b: PlanBuilder, view: RowView, roles: list[ColumnRole], owner: _Owner) -> None:
+def _add_indicator(b: PlanBuilder, view: RowView, roles: list[ColumnRole], owner: Owner) -> None:
     cell = _cell_of(view.texts, roles, "indicator")
     if not cell:
         return
@@ -451,7 +367,7 @@ def _target_value(text: str) -> float | None:
     return parse_number(text)
 
 
-def _add_budgets(b: PlanBuilder, view: RowView, roles: list[ColumnRole], owner: _Owner,
+def _add_budgets(b: PlanBuilder, view: RowView, roles: list[ColumnRole], owner: Owner,
                  fund: str | None = None) -> None:
     new: list[Budget] = []
     for c, (text, role) in enumerate(zip(view.texts, roles)):
@@ -476,7 +392,7 @@ def _add_budgets(b: PlanBuilder, view: RowView, roles: list[ColumnRole], owner: 
         b.budgets.append(replace(budget, budget_id=f"b{len(b.budgets) + 1}"))
 
 
-def _budget_item(b: PlanBuilder, owner: _Owner) -> str | None:
+def _budget_item(b: PlanBuilder, owner: Owner) -> str | None:
     if owner.kind == "strategy" and b.strategy is not None:
         return b.strategy.title
     return owner.item if owner.kind in ("item", "total") else None

@@ -10,6 +10,7 @@ _BULLET_SPLIT = re.compile(r"(?:^|\s)[■□▪▫○●◦◆◇•Ÿ](?=\s)")
 _ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V", "Ⅵ": "VI", "Ⅶ": "VII",
           "Ⅷ": "VIII", "Ⅸ": "IX", "Ⅹ": "X"}
 _DASHES = re.compile(r"[‐‑‒–—―−－]")
+_ASCII_ROMAN = re.compile(r"^[IVX]+$")
 
 
 def clean(text: str | None) -> str:
@@ -75,6 +76,11 @@ def ascii_code(code: str) -> str:
         code = code.replace(k, v)
     code = _DASHES.sub("-", unicodedata.normalize("NFKC", code))
     return code.rstrip(". )").replace(" ", "")
+
+
+def is_roman(part: str) -> bool:
+    """True for an ASCII Roman numeral part of a code: 'II' in 'II-1-1'."""
+    return bool(_ASCII_ROMAN.match(part))
 
 
 def roman_to_ascii(text: str) -> str:

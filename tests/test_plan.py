@@ -12,7 +12,8 @@ from normalizers.columns import path_to_role, role_rules, row_rules
 from normalizers.departments import department_rules, is_department, split_department
 from normalizers.meta import doc_type_of, document_to_meta, issued_year_of, meta_rules, plan_term_of
 from normalizers.plan import normalise
-from normalizers.tables import PlanBuilder, table_to_plan
+from normalizers.builder import PlanBuilder
+from normalizers.tables import table_to_plan
 
 HEAD = ["구분\t중점\t성과지표\t목표수준\t\t예산(백만원)\t\t",
         "\t\t\t2022 현재\t2023\t2022 현재\t2023\t계"]
