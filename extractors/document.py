@@ -154,8 +154,7 @@ class Document:
         return [b for b in self.blocks if isinstance(b, Table)]
 
 
-_KINDS = {"heading": Heading, "paragraph": Paragraph, "list_item": ListItem, "table": Table}
-_KIND_OF = {cls: kind for kind, cls in _KINDS.items()}
+_KIND_OF = {Heading: "heading", Paragraph: "paragraph", ListItem: "list_item", Table: "table"}
 
 
 def _plain(value: Any) -> Any:
@@ -182,43 +181,6 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
     return out
 
 
-def _source_from(d: dict | None) -> Source:
-    if not d:
-        return Source()
-    bbox = d.get("bbox")
-    return Source(page=d.get("page"), line=d.get("line"), bbox=tuple(bbox) if bbox else None)
-
-
-def _block_from(d: dict) -> Block:
-    kind = d["type"]
-    src = _source_from(d.get("source"))
-    if kind == "table":
-        cells = tuple(
-            Cell(**{k: v for k, v in c.items() if k != "source"}, source=_source_from(c.get("source")))
-            for c in d.get("cells", [])
-        )
-        rest = {k: v for k, v in d.items() if k not in ("type", "cells", "source")}
-        return Table(cells=cells, source=src, **rest)
-    rest = {k: v for k, v in d.items() if k not in ("type", "source")}
-    return _KINDS[kind](source=src, **rest)
-
-
-def document_from_dict(d: dict[str, Any]) -> Document:
-    """Inverse of `document_to_dict`."""
-    return Document(
-        path=d["path"],
-        format=d["format"],
-        blocks=tuple(_block_from(b) for b in d.get("blocks", [])),
-        title=d.get("title"),
-        encoding=d.get("encoding"),
-        pages=d.get("pages"),
-        issues=tuple(Issue(i["code"], i["message"], _source_from(i.get("source")) if i.get("source") else None)
-                     for i in d.get("issues", [])),
-        meta=tuple(tuple(m) for m in d.get("meta", [])),
-        schema_version=d.get("schema_version", SCHEMA_VERSION),
-    )
-
-
 def table_from_rows(rows: list[list[str]], header_rows: int = 0, **kw: Any) -> Table:
     """Build a span-free `Table` from rows of strings (ragged rows are padded)."""
     n_cols = max((len(r) for r in rows), default=0)
@@ -233,5 +195,5 @@ def table_from_rows(rows: list[list[str]], header_rows: int = 0, **kw: Any) -> T
 __all__ = [
     "SCHEMA_VERSION", "ExtractError", "UnsupportedFormat", "read_file", "Source", "Heading", "Paragraph",
     "ListItem", "Cell", "Table", "Block", "Issue", "Document", "document_to_dict",
-    "document_from_dict", "table_from_rows",
+    "table_from_rows",
 ]

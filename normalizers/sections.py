@@ -180,7 +180,7 @@ def document_to_sections(doc: Document) -> SectionTree:
             untitled = sec if not title else None
             continue
         if not stack:
-            sec = _Open("s0", None, 0, 1, None, doc.title or "", block_page(block), block_line(block), None)
+            sec = _Open("s0", None, 0, 1, None, doc.title or "", block.source.page, block.source.line, None)
             opened.insert(0, sec)
             stack.append(sec)
         offsets.append(stack[-1].add(block_to_text(block)))
@@ -215,11 +215,3 @@ def block_to_text(block: Block) -> str:
     if isinstance(block, Table):
         return "\n".join("\t".join(row) for row in block.rows_text())
     return ""
-
-
-def block_page(block: Block) -> int | None:
-    return block.source.page
-
-
-def block_line(block: Block) -> int | None:
-    return block.source.line

@@ -81,7 +81,3 @@ def ascii_code(code: str) -> str:
 def is_roman(part: str) -> bool:
     """True for an ASCII Roman numeral part of a code: 'II' in 'II-1-1'."""
     return bool(_ASCII_ROMAN.match(part))
-
-
-def roman_to_ascii(text: str) -> str:
-    return "".join(_ROMAN.get(ch, ch) for ch in text)
