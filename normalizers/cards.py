@@ -14,17 +14,15 @@ its name cell ("1-1. …") or from the text just before the table ("세부사업
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from normalizers.money import fund_source, is_no_budget, parse_krw, unit_from_text
 from normalizers.record import Budget, Indicator, IndicatorTarget
+from normalizers.rules import read_toml
 from normalizers.text import ascii_code, clean, split_trailing_paren
 from normalizers.years import year_header
 
-RULES = Path(__file__).parent / "rules" / "columns.toml"
 SCALAR_KEYS = ("name", "code", "department", "description", "priority")
 _TOTAL = re.compile(r"^(계|합계|총계|소계|총사업비)$")
 _NUMBER_CELL = re.compile(r"[△▲\-]?\d[\d,]*(?:\.\d+)?")
@@ -52,7 +50,7 @@ class Card:
 
 @lru_cache(maxsize=1)
 def card_rules() -> CardRules:
-    data = tomllib.loads(RULES.read_text(encoding="utf-8"))["cards"]
+    data = read_toml("columns")["cards"]
     keys = {k: re.compile(data[k]) for k in ("name", "code", "department", "description", "priority",
                                               "indicator", "budget")}
     return CardRules(data["min_keys"], keys, re.compile(data["indicator_name"]), re.compile(data["unit"]),

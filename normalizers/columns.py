@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 
 from extractors.document import Table
 from normalizers.money import unit_from_text
+from normalizers.rules import read_toml
 from normalizers.text import clean
 from normalizers.years import year_header
 
-RULES = Path(__file__).parent / "rules" / "columns.toml"
 _TOTAL_WORDS = re.compile(r"^(합\s*계|총\s*계|계|소\s*계|총사업비)$")
 
 
@@ -57,13 +55,13 @@ def spaced(pattern: str) -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def role_rules() -> tuple[RoleRule, ...]:
-    data = tomllib.loads(RULES.read_text(encoding="utf-8"))
+    data = read_toml("columns")
     return tuple(RoleRule(r["role"], spaced(r["pattern"]), r["example"]) for r in data["role"])
 
 
 @lru_cache(maxsize=1)
 def row_rules() -> RowRules:
-    rows = tomllib.loads(RULES.read_text(encoding="utf-8"))["rows"]
+    rows = read_toml("columns")["rows"]
     return RowRules(
         total=spaced(rows["total"]), strategy=spaced(rows["strategy"]),
         numbered=re.compile(rows["numbered"]), program=spaced(rows["program"]),

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from normalizers.rules import read_toml
 from normalizers.text import clean, split_trailing_paren
 
-RULES = Path(__file__).parent / "rules" / "departments.toml"
 _NAME = re.compile(r"^[가-힣0-9·･ ]{2,20}$")
 
 
@@ -24,7 +22,7 @@ class DepartmentRules:
 
 @lru_cache(maxsize=1)
 def department_rules() -> DepartmentRules:
-    data = tomllib.loads(RULES.read_text(encoding="utf-8"))
+    data = read_toml("departments")
     return DepartmentRules(
         suffixes=tuple(sorted(data["suffixes"], key=len, reverse=True)),
         standalone=frozenset(data["standalone"]),

@@ -2,18 +2,16 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from extractors.document import Document, Heading, ListItem, Paragraph
 from normalizers.record import Meta
 from normalizers.regions import find_regions, planning_body, resolve
+from normalizers.rules import read_toml
 from normalizers.text import clean
 from normalizers.years import parse_period, text_year
 
-RULES = Path(__file__).parent / "rules" / "doc_types.toml"
 _TITLE_WORDS = re.compile(r"(계획|보고|사례집|보도\s*자료|요약본)\s*(\(안\)|\(\d{4}\s*[~-]\s*\d{4}\))?"
                           r"\s*[」』\"”]?\s*[ㄱ-ㅎ]?$")
 _TITLE_LINES = 12
@@ -42,7 +40,7 @@ class MetaRules:
 
 @lru_cache(maxsize=1)
 def meta_rules() -> MetaRules:
-    data = tomllib.loads(RULES.read_text(encoding="utf-8"))
+    data = read_toml("doc_types")
     types = tuple(DocTypeRule(t["doc_type"], re.compile(t["title"]),
                               re.compile(t["body"]) if t.get("body") else None, t["example"])
                   for t in data["type"])

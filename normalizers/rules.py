@@ -8,7 +8,8 @@ fails at load time with the file, entry and allowed keys in the message.
 
 `regions.csv` is data, not rules: `normalizers/regions.py` reads it.
 `headings.toml`, `columns.toml`, `doc_types.toml` and `departments.toml`
-belong to the modules that read them (sections, columns, meta, departments).
+are typed by the modules that use them (sections, columns and cards, meta,
+departments), which read them through `read_toml` like everything here.
 """
 from __future__ import annotations
 
@@ -337,13 +338,20 @@ def _element_type(type_text: str) -> str:
     return match.group(1) if match else type_text
 
 
+@cache
+def read_toml(stem: str) -> dict[str, Any]:
+    """`rules/<stem>.toml` parsed, read once per process (callers must not modify it)."""
+    path = RULES_DIR / f"{stem}.toml"
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RuleError(f"{path.name}: {exc}") from None
+
+
 def _load(stem: str, cls: type) -> Any:
     """Load `rules/<stem>.toml` into `cls`, whose fields name the file's tables."""
     path = RULES_DIR / f"{stem}.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise RuleError(f"{path.name}: {exc}") from None
+    data = dict(read_toml(stem))
     kwargs = {}
     for f in fields(cls):
         if f.name not in data:

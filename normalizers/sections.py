@@ -10,15 +10,13 @@ heading by the order in which its marker type first appeared there, so
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from extractors.document import Block, Document, Heading, ListItem, Paragraph, Table
 from normalizers.record import Section
+from normalizers.rules import read_toml
 
-RULES = Path(__file__).parent / "rules" / "headings.toml"
 _TITLE_ON_NEXT_LINE = {"chapter", "part"}  # "PARTⅠ- 1" / "제2장" alone: the title is the next line
 
 
@@ -60,7 +58,7 @@ class MarkedLine:
 @lru_cache(maxsize=1)
 def heading_rules() -> HeadingRules:
     """Load and compile rules/headings.toml once."""
-    data = tomllib.loads(RULES.read_text(encoding="utf-8"))
+    data = read_toml("headings")
     markers = tuple(Marker(m["name"], re.compile(m["pattern"]), m["role"], m["example"], m["number"])
                     for m in data["marker"])
     kinds = tuple(KindRule(k["kind"], re.compile(k["pattern"]), k["example"]) for k in data["kind"])
