@@ -24,6 +24,8 @@ _SKIP = {"script", "style", "head", "title", "meta", "link", "svg", "noscript", 
 _BLOCK = {"p", "div", "section", "article", "body", "html", "center", "blockquote", "pre",
           "main", "header", "footer", "nav", "form", "fieldset", "address", "dl", "dd", "dt",
           "figure", "figcaption", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
+_NESTED_TABLES = frozenset({"table"})
+_NESTED_LISTS = frozenset({"table", "ul", "ol"})  # a list item's own text, without its sub-lists
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 _ALIASES = {"ks_c_5601-1987": "cp949", "ks_c_5601": "cp949", "euc-kr": "cp949", "euckr": "cp949",
             "x-windows-949": "cp949", "windows-949": "cp949", "ksc5601": "cp949"}
@@ -94,16 +96,16 @@ def _src(el, page: int | None = None) -> Source:
     return Source(page=page, line=line)
 
 
-def inline_text(el, skip_tables: bool = True) -> str:
-    """Visible text of an element: checkboxes as ☐/☑, nested tables skipped, whitespace collapsed."""
+def inline_text(el, skip: frozenset[str] = _NESTED_TABLES) -> str:
+    """Visible text of an element: checkboxes as ☐/☑, nested `skip` elements (tables) left out, whitespace collapsed."""
     parts: list[str] = []
-    _collect_text(el, parts, skip_tables, top=True)
+    _collect_text(el, parts, skip, top=True)
     return " ".join("".join(parts).split())
 
 
-def _collect_text(el, parts: list[str], skip_tables: bool, top: bool = False) -> None:
+def _collect_text(el, parts: list[str], skip: frozenset[str], top: bool = False) -> None:
     tag = el.tag.lower() if isinstance(el.tag, str) else ""
-    if not tag or tag in _SKIP or (skip_tables and not top and (tag == "table" or "htb" in _classes(el))):
+    if not tag or tag in _SKIP or (not top and (tag in skip or "htb" in _classes(el))):
         if not top and el.tail:
             parts.append(el.tail)
         return
@@ -114,7 +116,7 @@ def _collect_text(el, parts: list[str], skip_tables: bool, top: bool = False) ->
     if el.text:
         parts.append(el.text)
     for child in el:
-        _collect_text(child, parts, skip_tables)
+        _collect_text(child, parts, skip)
         if isinstance(child.tag, str) and child.tag.lower() in _BLOCK:
             parts.append(" ")
     if not top and el.tail:
@@ -139,7 +141,7 @@ def element_to_blocks(el, out: list[Block], list_depth: int = 0) -> None:
             element_to_blocks(child, out, list_depth + 1)
         return
     if tag == "li":
-        text = inline_text(_without_lists(el))
+        text = inline_text(el, _NESTED_LISTS)
         if text:
             marker = "1." if el.getparent() is not None and el.getparent().tag == "ol" else "-"
             out.append(ListItem(text=text, marker=marker, depth=max(list_depth - 1, 0), source=_src(el)))
@@ -153,14 +155,6 @@ def element_to_blocks(el, out: list[Block], list_depth: int = 0) -> None:
             out.append(Paragraph(text=text, source=_src(el)))
         return
     _mixed_to_blocks(el, out, list_depth)
-
-
-def _without_lists(li):
-    """A copy of a list item without its nested lists and tables (for the item's own text)."""
-    clone = lxml.html.fromstring(lxml.html.tostring(li))
-    for sub in clone.xpath(".//ul|.//ol|.//table"):
-        sub.drop_tree()
-    return clone
 
 
 def _has_block_child(el) -> bool:
@@ -177,7 +171,7 @@ def _mixed_to_blocks(el, out: list[Block], list_depth: int) -> None:
             run = [child.tail or ""]
         else:
             parts: list[str] = []
-            _collect_text(child, parts, True)
+            _collect_text(child, parts, _NESTED_TABLES)
             run.append("".join(parts))
     _flush(run, out, el)
 

@@ -84,12 +84,16 @@ def issues_json(doc: Document) -> str | None:
                       ensure_ascii=False)
 
 
+def _base_row(item: InputFile, doc_id: str) -> dict:
+    """The `documents` columns every outcome of `item` shares."""
+    return dict(doc_id=doc_id, path=item.rel, root=item.root, format=FORMAT_OF.get(item.path.suffix.lower()),
+                pipeline_version=PIPELINE_VERSION, size_bytes=_size(item.path), processed_at=_now())
+
+
 def process_file(item: InputFile, doc_id: str) -> Outcome:
     """Extract and normalise one file; every error becomes a failed/partial row, never an exception."""
     start = time.perf_counter()
-    fmt = FORMAT_OF.get(item.path.suffix.lower())
-    base = dict(doc_id=doc_id, path=item.rel, root=item.root, format=fmt, pipeline_version=PIPELINE_VERSION,
-                size_bytes=_size(item.path), processed_at=_now())
+    base = _base_row(item, doc_id)
     try:
         doc = extractor_for(item.path)(item.path)
     except ExtractError as exc:
@@ -134,11 +138,10 @@ def _now() -> str:
 
 
 def _unreadable(item: InputFile, exc: OSError) -> Outcome:
+    """A file that cannot be hashed: its id is the hash of its path, since its bytes are unknown."""
     digest = hashlib.sha256(f"unreadable:{item.rel}".encode()).hexdigest()
-    row = DocumentRow(doc_id=digest, path=item.rel, root=item.root, format=FORMAT_OF.get(item.path.suffix.lower()),
-                      status="failed", error=f"cannot read file: {exc.strerror or exc}",
-                      pipeline_version=PIPELINE_VERSION, processed_at=_now())
-    return Outcome(row, None)
+    return Outcome(DocumentRow(status="failed", error=f"cannot read file: {exc.strerror or exc}",
+                               **_base_row(item, digest)), None)
 
 
 @dataclass(frozen=True)
@@ -210,22 +213,20 @@ def _parallel(todo: list[tuple[InputFile, str]], jobs: int,
     with ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=50) as pool:
         running = {}
         for item, doc_id in _take(pending, 2 * jobs):
-            running[pool.submit(process_file, item, doc_id)] = item
+            running[pool.submit(process_file, item, doc_id)] = (item, doc_id)
         while running:
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                item = running.pop(future)
+                item, doc_id = running.pop(future)
                 if on_file:
                     on_file(item.rel)
                 try:
                     yield future.result()
                 except Exception as exc:  # noqa: BLE001 - a crashed worker fails one file only
-                    yield _failed(dict(doc_id=sha256_of(item.path), path=item.rel, root=item.root,
-                                       format=FORMAT_OF.get(item.path.suffix.lower()),
-                                       pipeline_version=PIPELINE_VERSION, processed_at=_now()),
-                                  f"worker crashed: {type(exc).__name__}: {exc}", time.perf_counter())
-                for nxt, doc_id in _take(pending, 1):
-                    running[pool.submit(process_file, nxt, doc_id)] = nxt
+                    yield _failed(_base_row(item, doc_id), f"worker crashed: {type(exc).__name__}: {exc}",
+                                  time.perf_counter())
+                for nxt, nxt_id in _take(pending, 1):
+                    running[pool.submit(process_file, nxt, nxt_id)] = (nxt, nxt_id)
 
 
 def _take(it: Iterator, n: int) -> list:
