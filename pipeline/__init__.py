@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parent.parent
 
 
-def _version() -> str:
+@cache
+def pipeline_version() -> str:
     """Package version plus a digest of the code and rules that shape the output.
 
     Any change to an extractor, normaliser, rule file or the schema changes the
     digest, so `planextract run` re-processes files whose results could differ.
+    Computed on first use (a run), not when any command starts.
     """
     try:
         base = metadata.version("planextract")
@@ -26,5 +29,3 @@ def _version() -> str:
                 digest.update(path.read_bytes())
     return f"{base}+{digest.hexdigest()[:10]}"
 
-
-PIPELINE_VERSION = _version()

@@ -23,7 +23,7 @@ from extractors.document import Document, ExtractError
 from normalizers.plan import normalise
 from normalizers.record import PlanRecord
 from normalizers.regions import code_history_rows, gazetteer_rows
-from pipeline import PIPELINE_VERSION
+from pipeline import pipeline_version
 from pipeline.load import DocumentRow, connect, known_documents, load_document, load_regions, record_run
 
 # Files that sit beside documents but are not documents.
@@ -87,7 +87,7 @@ def issues_json(doc: Document) -> str | None:
 def _base_row(item: InputFile, doc_id: str) -> dict:
     """The `documents` columns every outcome of `item` shares."""
     return dict(doc_id=doc_id, path=item.rel, root=item.root, format=FORMAT_OF.get(item.path.suffix.lower()),
-                pipeline_version=PIPELINE_VERSION, size_bytes=_size(item.path), processed_at=_now())
+                pipeline_version=pipeline_version(), size_bytes=_size(item.path), processed_at=_now())
 
 
 def process_file(item: InputFile, doc_id: str) -> Outcome:
@@ -175,7 +175,7 @@ def run(paths: list[Path], db_path: Path, *, jobs: int = 1, force: bool = False,
         "started_at": started, "finished_at": _now(),
         "options": json.dumps({"paths": [str(p) for p in paths], "jobs": jobs, "force": force}, ensure_ascii=False),
         "n_docs": len(outcomes), "n_ok": counts["ok"], "n_partial": counts["partial"],
-        "n_failed": counts["failed"], "pipeline_version": PIPELINE_VERSION,
+        "n_failed": counts["failed"], "pipeline_version": pipeline_version(),
         "n_skipped": sum(1 for o in outcomes if o.skipped)})
     conn.close()
     return RunSummary(run_id, tuple(outcomes), time.perf_counter() - t0)
@@ -185,6 +185,7 @@ def _outcomes(items: list[InputFile], known: dict, jobs: int, force: bool,
               on_file: Callable[[str], None] | None) -> Iterator[Outcome]:
     """Outcomes in completion order; unchanged files are reported as skipped without work."""
     todo: list[tuple[InputFile, str]] = []
+    version = pipeline_version()  # computed here once, before any worker process starts
     for item in items:
         try:
             doc_id = sha256_of(item.path)
@@ -192,7 +193,7 @@ def _outcomes(items: list[InputFile], known: dict, jobs: int, force: bool,
             yield _unreadable(item, exc)
             continue
         status = known.get(doc_id)
-        if not force and status and status[1] == PIPELINE_VERSION:
+        if not force and status and status[1] == version:
             yield Outcome(DocumentRow(doc_id=doc_id, path=item.rel, format=None, status=status[0]),
                           None, skipped=True)
             continue
