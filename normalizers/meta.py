@@ -16,7 +16,7 @@ _TITLE_WORDS = re.compile(r"(계획|보고|사례집|보도\s*자료|요약본)\
                           r"\s*[」』\"”]?\s*[ㄱ-ㅎ]?$")
 _TITLE_LINES = 12
 _ISSUER_LINES = 20
-_HEAD_SUFFIX = re.compile(r"(특별자치도지사|특별자치시장|광역시장|특별시장|도지사|구청장|시장|군수|청장)$")
+_HEAD_SUFFIX = re.compile(r"(?<=[구시군도])(청장|장|수|지사)$")  # 영등포구청장 -> 영등포구, 괴산군수 -> 괴산군
 _OPENING_LINES = 40
 
 
@@ -118,7 +118,7 @@ def issuer_of(title: str | None, lines: list[str], as_of: int | None, doc_type: 
     for line in lines[:_ISSUER_LINES]:
         name = re.sub(r"\s*\([^)]*\)\s*$", "", line).strip()
         name = re.sub(r"^제\s*출\s*자\s*[:：]\s*", "", name)
-        name = _HEAD_SUFFIX.sub("", name) if name.startswith(("제 출 자", "제출자")) or _HEAD_SUFFIX.search(name) else name
+        name = _HEAD_SUFFIX.sub("", name)
         if 2 <= len(name) <= 20:
             spans = find_regions(name)
             if len(spans) == 1 and spans[0].end - spans[0].start >= len(name.replace(" ", "")) - 1:

@@ -257,3 +257,10 @@ def test_programs_named_without_codes_under_a_program_column():
                                                                      (None, "방문 보건", "st1")]
     assert [(i.program_id, i.name, i.unit, [t.year for t in i.targets]) for i in b.indicators] == [
         ("p1", "이용자 수", "명", [2024, 2025]), ("p2", "방문 건수", "건", [2024, 2025])]
+
+
+@pytest.mark.parametrize("line,name", [("제 출 자 : 영등포구청장", "서울특별시 영등포구"), ("익산시장", "전북특별자치도 익산시"),
+                                       ("괴산군수", "충청북도 괴산군"), ("경기도지사", "경기도")])
+def test_issuer_from_the_head_of_government(line, name):
+    from normalizers.meta import issuer_of
+    assert issuer_of(None, [line], 2024, "plan_report").official_name_today == name
