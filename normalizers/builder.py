@@ -85,6 +85,11 @@ class PlanBuilder:
         self.programs.append(p)
         return p
 
+    def add_budgets(self, budgets: list[Budget]) -> None:
+        """Append budgets, numbering them b1, b2, … in reading order."""
+        for budget in budgets:
+            self.budgets.append(replace(budget, budget_id=f"b{len(self.budgets) + 1}"))
+
     def _parent_of(self, code: str) -> Program | None:
         parts = code.split("-")
         if len(parts) < 3:

@@ -69,6 +69,12 @@ def row_rules() -> RowRules:
         examples={k[:-8]: v for k, v in rows.items() if k.endswith("_example")})
 
 
+def priority_of(mark: str) -> bool | None:
+    """A 중점 mark: '○' -> True, '×' -> False, blank or anything else -> None."""
+    rules, mark = row_rules(), mark.strip()
+    return True if mark in rules.priority_yes else False if mark in rules.priority_no else None
+
+
 def role_of_label(label: str) -> str | None:
     """The role a single header label names, or None."""
     label = clean(label)

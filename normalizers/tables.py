@@ -11,16 +11,16 @@ two numbers, is left out and noted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from extractors.document import Table
 from normalizers.builder import Owner, PlanBuilder
 from normalizers.cards import budget_block, card_code, indicator_block, is_card, rows_to_card
-from normalizers.columns import ColumnRole, has_values, row_rules, table_to_roles
+from normalizers.columns import ColumnRole, has_values, priority_of, row_rules, table_to_roles
+from normalizers.departments import is_department, split_department
 from normalizers.money import fund_source, is_no_budget, parse_krw, parse_number
 from normalizers.record import Budget, Indicator, IndicatorTarget
 from normalizers.text import ascii_code, clean, is_roman, split_bulleted, split_trailing_paren, strip_bullet
-from normalizers.departments import is_department, split_department
 
 _NUMBERS = re.compile(r"[△▲\-]?\d[\d,]*(?:\.\d+)?")
 _VALUE_ROLES = ("budget", "target", "executed", "rate")  # a table starting with these has no row labels
@@ -42,44 +42,43 @@ def tables_to_plan(tables: list[tuple[Table, str, str | None, list[str]]]) -> Pl
     """Read every (table, table_id, unit, text lines just before it) in order into one `PlanBuilder`."""
     builder = PlanBuilder()
     for table, table_id, unit, context in tables:
-        if is_card(table.rows_text()):
-            card_to_plan(builder, table, table_id, unit, context)
+        rows = table.rows_text()
+        if is_card(rows):
+            card_to_plan(builder, table, rows, table_id, unit, context)
         else:
-            table_to_plan(builder, table, table_id, unit)
+            table_to_plan(builder, table, table_id, unit, rows)
     return builder
 
 
-def card_to_plan(b: PlanBuilder, table: Table, table_id: str, unit: str | None, context: list[str]) -> None:
+def card_to_plan(b: PlanBuilder, table: Table, rows: list[list[str]], table_id: str, unit: str | None,
+                 context: list[str]) -> None:
     """One program card; a '추진전략 N …' line just before it sets the strategy."""
     rules = row_rules()
     for line in context:
         m = rules.strategy.match(line)
         if m:
             _start_strategy(b, m, RowView([], [], 0, table_id, table.source.page))
-    rows = [[clean(t) for t in r] for r in table.rows_text()]
-    card = rows_to_card(rows)
+    card = rows_to_card([[clean(t) for t in r] for r in rows])
     code, raw, name = card_code(card, context, rules.program)
-    priority = card.fields.get("priority", "").strip()
     p = b.program(code, raw or code, name, description=card.fields.get("description"),
-                  department=card.fields.get("department"),
-                  is_priority=True if priority in rules.priority_yes else False if priority in rules.priority_no else None,
+                  department=card.fields.get("department"), is_priority=priority_of(card.fields.get("priority", "")),
                   page=table.source.page, table_id=table_id, row=0)
     b.owner = Owner("program", strategy_id=p.strategy_id, program_id=p.program_id)
     b.indicators += indicator_block(card.indicator_rows, p.program_id, len(b.indicators) + 1, table.source.page,
                                     table_id, card.starts.get("indicator", 0))
-    for budget in budget_block(card.budget_rows, card.budget_key, unit, p.program_id, table.source.page,
-                               table_id, card.starts.get("budget", 0)):
-        b.budgets.append(replace(budget, budget_id=f"b{len(b.budgets) + 1}"))
+    b.add_budgets(budget_block(card.budget_rows, card.budget_key, unit, p.program_id, table.source.page,
+                               table_id, card.starts.get("budget", 0)))
 
 
-def table_to_plan(b: PlanBuilder, table: Table, table_id: str, unit: str | None) -> None:
+def table_to_plan(b: PlanBuilder, table: Table, table_id: str, unit: str | None,
+                  rows: list[list[str]] | None = None) -> None:
     """Read one table's rows (header rows only for strategy labels).
 
     A table whose first row already holds a program code has no header of its
     own: it continues the previous plan table (split by a page or a blank
     line) and reads with that table's column roles.
     """
-    rows = table.rows_text()
+    rows = table.rows_text() if rows is None else rows
     codes = any(_find_code(r) for r in rows)
     header_rows = table.header_rows
     if header_rows and any(_find_code(r) for r in rows[:header_rows]):
@@ -306,15 +305,7 @@ def _subgroup(b: PlanBuilder, view: RowView, col: int, parts: list[str]) -> None
 
 
 def _priority(texts: list[str], roles: list[ColumnRole]) -> bool | None:
-    rules = row_rules()
-    for text, role in zip(texts, roles):
-        if role.role == "priority":
-            t = text.strip()
-            if t in rules.priority_yes:
-                return True
-            if t in rules.priority_no:
-                return False
-    return None
+    return priority_of(_cell_of(texts, roles, "priority") or "")
 
 
 def _cell_of(texts: list[str], roles: list[ColumnRole], role: str) -> str | None:
@@ -388,8 +379,7 @@ def _add_budgets(b: PlanBuilder, view: RowView, roles: list[ColumnRole], owner: 
         b.notes.append(f"table {view.table_id} row {view.row}: the same budget repeated for one owner; "
                        "recorded once")
         return
-    for budget in new:
-        b.budgets.append(replace(budget, budget_id=f"b{len(b.budgets) + 1}"))
+    b.add_budgets(new)
 
 
 def _budget_item(b: PlanBuilder, owner: Owner) -> str | None:
