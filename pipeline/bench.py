@@ -50,10 +50,10 @@ def measure_one(path: Path) -> Run:
     import resource
     import time
 
-    from extractors import FORMAT_OF, extract, extractor_for
+    from extractors import extract, extractor_for, format_of
     from extractors.document import Table
 
-    fmt = FORMAT_OF.get(path.suffix.lower(), path.suffix.lower().lstrip("."))
+    fmt = format_of(path) or path.suffix.lower().lstrip(".")
     kb = path.stat().st_size / 1024
     try:
         extractor_for(path)                     # import the format's module before the clock starts
@@ -85,11 +85,11 @@ def measure_in_child(path: Path) -> Run:
 
 def input_files(paths: list[Path]) -> list[Path]:
     """The documents `planextract run` would read under `paths`, with an extractor (oracle dumps skipped)."""
-    from extractors import EXTRACTORS
+    from extractors import FORMATS
     from pipeline.run import discover
 
     return [f.path for f in discover(paths)
-            if f.path.suffix.lower() in EXTRACTORS and "oracle" not in f.path.parts]
+            if f.path.suffix.lower() in FORMATS and "oracle" not in f.path.parts]
 
 
 def synthetic_pdf(pages: int, folder: Path) -> Path:
@@ -118,14 +118,14 @@ def measure_text_layer(paths: list[Path]) -> dict:
     import time
 
     start = time.perf_counter()
-    from normalizers.nlp import get_nlp
+    from normalizers.textfacts.nlp import get_nlp
     get_nlp()("예산 998백만원, 참여율 95%")
     load = time.perf_counter() - start
     from extractors import extract
     from normalizers.meta import document_to_meta
     from normalizers.plan import normalise
     from normalizers.sections import document_to_sections
-    from normalizers.textfacts import document_to_text_facts
+    from normalizers.textfacts.reader import document_to_text_facts
 
     docs = [extract(p) for p in paths]
     chars = sum(_doc_chars(d) for d in docs)

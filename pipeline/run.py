@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
-from extractors import FORMAT_OF, extractor_for
+from extractors import extractor_for, format_of
 from extractors.document import Document, ExtractError
 from normalizers.plan import normalise
 from normalizers.record import PlanRecord
@@ -86,7 +86,7 @@ def issues_json(doc: Document) -> str | None:
 
 def _base_row(item: InputFile, doc_id: str) -> dict:
     """The `documents` columns every outcome of `item` shares."""
-    return dict(doc_id=doc_id, path=item.rel, root=item.root, format=FORMAT_OF.get(item.path.suffix.lower()),
+    return dict(doc_id=doc_id, path=item.rel, root=item.root, format=format_of(item.path),
                 pipeline_version=pipeline_version(), size_bytes=_size(item.path), processed_at=_now())
 
 

@@ -1,13 +1,16 @@
-"""Layers import one way, modules stay small, and the README's formats table matches the code."""
+"""Layers import one way, packages show the architecture, modules stay small, the README matches the code."""
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
 import re
+from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
-from extractors import EXTRACTORS
+from extractors import FORMATS
 
 ALLOWED = {
     "extractors": {"extractors"},
@@ -43,12 +46,47 @@ def test_imports_flow_one_way(package):
     assert not bad, "\n".join(bad)
 
 
-def test_extractors_expose_only_extract():
-    for suffix, module in EXTRACTORS.items():
-        tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
-        public = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))
-                  and not n.name.startswith("_")]
-        assert "extract" in public, f"{module} has no extract()"
+# The package layout the README's "How it works" describes: format packages and their parts.
+LAYOUT = {
+    "extractors": {"document.py", "grid.py", "pdf/", "hancom/", "docx/", "text/", "html/"},
+    "extractors/pdf": {"reader.py", "page.py", "lines.py", "rulings.py", "tables.py", "unruled.py"},
+    "extractors/hancom": {"hwp.py", "hwpx.py", "common.py", "records.py", "package.py"},
+    "normalizers": {"plan.py", "record.py", "rules.py", "sections.py", "meta.py", "money.py", "years.py",
+                    "regions.py", "departments.py", "text.py", "tables/", "textfacts/", "rules/"},
+    "normalizers/tables": {"reader.py", "columns.py", "cards.py", "builder.py", "checks.py"},
+    "normalizers/textfacts": {"reader.py", "nlp.py", "mentions.py", "executions.py", "tags.py"},
+}
+
+
+@pytest.mark.parametrize("folder", sorted(LAYOUT))
+def test_package_layout(folder):
+    """Every listed part exists; nothing unlisted sits beside it (a new module means a new line here)."""
+    here = {p.name + ("/" if p.is_dir() else "") for p in (ROOT / folder).iterdir()
+            if p.name != "__pycache__" and p.name != "__init__.py"}
+    assert here == LAYOUT[folder], f"{folder}: missing {sorted(LAYOUT[folder] - here)}, " \
+                                   f"unlisted {sorted(here - LAYOUT[folder])}"
+
+
+def _defined_names(path) -> set[str]:
+    """Top-level names a module file defines itself (functions, classes, assignments), imports left out."""
+    names: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return names
+
+
+@pytest.mark.parametrize("suffix", sorted(FORMATS))
+def test_extractors_expose_only_extract(suffix):
+    """Each format's module (or package) has one public name, `extract(path) -> Document`."""
+    module = importlib.import_module(FORMATS[suffix].module)
+    public = {n for n in _defined_names(Path(module.__file__)) if not n.startswith("_")} - {"extract"}
+    assert not public, f"{module.__name__} defines public names besides extract: {sorted(public)}"
+    assert getattr(module, "__all__", None) == ["extract"], f"{module.__name__}.__all__ must be ['extract']"
+    assert list(inspect.signature(module.extract).parameters) == ["path"]
 
 
 @pytest.mark.parametrize("package", sorted(ALLOWED))
@@ -66,4 +104,4 @@ def test_readme_formats_table_matches_extractors():
     for suffixes, module in rows:
         for suffix in re.findall(r"`(\.\w+)`", suffixes):
             documented[suffix] = module
-    assert documented == EXTRACTORS
+    assert documented == {suffix: f.module for suffix, f in FORMATS.items()}

@@ -1,4 +1,4 @@
-"""Execution records (normalizers.executions via normalizers.textfacts): seed 003, the casebook sample, tables."""
+"""Execution records (normalizers.textfacts.executions via normalizers.textfacts.reader): seed 003, the casebook sample, tables."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,11 +7,11 @@ import pytest
 
 from conftest import SAMPLES, shared_path
 from extractors.document import Document, Paragraph, Source, table_from_rows
-from extractors.text import extract
-from normalizers.executions import find_execution_blocks, part_line, rate_agrees, table_to_execution_values
+from extractors.text.reader import extract
+from normalizers.textfacts.executions import find_execution_blocks, part_line, rate_agrees, table_to_execution_values
 from normalizers.record import Meta
 from normalizers.sections import document_to_sections
-from normalizers.textfacts import document_to_text_facts
+from normalizers.textfacts.reader import document_to_text_facts
 
 CASEBOOK = Meta(doc_type="casebook", issued_year=2023)
 

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import SAMPLES, shared_path
 from extractors.document import ExtractError, Heading, ListItem, Table
-from extractors.html import bytes_to_html_text, extract
+from extractors.html.reader import bytes_to_html_text, extract
 
 SAMPLE = SAMPLES / "gwangju-seogu-2024-elderly-basic-plan.HTML"
 

@@ -12,13 +12,13 @@ import pytest
 from lxml import etree
 
 from conftest import SAMPLES, SHARED, shared_path
-from extractors import hwpx
-from extractors._hwp_common import (
+from extractors.hancom import hwpx
+from extractors.hancom.common import (
     HeadDefs, LevelFormat, Numberer, ParaFormat, attach_units, clean_text, format_number, outline_level,
 )
-from extractors._hwp_records import para_text_to_pieces, records_to_tree, stream_to_records
+from extractors.hancom.records import para_text_to_pieces, records_to_tree, stream_to_records
 from extractors.document import Document, ExtractError, Heading, Paragraph, Table
-from extractors.hwp import extract
+from extractors.hancom.hwp import extract
 from test_hwpx import anchors, document_text, squash
 
 HWP_NAMES = sorted(p.name for p in (SHARED / "corpus" / "hwp").glob("*.hwp")) or ["(corpus missing)"]

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLES, SHARED, shared_path
-from extractors import _hwpx_package
+from extractors.hancom import package as _hwpx_package
 from extractors.document import Document, ExtractError, Heading, ListItem, Paragraph, Table
-from extractors.hwpx import extract
+from extractors.hancom.hwpx import extract
 
 SAMPLE = SAMPLES / "gwangju-seogu-2024-elderly-basic-plan.hwpx"
 HWPX_NAMES = sorted(p.name for p in (SHARED / "corpus" / "hwpx").glob("*.hwpx")) or ["(corpus missing)"]

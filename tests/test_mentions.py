@@ -1,4 +1,4 @@
-"""Mentions in running text (normalizers.mentions, normalizers.nlp) and the text facts of seed 004 against gold."""
+"""Mentions in running text (normalizers.textfacts.mentions, normalizers.textfacts.nlp) and the text facts of seed 004 against gold."""
 from __future__ import annotations
 
 import json
@@ -12,12 +12,12 @@ import pytest
 
 from conftest import ROOT, SAMPLES, shared_path
 from extractors.document import Document, Heading, ListItem, Paragraph, table_from_rows
-from extractors.text import extract
-from normalizers.mentions import text_to_mentions
-from normalizers.nlp import LABELS, ents_by_text, find_entities, get_nlp
+from extractors.text.reader import extract
+from normalizers.textfacts.mentions import text_to_mentions
+from normalizers.textfacts.nlp import LABELS, ents_by_text, find_entities, get_nlp
 from normalizers.record import Meta
 from normalizers.sections import document_to_sections
-from normalizers.textfacts import document_to_text_facts
+from normalizers.textfacts.reader import document_to_text_facts
 
 
 def facts_of(path: Path, meta: Meta):
@@ -73,7 +73,7 @@ def test_ents_by_text_keeps_offsets_local():
 def test_pipeline_loads_offline_fast():
     """Target: under 2 s from a cold interpreter; spaCy's own import is most of it (CPU seconds, not wall)."""
     code = ("import time; t = time.process_time(); import spacy; s = time.process_time(); "
-            "from normalizers.nlp import get_nlp; get_nlp()('998백만원 마포구'); "
+            "from normalizers.textfacts.nlp import get_nlp; get_nlp()('998백만원 마포구'); "
             "print(s - t, time.process_time() - s)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     spacy_import, ours = map(float, out.split())

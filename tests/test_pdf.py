@@ -13,9 +13,9 @@ import pytest
 from conftest import ROOT, SAMPLES, shared_path
 
 from extractors import extract
-from extractors._pdf_tables import PageCell, PageTable, repeats_header, stitch
-from extractors._pdf_text import TextLine, lines_to_text
-from extractors._pdf_unruled import lines_to_unruled_tables
+from extractors.pdf.tables import PageCell, PageTable, repeats_header, stitch
+from extractors.pdf.lines import TextLine, lines_to_text
+from extractors.pdf.unruled import lines_to_unruled_tables
 from extractors.document import ExtractError, Heading, Paragraph, Table
 from extractors.grid import spans_from_blank_headers
 

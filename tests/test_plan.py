@@ -7,13 +7,13 @@ from conftest import SAMPLES
 from extractors import extract
 from extractors.document import Document, Paragraph, Source
 from extractors.grid import infer_header_rows, spans_from_blank_headers
-from normalizers.checks import budgets_to_checks
-from normalizers.columns import path_to_role, role_rules, row_rules
+from normalizers.tables.checks import budgets_to_checks
+from normalizers.tables.columns import path_to_role, role_rules, row_rules
 from normalizers.departments import department_rules, is_department, split_department
 from normalizers.meta import doc_type_of, document_to_meta, issued_year_of, meta_rules, plan_term_of
 from normalizers.plan import normalise
-from normalizers.builder import PlanBuilder
-from normalizers.tables import table_to_plan
+from normalizers.tables.builder import PlanBuilder
+from normalizers.tables.reader import table_to_plan
 
 HEAD = ["구분\t중점\t성과지표\t목표수준\t\t예산(백만원)\t\t",
         "\t\t\t2022 현재\t2023\t2022 현재\t2023\t계"]
@@ -185,7 +185,7 @@ def test_every_sample_normalises():
 # --- program cards and fund-source breakdowns ------------------------------------------------------
 
 def test_card_keys_examples():
-    from normalizers.cards import card_rules, key_of
+    from normalizers.tables.cards import card_rules, key_of
     assert [key_of(e) for e in card_rules().examples] == [
         "name", "department", "description", "priority", "indicator", "budget"]
 

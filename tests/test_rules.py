@@ -5,12 +5,12 @@ import pytest
 
 from extractors.document import table_from_rows
 from normalizers import rules
-from normalizers.executions import (case_starts, clean_title, find_execution_blocks, header_roles, is_anchor,
+from normalizers.textfacts.executions import (case_starts, clean_title, find_execution_blocks, header_roles, is_anchor,
                                     part_line, rate_agrees, table_to_execution_values, title_line)
 from normalizers.money import (find_counts, find_money, find_percents, is_no_budget, parse_krw, parse_number,
                                unit_from_text)
 from normalizers.regions import find_regions, resolve
-from normalizers.tags import department_in, find_departments, program_tags
+from normalizers.textfacts.tags import department_in, find_departments, program_tags
 from normalizers.years import find_dates, parse_period, two_digit_year, year_header
 
 

@@ -1,9 +1,9 @@
-"""normalizers.tags: programme domains and target groups, departments in running text."""
+"""normalizers.textfacts.tags: programme domains and target groups, departments in running text."""
 from __future__ import annotations
 
 import pytest
 
-from normalizers.tags import department_in, find_departments, program_tags
+from normalizers.textfacts.tags import department_in, find_departments, program_tags
 
 
 @pytest.mark.parametrize("name, description, domains, targets", [

@@ -6,7 +6,7 @@ import codecs
 import pytest
 
 from extractors.document import ExtractError, Heading, ListItem, Paragraph, Table
-from extractors.text import bytes_to_text, extract
+from extractors.text.reader import bytes_to_text, extract
 
 PLAN = "# 제5기 ○○군 지역사회보장계획\n\nⅠ. 개요\n\n- 첫째 항목\n  - 둘째 항목\n"
 

@@ -50,7 +50,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from extractors.grid import infer_header_rows, is_number_text, is_year_text, spans_from_blank_headers
-from extractors.text import bytes_to_text, clean_inline
+from extractors.text.reader import bytes_to_text, clean_inline
 
 ROOT = Path(__file__).resolve().parents[1]
 FONT = "NanumGothic"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from normalizers.columns import ColumnRole
+from normalizers.tables.columns import ColumnRole
 from normalizers.record import Budget, Indicator, Program, Strategy
 from normalizers.text import is_roman
 

@@ -38,7 +38,7 @@ from spacy.tokens import Doc, Span
 
 from normalizers.money import Quantity, find_counts, find_money, find_percents
 from normalizers.regions import Region, find_regions
-from normalizers.tags import find_departments
+from normalizers.textfacts.tags import find_departments
 from normalizers.years import find_dates
 
 LABELS = ("MONEY", "PERCENT", "COUNT", "DATE", "REGION", "ORG")

@@ -1,6 +1,6 @@
 """Amounts, percentages, counts and dates in running text -> `Mention` rows.
 
-The spans come from the spaCy pipeline of `normalizers.nlp` (MONEY,
+The spans come from the spaCy pipeline of `normalizers.textfacts.nlp` (MONEY,
 PERCENT, COUNT, DATE entities); the printed text is kept as printed
 ('85.6억 원'), `amount_krw` is exact KRW for money, and the parts of a
 breakdown ('26,873백만원(국비 19,544, …)') are money mentions of their own with
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
-from normalizers.nlp import get_nlp
+from normalizers.textfacts.nlp import get_nlp
 from normalizers.record import Mention
 
 KIND_OF_LABEL = {"MONEY": "money", "PERCENT": "percent", "COUNT": "count", "DATE": "date"}

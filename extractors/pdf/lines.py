@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from extractors._pdf_page import Glyph
+from extractors.pdf.page import Glyph
 
 WORD_GAP_EM = 0.2        # a wider gap between two glyphs prints a space
 PIECE_GAP_EM = 1.5       # a wider gap splits a line into pieces (columns, right-aligned units)

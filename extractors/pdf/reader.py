@@ -19,14 +19,14 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors._pdf_grid import drop_empty_lines, fill_grid, segments_to_grids
-from extractors._pdf_page import PageScan, open_pdf, scan_page
-from extractors._pdf_tables import PageTable, grid_to_page_table, page_table_to_table, same_columns, stitch
-from extractors._pdf_text import (
+from extractors.pdf.rulings import drop_empty_lines, fill_grid, segments_to_grids
+from extractors.pdf.page import PageScan, open_pdf, scan_page
+from extractors.pdf.tables import PageTable, grid_to_page_table, page_table_to_table, same_columns, stitch
+from extractors.pdf.lines import (
     TextBlock, TextLine, body_size, drop_running_lines, glyphs_to_lines, heading_levels, lines_to_blocks,
     running_line_keys, with_level,
 )
-from extractors._pdf_unruled import lines_to_unruled_tables
+from extractors.pdf.unruled import lines_to_unruled_tables
 from extractors.document import Block, Document, Heading, Issue, Paragraph, Source
 from extractors.grid import caption_unit_step
 

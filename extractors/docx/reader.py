@@ -25,7 +25,7 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
-from extractors._docx_numbering import Numbering
+from extractors.docx.numbering import Numbering
 from extractors.document import Block, Cell, Document, ExtractError, Heading, ListItem, Paragraph, Source, Table
 from extractors.grid import caption_unit_step, infer_header_rows
 

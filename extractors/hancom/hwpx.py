@@ -2,7 +2,7 @@
 
 Sections are read in the order of the `Contents/content.hpf` spine (falling
 back to section0, section1, ...); the zip limits, refusals and XML safety are
-in `extractors._hwpx_package`. `Contents/header.xml` is read only for what
+in `extractors.hancom.package`. `Contents/header.xml` is read only for what
 headings and list markers need: style names, each `hh:paraPr`'s `hh:heading`
 (OUTLINE/NUMBER/BULLET with level), numbering templates and bullet characters.
 
@@ -37,11 +37,11 @@ from xml.etree.ElementTree import Element
 
 from defusedxml.ElementTree import ParseError
 
-from extractors._hwp_common import (
+from extractors.hancom.common import (
     HeadDefs, LevelFormat, Numberer, ParaFormat, RawItem, RawPara, as_notes, blocks_to_title, cells_to_table,
     clean_text, items_to_blocks, split_cell_items,
 )
-from extractors._hwpx_package import (
+from extractors.hancom.package import (
     checked_names, children, describe_mimetype, descendants, int_attr, local_name, open_zip, package_meta,
     parse_member, read_package,
 )
@@ -251,3 +251,4 @@ def _sublist_paragraphs(element: Element) -> Iterator[Element]:
     """The `hp:p` children of an element's `hp:subList`."""
     for sub in children(element, "subList"):
         yield from children(sub, "p")
+__all__ = ["extract"]

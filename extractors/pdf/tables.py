@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from extractors._pdf_grid import Grid
+from extractors.pdf.rulings import Grid
 from extractors.document import Cell, Source, Table
 from extractors.grid import infer_header_rows, is_number_text
 

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 
 from extractors.document import Table
-from normalizers.builder import Owner, PlanBuilder
-from normalizers.cards import budget_block, card_code, indicator_block, is_card, rows_to_card
-from normalizers.columns import ColumnRole, has_values, priority_of, row_rules, table_to_roles
+from normalizers.tables.builder import Owner, PlanBuilder
+from normalizers.tables.cards import budget_block, card_code, indicator_block, is_card, rows_to_card
+from normalizers.tables.columns import ColumnRole, has_values, priority_of, row_rules, table_to_roles
 from normalizers.departments import is_department, split_department
 from normalizers.money import fund_source, is_no_budget, parse_krw, parse_number
 from normalizers.record import Budget, Indicator, IndicatorTarget

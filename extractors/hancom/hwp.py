@@ -3,13 +3,13 @@
 Parser choice and licence: `olefile` only opens the compound file; the
 FileHeader, DocInfo and BodyText/SectionN record streams are parsed by our own
 code from Hancom's published format document (한글 문서 파일 형식 5.0), see
-`extractors._hwp_records`. No pyhwp (AGPL) code or dependency is used.
+`extractors.hancom.records`. No pyhwp (AGPL) code or dependency is used.
 
 Refused with `ExtractError`: HWP 3.x and older (not OLE), HWPX renamed to .hwp,
 password-encrypted, DRM-protected and distribution (배포용) documents, whose
 body is encrypted in ViewText streams.
 
-Reading order and blocks are as for HWPX (`extractors.hwpx`): a paragraph's
+Reading order and blocks are as for HWPX (`extractors.hancom.hwpx`): a paragraph's
 text is split around its tables and text boxes (`gso` controls with a list of
 paragraphs), footnotes and endnotes follow their paragraph, page
 headers/footers, hidden comments, pictures, equations and fields' data are
@@ -39,11 +39,11 @@ from typing import Iterator
 
 import olefile
 
-from extractors._hwp_common import (
+from extractors.hancom.common import (
     Numberer, ParaFormat, RawItem, RawPara, as_notes, blocks_to_title, cells_to_table, clean_text,
     items_to_blocks, split_cell_items,
 )
-from extractors._hwp_records import (
+from extractors.hancom.records import (
     FLAG_CERT_DRM, FLAG_CERT_ENCRYPTED, FLAG_DISTRIBUTION, FLAG_DRM, FLAG_PASSWORD, HWPTAG_BEGIN, HWPTAG_END,
     TAG_CTRL_HEADER,
     TAG_LIST_HEADER, TAG_PARA_HEADER, TAG_PARA_TEXT, TAG_TABLE, DocInfo, FileHeader, Record, ctrl_id,
@@ -312,3 +312,4 @@ def _cell_to_cell(list_header: Record, paragraphs: list[Record], walk: _Walk) ->
                 is_header=bool(props & _HEADER_CELL_BIT),
                 source=Source(line=first_line if paragraphs else None))
     return cell, outside
+__all__ = ["extract"]

@@ -15,7 +15,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-from extractors._hwp_common import HEAD_KINDS, HeadDefs, LevelFormat, number_format_name
+from extractors.hancom.common import HEAD_KINDS, HeadDefs, LevelFormat, number_format_name
 from extractors.document import ExtractError
 
 HWPTAG_BEGIN = 0x10

@@ -32,11 +32,11 @@ from spacy.tokens import Span
 
 from extractors.document import Block, Document, Heading, ListItem, Paragraph, Table
 from normalizers import rules
-from normalizers.executions import (ExecutionValues, Subject, amounts, case_starts, find_execution_blocks, latest,
+from normalizers.textfacts.executions import (ExecutionValues, Subject, amounts, case_starts, find_execution_blocks, latest,
                                     part_regions, rate_agrees, rate_of, table_to_execution_values)
-from normalizers.mentions import span_to_mention
+from normalizers.textfacts.mentions import span_to_mention
 from normalizers.money import unit_from_text
-from normalizers.nlp import ents_by_text
+from normalizers.textfacts.nlp import ents_by_text
 from normalizers.record import Check, DocRegion, Execution, Meta, Mention
 from normalizers.regions import Region, planning_body, resolve
 from normalizers.sections import SectionTree, block_to_text

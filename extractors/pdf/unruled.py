@@ -34,8 +34,8 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from extractors._pdf_tables import PageCell, PageTable
-from extractors._pdf_text import TextLine, joins_without_space
+from extractors.pdf.tables import PageCell, PageTable
+from extractors.pdf.lines import TextLine, joins_without_space
 from extractors.grid import infer_header_rows, is_caption_line, is_number_text, unit_hint_in
 
 MIN_ROWS = 3             # a table has at least this many rows (header rows included)
