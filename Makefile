@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench seeds score samples clean
+.PHONY: demo test lint bench seeds score samples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +16,14 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/planextract run samples --db output/plans.db
 
-## Set up and run the full test suite
-test: $(STAMP)
+## Set up and run the full test suite, with lint (ruff) and types (mypy)
+test: lint
 	$(BIN)/python -m pytest -q
+
+## Lint and type-check (rules in pyproject.toml)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## Pages/characters per second and peak memory per format
 bench: $(STAMP)

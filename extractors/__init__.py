@@ -7,9 +7,9 @@ imported on first use, so reading a text file never pays for PDF libraries.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from extractors.document import Document, UnsupportedFormat
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 SCHEMA_VERSION = 1
 
@@ -124,7 +124,7 @@ class Table:
         return out
 
 
-Block = Union[Heading, Paragraph, ListItem, Table]
+Block = Heading | Paragraph | ListItem | Table
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,19 @@ def table_from_rows(rows: list[list[str]], header_rows: int = 0, **kw: Any) -> T
 
 
 __all__ = [
-    "SCHEMA_VERSION", "ExtractError", "UnsupportedFormat", "read_file", "Source", "Heading", "Paragraph",
-    "ListItem", "Cell", "Table", "Block", "Issue", "Document", "document_to_dict",
+    "SCHEMA_VERSION",
+    "Block",
+    "Cell",
+    "Document",
+    "ExtractError",
+    "Heading",
+    "Issue",
+    "ListItem",
+    "Paragraph",
+    "Source",
+    "Table",
+    "UnsupportedFormat",
+    "document_to_dict",
+    "read_file",
     "table_from_rows",
 ]

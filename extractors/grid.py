@@ -53,7 +53,7 @@ def infer_header_rows(rows: list[list[str]]) -> int:
     while n < min(len(rows) - 1, 3):
         row = rows[n]
         filled = [t for t in row if t.strip()]
-        if row and row[0].strip() or len(filled) < 2 or any(is_number_text(t) for t in row):
+        if (row and row[0].strip()) or len(filled) < 2 or any(is_number_text(t) for t in row):
             break
         n += 1
     return n

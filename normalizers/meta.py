@@ -111,8 +111,9 @@ def issuer_of(title: str | None, lines: list[str], as_of: int | None, doc_type: 
     """
     if title:
         found = _distinct_regions(find_regions(title))
-        if len(found) == 1:
-            return planning_body(resolve(found[0], as_of))
+        region = resolve(found[0], as_of) if len(found) == 1 else None
+        if region is not None:
+            return planning_body(region)
     if doc_type in ("casebook", "press_release"):
         return None
     for line in lines[:_ISSUER_LINES]:

@@ -262,8 +262,8 @@ def _money_quantity(text: str, match: re.Match) -> Quantity | None:
         return None
     unit = _unit_suffix(_compact(body))
     value = float(Decimal(amount) / _money_units()[unit])
-    before = _label_regexes()[0].search(text, max(0, match.start() - 12), match.start())
-    source = fund_source(before.group("label")) if before else None
+    label = _label_regexes()[0].search(text, max(0, match.start() - 12), match.start())
+    source = fund_source(label.group("label")) if label else None
     return Quantity("money", match.start(), match.end(), printed, value, unit, amount, source)
 
 
@@ -286,7 +286,7 @@ def _breakdown(text: str, parent: Quantity) -> list[Quantity]:
         amount = parse_krw(item.group("amount"), parent.unit, on_error="none")
         if amount is None:
             return []
-        unit = _unit_suffix(compact) if own_unit else parent.unit
+        unit = _unit_suffix(compact) if own_unit or parent.unit is None else parent.unit
         start = item.start("amount") if own_unit else item.start("label")
         parts.append(Quantity("money", start, item.end("amount"), text[start:item.end("amount")],
                               float(Decimal(amount) / _money_units()[unit]), unit, amount,

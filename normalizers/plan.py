@@ -4,14 +4,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from extractors.document import Document, Heading, Table
-from normalizers.tables.checks import budgets_to_checks
 from normalizers.meta import document_to_meta
 from normalizers.money import unit_from_text
 from normalizers.record import DocRegion, Meta, PlanRecord, Program, TableCellRow, TableRecord
 from normalizers.sections import document_to_sections
+from normalizers.tables.checks import budgets_to_checks
 from normalizers.tables.reader import tables_to_plan
-from normalizers.textfacts.tags import program_tags
 from normalizers.textfacts.reader import document_to_text_facts
+from normalizers.textfacts.tags import program_tags
 
 _CONTEXT_LINES = 4
 

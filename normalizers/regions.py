@@ -121,7 +121,7 @@ def _sido_forms(code: str) -> list[str]:
 def _alias_parts(row: _Entry) -> list[tuple[str, ...]]:
     """Every printed form of `row` as name parts (spaces between parts are optional)."""
     tokens = row.name.split(" ")
-    extra = [(a,) for s in rules.regions().alias if s.code == row.code for a in s.aliases]
+    extra: list[tuple[str, ...]] = [(a,) for s in rules.regions().alias if s.code == row.code for a in s.aliases]
     if row.level == "sido":
         return [(row.name,)] + [(a,) for a in _sido_forms(row.code)[1:]] + extra
     if len(tokens) == 1:
@@ -217,7 +217,7 @@ def _context_sido(context: str | None) -> str | None:
 def _region(codes: frozenset[str], printed: str, as_of: int | date | None, context: str | None) -> Region | None:
     """A Region when the matched rows lead to one code today (after the context filter)."""
     rows = _rows()
-    today = {rows[c].code_today for c in codes if rows[c].code_today}
+    today = {t for c in codes if (t := rows[c].code_today)}
     sido = _context_sido(context)
     if len(today) > 1 and sido:
         today = {t for t in today if t[:2] == sido}

@@ -199,7 +199,7 @@ def block_to_heading(block: Block) -> tuple[int, str | None, str, str | None] | 
     if isinstance(block, Paragraph):
         split = split_marker(block.text)
         if split and split.role == "heading" and (
-                is_title_like(split.title) or not split.title and split.marker in _TITLE_ON_NEXT_LINE):
+                is_title_like(split.title) or (not split.title and split.marker in _TITLE_ON_NEXT_LINE)):
             return 0, split.number, split.title, split.marker
     return None
 

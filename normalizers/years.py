@@ -64,7 +64,8 @@ def year_header(text: str | None) -> tuple[int, bool] | None:
         match = rule.pattern.match(cleaned)
         if match:
             note = match.group("note") or ""
-            return _year_of(match, "year", "yy"), note in settings.baseline.words
+            year = _year_of(match, "year", "yy")
+            return None if year is None else (year, note in settings.baseline.words)
     return None
 
 
@@ -92,8 +93,10 @@ def parse_period(text: str | None) -> tuple[int, int] | None:
     """The first plan period in text: '(2019~2022)', '2023년~2026년', "'20~'23", '2023-2026' -> (start, end)."""
     if not text:
         return None
-    spans = _periods(text)
-    return (spans[0].year, spans[0].end_year) if spans else None
+    first = next(iter(_periods(text)), None)
+    if first is None or first.year is None or first.end_year is None:
+        return None
+    return first.year, first.end_year
 
 
 def _without_overlaps(spans: list[DateSpan]) -> list[DateSpan]:

@@ -51,7 +51,6 @@ def measure_one(path: Path) -> Run:
     import time
 
     from extractors import extract, extractor_for, format_of
-    from extractors.document import Table
 
     fmt = format_of(path) or path.suffix.lower().lstrip(".")
     kb = path.stat().st_size / 1024
@@ -62,9 +61,7 @@ def measure_one(path: Path) -> Run:
         seconds = time.perf_counter() - start
     except Exception as exc:  # a benchmark reports every failure instead of stopping at the first
         return Run(str(path), fmt, None, kb, 0.0, 0, _peak_rss_mb(resource), f"{type(exc).__name__}: {exc}")
-    chars = sum(len(c.text) for b in doc.blocks if isinstance(b, Table) for c in b.cells)
-    chars += sum(len(getattr(b, "text", None) or getattr(b, "title", "")) for b in doc.blocks
-                 if not isinstance(b, Table))
+    chars = _doc_chars(doc)
     return Run(str(path), doc.format, doc.pages, kb, seconds, chars, _peak_rss_mb(resource))
 
 
@@ -143,10 +140,10 @@ def measure_text_layer(paths: list[Path]) -> dict:
 
 
 def _doc_chars(doc) -> int:
-    from extractors.document import Table
+    from extractors.document import Heading, Table
 
     return sum(len(c.text) for b in doc.blocks if isinstance(b, Table) for c in b.cells) + \
-        sum(len(getattr(b, "text", None) or getattr(b, "title", "")) for b in doc.blocks if not isinstance(b, Table))
+        sum(len(b.title if isinstance(b, Heading) else b.text) for b in doc.blocks if not isinstance(b, Table))
 
 
 def text_layer_in_child(paths: list[Path]) -> dict:

@@ -12,11 +12,11 @@ import json
 import os
 import time
 import traceback
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 from extractors import extractor_for, format_of
 from extractors.document import Document, ExtractError
@@ -45,7 +45,7 @@ class InputFile:
 class Outcome:
     """What processing one file produced (picklable, returned from workers)."""
 
-    row: "DocumentRow"
+    row: DocumentRow
     record: PlanRecord | None
     skipped: bool = False
 
@@ -86,8 +86,8 @@ def issues_json(doc: Document) -> str | None:
 
 def _base_row(item: InputFile, doc_id: str) -> dict:
     """The `documents` columns every outcome of `item` shares."""
-    return dict(doc_id=doc_id, path=item.rel, root=item.root, format=format_of(item.path),
-                pipeline_version=pipeline_version(), size_bytes=_size(item.path), processed_at=_now())
+    return {"doc_id": doc_id, "path": item.rel, "root": item.root, "format": format_of(item.path),
+                "pipeline_version": pipeline_version(), "size_bytes": _size(item.path), "processed_at": _now()}
 
 
 def process_file(item: InputFile, doc_id: str) -> Outcome:
@@ -100,13 +100,13 @@ def process_file(item: InputFile, doc_id: str) -> Outcome:
         return _failed(base, str(exc), start)
     except MemoryError:
         return _failed(base, "out of memory while extracting", start)
-    except Exception as exc:  # noqa: BLE001 - a bug in one extractor must not stop the batch
+    except Exception as exc:
         return _failed(base, f"extractor crashed: {type(exc).__name__}: {exc} "
                              f"({_where(exc)})", start)
     status, error = ("partial", "; ".join(i.message for i in doc.issues)) if doc.issues else ("ok", None)
     try:
         record = normalise(doc)
-    except Exception as exc:  # noqa: BLE001 - keep what was extracted
+    except Exception as exc:
         record = None
         status, error = "partial", f"normaliser failed: {type(exc).__name__}: {exc} ({_where(exc)})"
     row = DocumentRow(status=status, error=error, encoding=doc.encoding, pages=doc.pages,
@@ -134,7 +134,7 @@ def _size(path: Path) -> int | None:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _unreadable(item: InputFile, exc: OSError) -> Outcome:
@@ -223,7 +223,7 @@ def _parallel(todo: list[tuple[InputFile, str]], jobs: int,
                     on_file(item.rel)
                 try:
                     yield future.result()
-                except Exception as exc:  # noqa: BLE001 - a crashed worker fails one file only
+                except Exception as exc:
                     yield _failed(_base_row(item, doc_id), f"worker crashed: {type(exc).__name__}: {exc}",
                                   time.perf_counter())
                 for nxt, nxt_id in _take(pending, 1):

@@ -33,15 +33,24 @@ import re
 import sys
 import tempfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from extractors.grid import infer_header_rows  # noqa: E402
-from tools.render_twins import (Layout, Para, Spec, TableSpec, docx_to_pdf, header_merges, span_rows_to_grid,  # noqa: E402
-                                line_to_para, spec_to_docx)
+from tools.render_twins import (  # noqa: E402
+    Layout,
+    Para,
+    Spec,
+    TableSpec,
+    docx_to_pdf,
+    header_merges,
+    line_to_para,
+    span_rows_to_grid,
+    spec_to_docx,
+)
 
 SPLIT_ROW_HEAD, SPLIT_ROW_TAIL = "▪ 참여자 수(명)", "▪ 활동시간(시간)"
 

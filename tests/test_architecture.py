@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from extractors import FORMATS
 
 ALLOWED = {

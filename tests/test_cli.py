@@ -6,8 +6,8 @@ import shutil
 import sqlite3
 
 import pytest
-
 from conftest import SAMPLES, sample_files
+
 from pipeline.cli import main
 
 
@@ -55,7 +55,7 @@ def test_status_lists_documents_and_failing_checks(sample_db, capsys):
 def test_search_finds_short_and_long_korean_terms(sample_db, capsys, query):
     assert main(["search", query, "--db", str(sample_db)]) == 0
     out = capsys.readouterr().out
-    assert f"[{query.split()[0]}]" in out and "›" in out or f"[{query.split()[0]}]" in out
+    assert (f"[{query.split()[0]}]" in out and "›" in out) or f"[{query.split()[0]}]" in out
 
 
 def test_query_and_export(sample_db, tmp_path, capsys):

@@ -4,13 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLES, shared_path
+
 from extractors.document import Document, Paragraph, Source, table_from_rows
 from extractors.text.reader import extract
-from normalizers.textfacts.executions import find_execution_blocks, part_line, rate_agrees, table_to_execution_values
 from normalizers.record import Meta
 from normalizers.sections import document_to_sections
+from normalizers.textfacts.executions import find_execution_blocks, part_line, rate_agrees, table_to_execution_values
 from normalizers.textfacts.reader import document_to_text_facts
 
 CASEBOOK = Meta(doc_type="casebook", issued_year=2023)

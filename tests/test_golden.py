@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import pytest
-
 from conftest import sample_files
+
 from extractors import extract
 from extractors.document import document_to_dict
 from normalizers.plan import normalise

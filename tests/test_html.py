@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SAMPLES, shared_path
+
 from extractors.document import ExtractError, Heading, ListItem, Table
 from extractors.html.reader import bytes_to_html_text, extract
 
@@ -30,7 +30,7 @@ def test_rowspan_colspan_become_spans_with_unit_and_caption():
     spans = {c.text: (c.row, c.col, c.row_span, c.col_span) for c in direct.cells if c.row < 3}
     assert spans["연번"] == (0, 0, 2, 1) and spans["투자계획"] == (0, 2, 1, 5) and spans["계"][3] == 2
     assert linked.caption == "연계사업 투자계획 (단위 : 백만원)" and linked.unit_hint == "(단위 : 백만원)"
-    health = [c for c in linked.cells if c.text == "건강"][0]
+    health = next(c for c in linked.cells if c.text == "건강")
     assert (health.row_span, linked.grid()[4][0].text) == (2, "건강")
     assert linked.rows_text()[4][:2] == ["", "노인 틀니·임플란트 본인부담 지원(건강증진과)"]
 
@@ -69,7 +69,7 @@ def test_layout_table_grid_from_cell_geometry():
     doc = extract(shared_path("corpus", "html", "noori.html"))
     first = doc.tables()[0]
     assert first.rows_text()[0][:2] == ["보도일시", first.rows_text()[0][1]]
-    assert [c for c in first.cells if c.text.startswith("2018. 9. 4.")][0].col_span == 3
+    assert next(c for c in first.cells if c.text.startswith("2018. 9. 4.")).col_span == 3
 
 
 def _all_text(doc) -> str:

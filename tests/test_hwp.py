@@ -4,22 +4,29 @@ from __future__ import annotations
 import difflib
 import shutil
 import struct
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import olefile
 import pytest
-from lxml import etree
-
 from conftest import SAMPLES, SHARED, shared_path
+from lxml import etree
+from test_hwpx import anchors, document_text, squash
+
+from extractors.document import Document, ExtractError, Heading, Paragraph, Table
 from extractors.hancom import hwpx
 from extractors.hancom.common import (
-    HeadDefs, LevelFormat, Numberer, ParaFormat, attach_units, clean_text, format_number, outline_level,
+    HeadDefs,
+    LevelFormat,
+    Numberer,
+    ParaFormat,
+    attach_units,
+    clean_text,
+    format_number,
+    outline_level,
 )
-from extractors.hancom.records import para_text_to_pieces, records_to_tree, stream_to_records
-from extractors.document import Document, ExtractError, Heading, Paragraph, Table
 from extractors.hancom.hwp import extract
-from test_hwpx import anchors, document_text, squash
+from extractors.hancom.records import para_text_to_pieces, records_to_tree, stream_to_records
 
 HWP_NAMES = sorted(p.name for p in (SHARED / "corpus" / "hwp").glob("*.hwp")) or ["(corpus missing)"]
 DISTRIBUTION = "welfare-center-tender-2024.distribution.hwp"
@@ -30,7 +37,7 @@ ORACLE_PLACEHOLDERS = {"<표>", "<그림>"}
 """hwp5txt prints these instead of tables and pictures."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def corpus_doc(name: str) -> Document:
     return extract(shared_path("corpus", "hwp", name))
 
@@ -176,7 +183,7 @@ def test_protected_documents_are_refused_with_the_reason(tmp_path, flags, messag
 def test_hwp3_is_refused(tmp_path):
     path = tmp_path / "old.hwp"
     path.write_bytes(b"HWP Document File V3.00 \x1a\x01\x02\x03\x04\x05" + b"\0" * 200)
-    with pytest.raises(ExtractError, match="HWP 3.x is not supported"):
+    with pytest.raises(ExtractError, match=r"HWP 3\.x is not supported"):
         extract(path)
 
 

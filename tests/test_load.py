@@ -4,12 +4,11 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-
 from conftest import SAMPLES
+
 from extractors import extract
 from normalizers.plan import normalise
-from pipeline.load import (FACT_TABLES, SCHEMA_VERSION, DatabaseError, DocumentRow, connect,
-                           load_document)
+from pipeline.load import FACT_TABLES, SCHEMA_VERSION, DatabaseError, DocumentRow, connect, load_document
 
 SAMPLE = SAMPLES / "yangpyeong-2023-plan-summary.txt"
 

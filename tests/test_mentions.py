@@ -1,6 +1,7 @@
 """Mentions in running text (normalizers.textfacts.mentions, normalizers.textfacts.nlp) and the text facts of seed 004 against gold."""
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
@@ -9,14 +10,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLES, shared_path
+
 from extractors.document import Document, Heading, ListItem, Paragraph, table_from_rows
 from extractors.text.reader import extract
-from normalizers.textfacts.mentions import text_to_mentions
-from normalizers.textfacts.nlp import LABELS, ents_by_text, find_entities, get_nlp
 from normalizers.record import Meta
 from normalizers.sections import document_to_sections
+from normalizers.textfacts.mentions import text_to_mentions
+from normalizers.textfacts.nlp import LABELS, ents_by_text, find_entities, get_nlp
 from normalizers.textfacts.reader import document_to_text_facts
 
 
@@ -58,7 +59,7 @@ def test_pipeline_entities_are_spans_with_values():
 def test_entities_never_overlap_or_touch_whitespace():
     text = shared_path("seeds", "003_36d7a86073e0eb52.txt").read_text(encoding="utf-8")
     entities = find_entities(text)
-    assert all(a.end <= b.start for a, b in zip(entities, entities[1:]))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(entities))
     assert all(text[e.start:e.end] == text[e.start:e.end].strip() for e in entities)
     assert set(LABELS) == {e.label for e in entities}
 

@@ -3,8 +3,17 @@ from __future__ import annotations
 
 import pytest
 
-from normalizers.money import (find_counts, find_money, find_percents, fund_source, is_no_budget, normalize_unit,
-                               parse_krw, parse_number, unit_from_text)
+from normalizers.money import (
+    find_counts,
+    find_money,
+    find_percents,
+    fund_source,
+    is_no_budget,
+    normalize_unit,
+    parse_krw,
+    parse_number,
+    unit_from_text,
+)
 
 
 @pytest.mark.parametrize("text, unit, krw", [

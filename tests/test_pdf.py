@@ -13,14 +13,14 @@ import pytest
 from conftest import ROOT, SAMPLES, shared_path
 
 from extractors import extract
-from extractors.pdf.tables import PageCell, PageTable, repeats_header, stitch
-from extractors.pdf.lines import TextLine, lines_to_text
-from extractors.pdf.unruled import lines_to_unruled_tables
 from extractors.document import ExtractError, Heading, Paragraph, Table
 from extractors.grid import spans_from_blank_headers
+from extractors.pdf.lines import TextLine, lines_to_text
+from extractors.pdf.tables import PageCell, PageTable, repeats_header, stitch
+from extractors.pdf.unruled import lines_to_unruled_tables
 
 sys.path.insert(0, str(ROOT))
-from tools.render_twins import span_rows_to_grid  # noqa: E402
+from tools.render_twins import span_rows_to_grid
 
 Spans = set[tuple[int, int, int, int]]
 
@@ -202,7 +202,7 @@ def test_broken_and_missing_text_layers_are_issues():
     assert set(issues) == {"broken-text-layer", "no-text-layer"}
     assert "page(s) 2 " in issues["broken-text-layer"].message and issues["broken-text-layer"].source.page == 2
     assert "page(s) 3 " in issues["no-text-layer"].message
-    assert [b.text for b in doc.blocks][0].startswith("Broken text layer sample")   # page 1 still read
+    assert next(b.text for b in doc.blocks).startswith("Broken text layer sample")   # page 1 still read
     assert {b.source.page for b in doc.blocks} == {1}
 
 

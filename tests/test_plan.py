@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SAMPLES
+
 from extractors import extract
 from extractors.document import Document, Paragraph, Source
 from extractors.grid import infer_header_rows, spans_from_blank_headers
-from normalizers.tables.checks import budgets_to_checks
-from normalizers.tables.columns import path_to_role, role_rules, row_rules
 from normalizers.departments import department_rules, is_department, split_department
 from normalizers.meta import doc_type_of, document_to_meta, issued_year_of, meta_rules, plan_term_of
 from normalizers.plan import normalise
 from normalizers.tables.builder import PlanBuilder
+from normalizers.tables.checks import budgets_to_checks
+from normalizers.tables.columns import path_to_role, role_rules, row_rules
 from normalizers.tables.reader import table_to_plan
 
 HEAD = ["구분\t중점\t성과지표\t목표수준\t\t예산(백만원)\t\t",

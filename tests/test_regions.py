@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT, shared_path
+
 from normalizers import rules
 from normalizers.regions import find_regions, gazetteer_rows, planning_body, resolve
 

@@ -1,15 +1,33 @@
 """Every rule in normalizers/rules/*.toml (mine: not headings/columns/doc_types/departments) matches its own example."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from extractors.document import table_from_rows
 from normalizers import rules
-from normalizers.textfacts.executions import (case_starts, clean_title, find_execution_blocks, header_roles, is_anchor,
-                                    part_line, rate_agrees, table_to_execution_values, title_line)
-from normalizers.money import (find_counts, find_money, find_percents, is_no_budget, parse_krw, parse_number,
-                               unit_from_text)
+from normalizers.money import (
+    find_counts,
+    find_money,
+    find_percents,
+    is_no_budget,
+    parse_krw,
+    parse_number,
+    unit_from_text,
+)
 from normalizers.regions import find_regions, resolve
+from normalizers.textfacts.executions import (
+    case_starts,
+    clean_title,
+    find_execution_blocks,
+    header_roles,
+    is_anchor,
+    part_line,
+    rate_agrees,
+    table_to_execution_values,
+    title_line,
+)
 from normalizers.textfacts.tags import department_in, find_departments, program_tags
 from normalizers.years import find_dates, parse_period, two_digit_year, year_header
 
@@ -184,7 +202,7 @@ def test_title_cleanup():
 
 def test_region_list():
     spans = find_regions(C.region_list.example)
-    gaps = [C.region_list.example[a.end:b.start] for a, b in zip(spans, spans[1:])]
+    gaps = [C.region_list.example[a.end:b.start] for a, b in itertools.pairwise(spans)]
     assert len(spans) == C.region_list.expected >= C.region_list.min_regions
     assert all(C.region_list.separators.match(g) for g in gaps)
 

@@ -6,8 +6,7 @@ import re
 import pytest
 
 from extractors.document import Document, Heading, Paragraph, Source
-from normalizers.sections import (document_to_sections, heading_rules, is_title_like, kind_of,
-                                  split_marker)
+from normalizers.sections import document_to_sections, heading_rules, is_title_like, kind_of, split_marker
 
 
 @pytest.mark.parametrize("marker", heading_rules().markers, ids=lambda m: m.name)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from conftest import shared_path
+
 from extractors import extract
 from normalizers.sections import document_to_sections
 

@@ -12,8 +12,8 @@ PLAN = "# 제5기 ○○군 지역사회보장계획\n\nⅠ. 개요\n\n- 첫째 
 
 
 def test_detects_utf8_and_bom():
-    assert bytes_to_text("가나다".encode("utf-8")) == ("가나다", "utf-8")
-    assert bytes_to_text(codecs.BOM_UTF8 + "가나다".encode("utf-8")) == ("가나다", "utf-8-sig")
+    assert bytes_to_text("가나다".encode()) == ("가나다", "utf-8")
+    assert bytes_to_text(codecs.BOM_UTF8 + "가나다".encode()) == ("가나다", "utf-8-sig")
 
 
 def test_detects_cp949():
@@ -117,7 +117,7 @@ def test_cp949_copy_gives_the_same_document(tmp_path):
 
 def test_a_few_stray_nul_bytes_are_removed_with_an_issue(tmp_path):
     path = tmp_path / "export.txt"
-    path.write_bytes("암호모듈 구현안내서\n".encode("utf-8") + b"\x00" * 3 + "본문".encode("utf-8") + b" " * 400)
+    path.write_bytes("암호모듈 구현안내서\n".encode() + b"\x00" * 3 + "본문".encode() + b" " * 400)
     doc = extract(path)
     assert [i.code for i in doc.issues] == ["nul-bytes"]
     assert doc.blocks[1].text == "본문"

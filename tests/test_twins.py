@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SAMPLES
+
 from extractors import extract
 from normalizers.plan import normalise
 

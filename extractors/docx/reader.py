@@ -25,8 +25,8 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
-from extractors.docx.numbering import Numbering
 from extractors.document import Block, Cell, Document, ExtractError, Heading, ListItem, Paragraph, Source, Table
+from extractors.docx.numbering import Numbering
 from extractors.grid import caption_unit_step, infer_header_rows
 
 _HEADING_STYLE = re.compile(r"^(heading|제목|개요|outline)\s*(\d)$", re.I)

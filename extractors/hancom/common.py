@@ -15,8 +15,9 @@ OWPML `hh:numbering`/`hh:paraHead`: a level's template such as "^1." or
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Mapping, Union
+from typing import TypeGuard
 
 from extractors.document import Block, Cell, Heading, Issue, ListItem, Paragraph, Source, Table
 from extractors.grid import infer_header_rows, is_unit_line
@@ -102,7 +103,7 @@ class RawPara:
         return f"{self.marker} {self.text}" if self.marker else self.text
 
 
-RawItem = Union[RawPara, Table]
+RawItem = RawPara | Table
 
 
 def as_notes(items: list[RawItem]) -> list[RawItem]:
@@ -306,7 +307,7 @@ def attach_units(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def _is_unit_paragraph(block: Block | None) -> bool:
+def _is_unit_paragraph(block: Block | None) -> TypeGuard[Paragraph]:
     return isinstance(block, Paragraph) and is_unit_line(block.text)
 
 

@@ -33,24 +33,50 @@ from __future__ import annotations
 import re
 import struct
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import olefile
 
+from extractors.document import Cell, Document, ExtractError, Issue, Source
 from extractors.hancom.common import (
-    Numberer, ParaFormat, RawItem, RawPara, as_notes, blocks_to_title, cells_to_table, clean_text,
-    items_to_blocks, split_cell_items,
+    Numberer,
+    ParaFormat,
+    RawItem,
+    RawPara,
+    as_notes,
+    blocks_to_title,
+    cells_to_table,
+    clean_text,
+    items_to_blocks,
+    split_cell_items,
 )
 from extractors.hancom.records import (
-    FLAG_CERT_DRM, FLAG_CERT_ENCRYPTED, FLAG_DISTRIBUTION, FLAG_DRM, FLAG_PASSWORD, HWPTAG_BEGIN, HWPTAG_END,
+    FLAG_CERT_DRM,
+    FLAG_CERT_ENCRYPTED,
+    FLAG_DISTRIBUTION,
+    FLAG_DRM,
+    FLAG_PASSWORD,
+    HWPTAG_BEGIN,
+    HWPTAG_END,
     TAG_CTRL_HEADER,
-    TAG_LIST_HEADER, TAG_PARA_HEADER, TAG_PARA_TEXT, TAG_TABLE, DocInfo, FileHeader, Record, ctrl_id,
-    docinfo_to_info, inflate, para_text_to_pieces, read_file_header, records_to_tree, stream_to_records,
+    TAG_LIST_HEADER,
+    TAG_PARA_HEADER,
+    TAG_PARA_TEXT,
+    TAG_TABLE,
+    DocInfo,
+    FileHeader,
+    Record,
+    ctrl_id,
+    docinfo_to_info,
+    inflate,
+    para_text_to_pieces,
+    read_file_header,
+    records_to_tree,
+    stream_to_records,
     summary_title,
 )
-from extractors.document import Cell, Document, ExtractError, Issue, Source
 
 _SECTION_STREAM = re.compile(r"^Section(\d+)$")
 _NOTE_CONTROLS = {"fn  ", "en  "}

@@ -30,22 +30,40 @@ section-unreadable, table-cell-clipped, table-cell-overlap.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping
 from xml.etree.ElementTree import Element
 
 from defusedxml.ElementTree import ParseError
 
+from extractors.document import Cell, Document, ExtractError, Issue, Source
 from extractors.hancom.common import (
-    HeadDefs, LevelFormat, Numberer, ParaFormat, RawItem, RawPara, as_notes, blocks_to_title, cells_to_table,
-    clean_text, items_to_blocks, split_cell_items,
+    HeadDefs,
+    LevelFormat,
+    Numberer,
+    ParaFormat,
+    RawItem,
+    RawPara,
+    as_notes,
+    blocks_to_title,
+    cells_to_table,
+    clean_text,
+    items_to_blocks,
+    split_cell_items,
 )
 from extractors.hancom.package import (
-    checked_names, children, describe_mimetype, descendants, int_attr, local_name, open_zip, package_meta,
-    parse_member, read_package,
+    checked_names,
+    children,
+    descendants,
+    describe_mimetype,
+    int_attr,
+    local_name,
+    open_zip,
+    package_meta,
+    parse_member,
+    read_package,
 )
-from extractors.document import Cell, Document, ExtractError, Issue, Source
 
 _INLINE_TEXT = {"tab": " ", "lineBreak": " ", "nbSpace": " ", "fwSpace": " ", "hyphen": "-"}
 """What inline elements inside `hp:t` print as; others (marks, bookmarks) print nothing."""
@@ -58,7 +76,7 @@ class _Header:
 
     styles: Mapping[str, str] = field(default_factory=dict)
     heads: Mapping[str, tuple[str, int, int]] = field(default_factory=dict)
-    defs: HeadDefs = HeadDefs({}, {})
+    defs: HeadDefs = field(default_factory=lambda: HeadDefs({}, {}))
 
     def format_of(self, para_pr: str | None, style: str | None, outline_ref: int) -> ParaFormat:
         """The `ParaFormat` of a paragraph from its paraPrIDRef and styleIDRef."""

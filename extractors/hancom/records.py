@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from extractors.hancom.common import HEAD_KINDS, HeadDefs, LevelFormat, number_format_name
 from extractors.document import ExtractError
+from extractors.hancom.common import HEAD_KINDS, HeadDefs, LevelFormat, number_format_name
 
 HWPTAG_BEGIN = 0x10
 HWPTAG_END = HWPTAG_BEGIN + 100
@@ -70,7 +70,7 @@ class Record:
     tag: int
     level: int
     data: bytes
-    children: tuple["Record", ...] = ()
+    children: tuple[Record, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class DocInfo:
 
     styles: tuple[str, ...] = ()
     para_shapes: tuple[ParaShape, ...] = ()
-    defs: HeadDefs = HeadDefs({}, {})
+    defs: HeadDefs = field(default_factory=lambda: HeadDefs({}, {}))
 
 
 def read_file_header(data: bytes) -> FileHeader:
@@ -114,7 +114,7 @@ def inflate(data: bytes) -> bytes:
 
 def stream_to_records(data: bytes) -> tuple[list[tuple[int, int, bytes]], bool]:
     """Flat (tag, level, payload) records of a stream, and whether the stream ended mid-record."""
-    out = []
+    out: list[tuple[int, int, bytes]] = []
     pos, end = 0, len(data)
     while pos + 4 <= end:
         (header,) = struct.unpack_from("<I", data, pos)
@@ -189,7 +189,10 @@ def ctrl_id(record: Record) -> str:
 
 def docinfo_to_info(records: list[tuple[int, int, bytes]]) -> DocInfo:
     """Style names, paragraph shapes, numberings and bullets from the DocInfo records (ids by order)."""
-    styles, shapes, numberings, bullets = [], [], {}, {}
+    styles: list[str] = []
+    shapes: list[ParaShape] = []
+    numberings: dict[int, tuple[LevelFormat, ...]] = {}
+    bullets: dict[int, str] = {}
     for tag, _, data in records:
         if tag == TAG_STYLE:
             styles.append(_style_name(data))

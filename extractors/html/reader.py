@@ -16,8 +16,18 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from extractors.document import (Block, Cell, Document, ExtractError, Heading, ListItem,
-                                 Paragraph, Source, Table, read_file)
+from extractors.document import (
+    Block,
+    Cell,
+    Document,
+    ExtractError,
+    Heading,
+    ListItem,
+    Paragraph,
+    Source,
+    Table,
+    read_file,
+)
 from extractors.grid import infer_header_rows, unit_hint_in
 
 _SKIP = {"script", "style", "head", "title", "meta", "link", "svg", "noscript", "template"}
@@ -285,7 +295,7 @@ def _owner_htb(el, stop):
 def _paragraphs_from_lines(lines: list[tuple[str, str, Source]]) -> list[Block]:
     """Join wrapped lines of one paragraph (same style, no new bullet/number) into paragraphs."""
     out: list[Block] = []
-    text, style, src = "", None, None
+    text, style, src = "", None, Source()
     for line, ps, source in lines:
         if text and ps == style and not _STARTS_BLOCK.match(line):
             text = f"{text} {line}"

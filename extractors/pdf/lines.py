@@ -6,6 +6,7 @@ font size.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -131,7 +132,7 @@ def lines_to_text(lines: list[TextLine]) -> str:
     cannot tell the two apart, and neither can LibreOffice's ("주택|운영").
     """
     text = lines[0].text if lines else ""
-    for a, b in zip(lines, lines[1:]):
+    for a, b in itertools.pairwise(lines):
         text += ("" if joins_without_space(a, b) else " ") + b.text
     return text
 

@@ -19,16 +19,23 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.pdf.rulings import drop_empty_lines, fill_grid, segments_to_grids
-from extractors.pdf.page import PageScan, open_pdf, scan_page
-from extractors.pdf.tables import PageTable, grid_to_page_table, page_table_to_table, same_columns, stitch
-from extractors.pdf.lines import (
-    TextBlock, TextLine, body_size, drop_running_lines, glyphs_to_lines, heading_levels, lines_to_blocks,
-    running_line_keys, with_level,
-)
-from extractors.pdf.unruled import lines_to_unruled_tables
 from extractors.document import Block, Document, Heading, Issue, Paragraph, Source
 from extractors.grid import caption_unit_step
+from extractors.pdf.lines import (
+    TextBlock,
+    TextLine,
+    body_size,
+    drop_running_lines,
+    glyphs_to_lines,
+    heading_levels,
+    lines_to_blocks,
+    running_line_keys,
+    with_level,
+)
+from extractors.pdf.page import PageScan, open_pdf, scan_page
+from extractors.pdf.rulings import drop_empty_lines, fill_grid, segments_to_grids
+from extractors.pdf.tables import PageTable, grid_to_page_table, page_table_to_table, same_columns, stitch
+from extractors.pdf.unruled import lines_to_unruled_tables
 
 BROKEN_SHARE = 0.5       # a page with at least this share of unmapped glyphs has a broken text layer
 SCAN_COVER = 0.3         # a page without text whose images cover this much of it is a scan
@@ -212,7 +219,8 @@ def _caption_and_unit(before: list[TextBlock], table: PageTable) -> tuple[str | 
 
 def _text_block(block: TextBlock) -> Block:
     """A heading or paragraph with its page, first line number and bbox."""
-    source = Source(page=block.page, line=block.line_no, bbox=tuple(round(v, 1) for v in block.bbox))
+    source = Source(page=block.page, line=block.line_no, bbox=(round(block.bbox[0], 1), round(block.bbox[1], 1), round(block.bbox[2], 1),
+                                                                 round(block.bbox[3], 1)))
     if block.level:
         return Heading(level=block.level, title=block.text, source=source)
     return Paragraph(text=block.text, source=source)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from extractors.pdf.page import Glyph, Segment
 from extractors.pdf.lines import glyphs_to_lines, lines_to_text
+from extractors.pdf.page import Glyph, Segment
 
 SNAP = 3.0        # ruling positions closer than this are one line (double borders, line widths)
 JOIN = 3.0        # collinear pieces with gaps up to this are one line (dotted and dashed borders)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from extractors.pdf.rulings import Grid
 from extractors.document import Cell, Source, Table
 from extractors.grid import infer_header_rows, is_number_text
+from extractors.pdf.rulings import Grid
 
 WIDTH_TOLERANCE = 3.0    # column widths of a continued table agree within this (points)
 # An item number opening a row: "Ⅱ-4-1-2.", "3-4-1", "I-3-6.", "1.", "가)", "①" (a new row, never a row's tail).

@@ -31,12 +31,13 @@ its lines.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, replace
 
-from extractors.pdf.tables import PageCell, PageTable
-from extractors.pdf.lines import TextLine, joins_without_space
 from extractors.grid import infer_header_rows, is_caption_line, is_number_text, unit_hint_in
+from extractors.pdf.lines import TextLine, joins_without_space
+from extractors.pdf.tables import PageCell, PageTable
 
 MIN_ROWS = 3             # a table has at least this many rows (header rows included)
 MIN_DATA_ROWS = 2        # ... and at least this many rows with values
@@ -166,7 +167,7 @@ def data_columns(lines: list[TextLine]) -> list[Interval]:
 
 def column_bounds(columns: list[Interval]) -> list[float]:
     """Cell edges: the first column's left, midpoints of the gaps between columns, the last column's right."""
-    middles = [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:])]
+    middles = [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(columns)]
     return [columns[0][0], *middles, columns[-1][1]]
 
 
@@ -226,7 +227,7 @@ def has_centred_labels(rows: list[Row]) -> bool:
     """Whether a row with a wrapped label is followed by a row without a label: the sign of labels centred
     vertically in their cells (Hancom's default), whose first line prints above the row's values and would
     be joined to the row before. Such tables are left as text rather than given wrong labels."""
-    return any(len(a.lines) > 1 and b.cells[0][0] != 0 for a, b in zip(rows, rows[1:]))
+    return any(len(a.lines) > 1 and b.cells[0][0] != 0 for a, b in itertools.pairwise(rows))
 
 
 def header_row(row: Row, bounds: list[float], below: Row) -> Row:
@@ -359,7 +360,7 @@ def rows_to_page_table(header: list[Row], body: list[Row], bounds: list[float], 
             cells.append(PageCell(r, col, 1 + down, span, text, page,
                                   (bounds[col], row.lines[0].top, bounds[col + span], bottom)))
             covered.update((rr, cc) for rr in range(r, r + 1 + down) for cc in range(col, col + span))
-    widths = tuple(b - a for a, b in zip(bounds, bounds[1:]))
+    widths = tuple(b - a for a, b in itertools.pairwise(bounds))
     bbox = (bounds[0], rows[0].lines[0].top, bounds[-1], max(ln.bottom for ln in rows[-1].lines))
     return PageTable(tuple(cells), len(rows), widths, page, page, bbox)
 

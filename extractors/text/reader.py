@@ -14,10 +14,19 @@ import html
 import re
 from pathlib import Path
 
-from extractors.document import (Block, Document, ExtractError, Heading, Issue, ListItem,
-                                 Paragraph, Source, Table, read_file)
-from extractors.grid import (infer_header_rows, is_caption_line, spans_from_blank_headers,
-                             unit_hint_in)
+from extractors.document import (
+    Block,
+    Document,
+    ExtractError,
+    Heading,
+    Issue,
+    ListItem,
+    Paragraph,
+    Source,
+    Table,
+    read_file,
+)
+from extractors.grid import infer_header_rows, is_caption_line, spans_from_blank_headers, unit_hint_in
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST = re.compile(r"^(\s*)([-*+])\s+(.*)$")

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from normalizers.tables.columns import ColumnRole
 from normalizers.record import Budget, Indicator, Program, Strategy
+from normalizers.tables.columns import ColumnRole
 from normalizers.text import is_roman
-
 
 
 @dataclass

@@ -120,7 +120,7 @@ def indicator_block(rows: list[list[str]], owner_id: str, first_id: int, page, t
     name_col = next((i for i, h in enumerate(header) if rules.indicator_name.search(re.sub(r"\s+", "", h))), 0)
     unit_col = next((i for i, h in enumerate(header) if rules.unit.search(re.sub(r"\s+", "", h))), None)
     years = {i: yh for i, h in enumerate(header) if (yh := year_header(h))}
-    out = []
+    out: list[Indicator] = []
     for k, row in enumerate(body):
         text = clean(row[name_col]) if name_col < len(row) else ""
         if not text:
@@ -153,7 +153,7 @@ def budget_block(rows: list[list[str]], unit_label: str, table_unit: str | None,
         return []
     header, body = rows[0], rows[1:]
     unit = unit_from_text(unit_label) or next((u for h in header if (u := unit_from_text(h))), None) or table_unit
-    columns = {}
+    columns: dict[int, tuple[int | None, bool]] = {}
     for i, h in enumerate(header):
         yh = year_header(h)
         if yh:
@@ -165,7 +165,7 @@ def budget_block(rows: list[list[str]], unit_label: str, table_unit: str | None,
         label = next((clean(c) for c in row[:min(columns, default=1)] if c.strip()), "")
         total = not label or bool(_TOTAL.match(label.replace(" ", "")))
         source = None if total else fund_source(label)
-        if not total and source is None or unit is None:
+        if (not total and source is None) or unit is None:
             continue
         for i, (year, baseline) in columns.items():
             text = row[i] if i < len(row) else ""

@@ -86,5 +86,5 @@ def fund_total_checks(budgets: list[Budget]) -> list[Check]:
         if len(totals) == 1 and parts:
             out.append(_check("fund_total", totals[0].table_id, totals[0].row, totals[0].col, totals[0].amount_krw,
                               sum(b.amount_krw for b in parts),
-                              "total = " + " + ".join(b.fund_source for b in parts)))
+                              "total = " + " + ".join(b.fund_source or "" for b in parts)))
     return out

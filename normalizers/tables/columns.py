@@ -105,9 +105,10 @@ _YEAR_TOKEN = re.compile(r"(?:(?<!\d)(?:19|20)\d{2}|[’'‘]\d{2})(?!\d)\s*(?:�
 def label_year(label: str) -> tuple[int, bool] | None:
     """The year a header label names, also inside words: '목표 2019', '’22년도 예산(A)'."""
     found = year_header(label)
-    if found or len(_YEAR_TOKEN.findall(label)) != 1:
+    token = _YEAR_TOKEN.search(label)
+    if found or token is None or len(_YEAR_TOKEN.findall(label)) != 1:
         return found
-    return year_header(_YEAR_TOKEN.search(label).group(0))
+    return year_header(token.group(0))
 
 
 def path_to_role(path: list[str], table_unit: str | None) -> ColumnRole:

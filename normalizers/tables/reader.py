@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass
 
 from extractors.document import Table
-from normalizers.tables.builder import Owner, PlanBuilder
-from normalizers.tables.cards import budget_block, card_code, indicator_block, is_card, rows_to_card
-from normalizers.tables.columns import ColumnRole, has_values, priority_of, row_rules, table_to_roles
 from normalizers.departments import is_department, split_department
 from normalizers.money import fund_source, is_no_budget, parse_krw, parse_number
 from normalizers.record import Budget, Indicator, IndicatorTarget
+from normalizers.tables.builder import Owner, PlanBuilder
+from normalizers.tables.cards import budget_block, card_code, indicator_block, is_card, rows_to_card
+from normalizers.tables.columns import ColumnRole, has_values, priority_of, row_rules, table_to_roles
 from normalizers.text import ascii_code, clean, is_roman, split_bulleted, split_trailing_paren, strip_bullet
 
 _NUMBERS = re.compile(r"[△▲\-]?\d[\d,]*(?:\.\d+)?")
@@ -89,7 +89,7 @@ def table_to_plan(b: PlanBuilder, table: Table, table_id: str, unit: str | None,
         roles = b.roles
     else:
         roles = [ColumnRole("unknown")] * table.n_cols
-    if not codes and not has_values(roles) or roles and roles[0].role in _VALUE_ROLES:
+    if (not codes and not has_values(roles)) or (roles and roles[0].role in _VALUE_ROLES):
         return
     if header_rows:
         b.owner = None
@@ -149,9 +149,10 @@ def row_to_facts(b: PlanBuilder, view: RowView, table_has_codes: bool) -> None:
     if found:
         _program_row(b, view, found, end)
         return
-    m = rules.strategy.match(label)
-    if m or (table_has_codes and label and rules.numbered.match(label) and not _has_numbers(view, end)):
-        _start_strategy(b, m or rules.numbered.match(label), view)
+    m = rules.strategy.match(label) or (rules.numbered.match(label) if table_has_codes and label
+                                        and not _has_numbers(view, end) else None)
+    if m:
+        _start_strategy(b, m, view)
         _add_values(b, view, view.roles)
         return
     if _uncoded_program_row(b, view, end):
@@ -247,9 +248,9 @@ def _item_label(cells: list[str]) -> str:
 def _start_strategy(b: PlanBuilder, m: re.Match, view: RowView) -> None:
     num = ascii_code(m.group("num"))
     title = _strip_tags(m.group("title") or "")
-    b.add_strategy(num, title or None, m.group("num"), view.page, view.table_id, view.row)
+    strategy = b.add_strategy(num, title or None, m.group("num"), view.page, view.table_id, view.row)
     b.pending_title = not title
-    b.owner = Owner("strategy", strategy_id=b.strategy.strategy_id)
+    b.owner = Owner("strategy", strategy_id=strategy.strategy_id)
     b.subgroup = (None, None)
 
 
@@ -345,7 +346,7 @@ def _add_indicator(b: PlanBuilder, view: RowView, roles: list[ColumnRole], owner
     unit = unit or _cell_of(view.texts, roles, "unit")
     targets = tuple(IndicatorTarget(year=r.year, is_baseline=r.is_baseline, value=_target_value(t),
                                     value_text=t, col=c)
-                    for t, r, c in target_cells if not is_no_budget(t))
+                    for t, r, c in target_cells if r.year is not None and not is_no_budget(t))
     b.indicators.append(Indicator(indicator_id=f"i{len(b.indicators) + 1}", program_id=owner.program_id,
                                   strategy_id=owner.strategy_id if owner.program_id is None else None,
                                   name=name, unit=unit, targets=targets, name_text=strip_bullet(cell),

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
-from normalizers.textfacts.nlp import get_nlp
 from normalizers.record import Mention
+from normalizers.textfacts.nlp import get_nlp
 
 KIND_OF_LABEL = {"MONEY": "money", "PERCENT": "percent", "COUNT": "count", "DATE": "date"}
 

@@ -28,9 +28,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from itertools import accumulate
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate, pairwise
 
 import spacy
 from spacy.language import Language
@@ -137,7 +137,7 @@ def _words_and_spaces(text: str, cuts: Iterable[int] = ()) -> tuple[list[str], l
             inside.setdefault(i, []).append(cut - starts[i])
     for i in sorted(inside, reverse=True):
         edges = [0, *sorted(inside[i]), len(words[i])]
-        words[i:i + 1] = [words[i][a:b] for a, b in zip(edges, edges[1:])]
+        words[i:i + 1] = [words[i][a:b] for a, b in pairwise(edges)]
         spaces[i:i + 1] = [False] * (len(edges) - 2) + [spaces[i]]
     return words, spaces
 
@@ -155,6 +155,8 @@ class EntitySetter:
         spans = []
         for e in doc.user_data.get(USER_DATA_KEY, ()):
             span = doc.char_span(e.start, e.end, label=e.label)
+            if span is None:   # the tokenizer cuts at every entity edge, so this cannot happen
+                raise ValueError(f"entity {e.label} {e.start}-{e.end} does not align with tokens")
             for name in EXTENSIONS:
                 span._.set(name, getattr(e, name))
             spans.append(span)
@@ -176,7 +178,7 @@ def get_nlp(labels: tuple[str, ...] = LABELS) -> Language:
             Span.set_extension(name, default=None)
     tokenizer = {"@tokenizers": "planextract.RuleTokenizer.v1", "labels": list(labels)}
     nlp = spacy.blank("ko", config={"nlp": {"tokenizer": tokenizer}})
-    nlp.vocab.lex_attr_getters = {}
+    nlp.vocab.lex_attr_getters = {}  # type: ignore[attr-defined]
     nlp.add_pipe("planextract_entities")
     return nlp
 

@@ -22,6 +22,7 @@ What is read where:
 """
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -32,14 +33,24 @@ from spacy.tokens import Span
 
 from extractors.document import Block, Document, Heading, ListItem, Paragraph, Table
 from normalizers import rules
-from normalizers.textfacts.executions import (ExecutionValues, Subject, amounts, case_starts, find_execution_blocks, latest,
-                                    part_regions, rate_agrees, rate_of, table_to_execution_values)
-from normalizers.textfacts.mentions import span_to_mention
 from normalizers.money import unit_from_text
-from normalizers.textfacts.nlp import ents_by_text
-from normalizers.record import Check, DocRegion, Execution, Meta, Mention
+from normalizers.record import Check, DocRegion, Execution, Mention, Meta
 from normalizers.regions import Region, planning_body, resolve
 from normalizers.sections import SectionTree, block_to_text
+from normalizers.textfacts.executions import (
+    ExecutionValues,
+    Subject,
+    amounts,
+    case_starts,
+    find_execution_blocks,
+    latest,
+    part_regions,
+    rate_agrees,
+    rate_of,
+    table_to_execution_values,
+)
+from normalizers.textfacts.mentions import span_to_mention
+from normalizers.textfacts.nlp import ents_by_text
 from normalizers.years import text_year
 
 _HANGUL_WORD = re.compile(r"[가-힣]{2,}")
@@ -167,6 +178,7 @@ def pieces_to_lines(pieces: Sequence[Piece]) -> tuple[list[Line], list[int]]:
 def _found_at(lines: Sequence[Line], line_starts: list[int], pieces: Sequence[Piece],
               values: ExecutionValues) -> Found:
     """A text execution block located: its header line, piece and printed line."""
+    assert values.start is not None and values.end is not None, "text blocks carry their offsets"
     i = bisect_right(line_starts, values.start) - 1
     first = i
     while first > 0 and lines[first - 1].piece == lines[i].piece:
@@ -189,6 +201,7 @@ def find_executions(pieces: Sequence[Piece], lines: Sequence[Line], doc: Documen
         done.add(piece.table_id)
         before = max(0, bisect_right(first_piece_of_line, i) - 1)
         table = doc.blocks[piece.block]
+        assert isinstance(table, Table), "cell pieces come from tables"
         found += [Found(v, before, piece, None, piece.line) for v in table_to_execution_values(table)]
     return sorted(found, key=lambda f: (f.line, f.values.row or 0))
 
@@ -340,7 +353,7 @@ def _listed(spans: Sequence[tuple[Span, int, int]], text: str) -> list[tuple[Spa
     rule = rules.cases().region_list
     regions = [s for s in spans if s[0].label_ == "REGION"]
     runs, run = [], regions[:1]
-    for prev, cur in zip(regions, regions[1:]):
+    for prev, cur in itertools.pairwise(regions):
         if rule.separators.match(text[prev[2]:cur[1]]):
             run.append(cur)
         else:
