@@ -54,7 +54,7 @@ LAYOUT = {
     "normalizers": {"plan.py", "record.py", "rules.py", "sections.py", "meta.py", "money.py", "years.py",
                     "regions.py", "departments.py", "text.py", "tables/", "textfacts/", "rules/"},
     "normalizers/tables": {"reader.py", "columns.py", "cards.py", "builder.py", "checks.py"},
-    "normalizers/textfacts": {"reader.py", "nlp.py", "mentions.py", "executions.py", "tags.py"},
+    "normalizers/textfacts": {"reader.py", "entities.py", "nlp.py", "mentions.py", "executions.py", "tags.py"},
 }
 
 

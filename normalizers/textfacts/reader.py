@@ -29,14 +29,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Span
-
 from extractors.document import Block, Document, Heading, ListItem, Paragraph, Table
 from normalizers import rules
 from normalizers.money import unit_from_text
 from normalizers.record import Check, DocRegion, Execution, Mention, Meta
 from normalizers.regions import Region, planning_body, resolve
 from normalizers.sections import SectionTree, block_to_text
+from normalizers.textfacts.entities import Entity, entities_by_text
 from normalizers.textfacts.executions import (
     ExecutionValues,
     Subject,
@@ -49,8 +48,7 @@ from normalizers.textfacts.executions import (
     rate_of,
     table_to_execution_values,
 )
-from normalizers.textfacts.mentions import span_to_mention
-from normalizers.textfacts.nlp import ents_by_text
+from normalizers.textfacts.mentions import entity_to_mention
 from normalizers.years import text_year
 
 _HANGUL_WORD = re.compile(r"[가-힣]{2,}")
@@ -299,34 +297,44 @@ def executions_of(found: Sequence[Found], lines: Sequence[Line], issuer: Meta,
 
 # --- mentions -------------------------------------------------------------------------------------
 
-def mentions_of(pieces: Sequence[Piece], ents: Sequence[Sequence[tuple[Span, int, int]]],
-                piece_starts: Sequence[int], found: Sequence[Found]) -> list[tuple[Mention, Span]]:
-    """(mention, span) of prose pieces outside execution blocks and execution tables; ids m1, m2, …."""
+@dataclass(frozen=True)
+class Placed:
+    """A mention with the entity it came from and the index of its piece (entity offsets are the piece's)."""
+
+    mention: Mention
+    entity: Entity
+    piece: int
+
+
+def mentions_of(pieces: Sequence[Piece], ents: Sequence[Sequence[Entity]],
+                piece_starts: Sequence[int], found: Sequence[Found]) -> list[Placed]:
+    """Mentions of prose pieces outside execution blocks and execution tables; ids m1, m2, …."""
     blocks = [f.span for f in found if f.span]
     exec_tables = {f.piece.table_id for f in found if f.piece.table_id}
-    out: list[tuple[Mention, Span]] = []
+    out: list[Placed] = []
     for i, piece in enumerate(pieces):
         if not piece.prose or piece.table_id in exec_tables:
             continue
-        for span, start, end in ents[i]:
-            if piece.table_id is None and any(a <= piece_starts[i] + start < b for a, b in blocks):
+        for e in ents[i]:
+            if piece.table_id is None and any(a <= piece_starts[i] + e.start < b for a, b in blocks):
                 continue
-            line = None if piece.line is None else piece.line + piece.text.count("\n", 0, start)
-            mention = span_to_mention(span, piece.offset + start, piece.offset + end,
-                                      mention_id=f"m{len(out) + 1}", section_id=piece.section_id,
-                                      page=piece.page, line=line)
+            line = None if piece.line is None else piece.line + piece.text.count("\n", 0, e.start)
+            mention = entity_to_mention(e, piece.text[e.start:e.end], piece.offset + e.start, piece.offset + e.end,
+                                        mention_id=f"m{len(out) + 1}", section_id=piece.section_id,
+                                        page=piece.page, line=line)
             if mention is not None:
-                out.append((mention, span))
+                out.append(Placed(mention, e, i))
     return out
 
 
-def breakdown_checks(pairs: Sequence[tuple[Mention, Span]]) -> list[Check]:
+def breakdown_checks(placed: Sequence[Placed]) -> list[Check]:
     """Check(kind='breakdown_sum'): an amount against the sum of its parts ('998백만원(시 503, 군구 495)')."""
-    parents = {span.start_char: m for m, span in pairs if m.kind == "money" and span._.part_of is None}
-    parts: dict[int, list[Mention]] = {}
-    for m, span in pairs:
-        if span._.part_of is not None:
-            parts.setdefault(span._.part_of, []).append(m)
+    parents = {(p.piece, p.entity.start): p.mention for p in placed
+               if p.mention.kind == "money" and p.entity.part_of is None}
+    parts: dict[tuple[int, int], list[Mention]] = {}
+    for p in placed:
+        if p.entity.part_of is not None:
+            parts.setdefault((p.piece, p.entity.part_of), []).append(p.mention)
     out = []
     for start, group in parts.items():
         parent = parents.get(start)
@@ -348,13 +356,13 @@ def _doc_region(region: Region, printed: str, role: str, section_id: str | None)
                      section_id=section_id, official_name=body.official_name_today)
 
 
-def _listed(spans: Sequence[tuple[Span, int, int]], text: str) -> list[tuple[Span, int, int]]:
-    """The region spans of a text that form a list of at least `min_regions` ('부산 북구, 인천 남동구, …')."""
+def _listed(ents: Sequence[Entity], text: str) -> list[Entity]:
+    """The region entities of a text that form a list of at least `min_regions` ('부산 북구, 인천 남동구, …')."""
     rule = rules.cases().region_list
-    regions = [s for s in spans if s[0].label_ == "REGION"]
+    regions = [e for e in ents if e.label == "REGION"]
     runs, run = [], regions[:1]
     for prev, cur in itertools.pairwise(regions):
-        if rule.separators.match(text[prev[2]:cur[1]]):
+        if rule.separators.match(text[prev.end:cur.start]):
             run.append(cur)
         else:
             runs.append(run)
@@ -363,7 +371,7 @@ def _listed(spans: Sequence[tuple[Span, int, int]], text: str) -> list[tuple[Spa
     return [s for r in runs if len(r) >= rule.min_regions for s in r]
 
 
-def doc_regions_of(pieces: Sequence[Piece], ents: Sequence[Sequence[tuple[Span, int, int]]],
+def doc_regions_of(pieces: Sequence[Piece], ents: Sequence[Sequence[Entity]],
                    lines: Sequence[Line], subjects: Sequence[Subject], issuer: Meta,
                    year: int | None) -> list[DocRegion]:
     """Issuer, subjects (casebook PARTs, listed governments) and every other government mentioned."""
@@ -374,13 +382,15 @@ def doc_regions_of(pieces: Sequence[Piece], ents: Sequence[Sequence[tuple[Span, 
     for s in subjects:
         section = pieces[lines[s.line].piece].section_id
         out.append(_doc_region(s.region, s.printed, "subject", section))
-    listed = [(i, span) for i, piece in enumerate(pieces) for span, _, _ in _listed(ents[i], piece.text)]
-    named = [(i, span) for i, spans in enumerate(ents) for span, _, _ in spans if span.label_ == "REGION"]
+    listed = [(i, e) for i, piece in enumerate(pieces) for e in _listed(ents[i], piece.text)]
+    named = [(i, e) for i, found in enumerate(ents) for e in found if e.label == "REGION"]
     taken = {(r.region_code, r.role) for r in out}
     for role, group in (("subject", listed), ("mentioned", named)):
-        for i, span in group:
-            region = resolve(span.text, year) or span._.region
-            row = _doc_region(region, span.text, role, pieces[i].section_id)
+        for i, e in group:
+            printed = pieces[i].text[e.start:e.end]
+            region = resolve(printed, year) or e.region
+            assert region is not None, "REGION entities carry their region"
+            row = _doc_region(region, printed, role, pieces[i].section_id)
             if (row.region_code, "subject") in taken or (row.region_code, role) in taken:
                 continue
             if role == "mentioned" and row.region_code == issuer.region_code:
@@ -407,11 +417,11 @@ def document_to_text_facts(doc: Document, tree: SectionTree, issuer: Meta) -> Te
     pieces = document_to_pieces(doc, tree)
     lines, piece_starts = pieces_to_lines(pieces)
     year = document_year(issuer, lines)
-    ents = ents_by_text([p.text for p in pieces], TEXT_LABELS)
+    ents = entities_by_text([p.text for p in pieces], TEXT_LABELS)
     region_at, subjects = part_regions([line.text for line in lines], year)
     found = find_executions(pieces, lines, doc)
     executions, rate_checks, notes = executions_of(found, lines, issuer, region_at)
-    pairs = mentions_of(pieces, ents, piece_starts, found)
-    return TextFacts(mentions=tuple(m for m, _ in pairs), executions=tuple(executions),
+    placed = mentions_of(pieces, ents, piece_starts, found)
+    return TextFacts(mentions=tuple(p.mention for p in placed), executions=tuple(executions),
                      doc_regions=tuple(doc_regions_of(pieces, ents, lines, subjects, issuer, year)),
-                     checks=tuple(rate_checks + breakdown_checks(pairs)), notes=tuple(notes))
+                     checks=tuple(rate_checks + breakdown_checks(placed)), notes=tuple(notes))
