@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 DEFAULT_DB = Path("output/plans.db")
-EXIT_OK, EXIT_USAGE, EXIT_DB = 0, 2, 1
+EXIT_OK, EXIT_USAGE, EXIT_DB, EXIT_INTERRUPTED = 0, 2, 1, 130
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +34,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
     run.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
     run.add_argument("--force", action="store_true", help="re-process files even if unchanged")
+    run.add_argument("--retry-failed", action="store_true", help="re-process unchanged files that failed")
+    run.add_argument("--timeout", type=float, default=300, metavar="SECONDS",
+                     help="time budget per document; past it the document fails (default 300, 0 = none)")
+    run.add_argument("--max-memory", default="2GB", metavar="SIZE",
+                     help="memory budget per document, e.g. 2GB or 500MB (default 2GB, 0 = none)")
+    run.add_argument("--executor", choices=("local", "dask"), default="local",
+                     help="local worker processes, or Dask distributed workers (needs planextract[dask])")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="Dask scheduler, e.g. tcp://host:8786 (default: a LocalCluster of --jobs workers)")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar, summary only")
     run.set_defaults(func=cmd_run)
 
@@ -62,69 +71,113 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args) -> int:
+    from pipeline.executors import ExecutorError
     from pipeline.load import DatabaseError
-    from pipeline.run import run
+    from pipeline.run import Interrupted, run
 
     console = Console(stderr=True)
-    missing = [str(p) for p in args.paths if not p.exists()]
+    missing = [str(p) for p in args.paths if not p.exists() and not p.is_symlink()]
     if missing:
         console.print(f"[red]no such file or folder:[/red] {', '.join(missing)}")
         return EXIT_USAGE
-    if args.jobs < 1:
-        console.print("[red]--jobs must be at least 1[/red]")
+    try:
+        limits = run_limits(args)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
         return EXIT_USAGE
-    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), TextColumn("{task.fields[current]}"), console=console,
-                        disable=args.quiet or not console.is_terminal)
-    task = progress.add_task("extracting", total=None, current="")
-    log = not args.quiet and not console.is_terminal
-    counter = {"done": 0, "total": 0}
-
-    def started(n: int) -> None:
-        counter["total"] = n
-        progress.update(task, total=n)
-
-    def done(outcome) -> None:
-        progress.advance(task)
-        counter["done"] += 1
-        if log:  # piped or in CI: one plain line per file instead of a bar
-            state = "unchanged" if outcome.skipped else outcome.row.status
-            console.print(f"[{counter['done']}/{counter['total']}] {state:9} {outcome.row.path}",
-                          highlight=False, markup=False)
-
+    progress = RunProgress(console, quiet=args.quiet)
     try:
         with progress:
-            summary = run(args.paths, args.db, jobs=args.jobs, force=args.force, on_start=started,
-                          on_file=lambda name: progress.update(task, current=name), on_done=done)
-    except DatabaseError as exc:
+            summary = run(args.paths, args.db, jobs=args.jobs, force=args.force, retry_failed=args.retry_failed,
+                          limits=limits, executor=args.executor, scheduler=args.scheduler,
+                          on_start=progress.start, on_done=progress.done, on_wait=progress.waiting)
+    except (DatabaseError, ExecutorError) as exc:
         console.print(f"[red]{exc}[/red]")
         return EXIT_DB
+    except (Interrupted, KeyboardInterrupt) as exc:
+        done = exc.summary.processed if isinstance(exc, Interrupted) else 0
+        console.print(f"[yellow]interrupted[/yellow]: {done} documents were written and are kept; "
+                      "the document being written was rolled back. Run the same command again to resume "
+                      "(finished documents are skipped).", highlight=False)
+        return EXIT_INTERRUPTED
     print_summary(summary, args.db)
     return EXIT_OK
+
+
+def run_limits(args):
+    """The per-document budget from --timeout / --max-memory (ValueError saying what is wrong)."""
+    from pipeline.workers import Limits, parse_memory
+
+    if args.jobs < 1:
+        raise ValueError("--jobs must be at least 1")
+    if args.timeout < 0:
+        raise ValueError("--timeout must be 0 (none) or a number of seconds")
+    if args.scheduler and args.executor != "dask":
+        raise ValueError("--scheduler needs --executor dask")
+    try:
+        memory = None if args.max_memory.strip() in ("0", "none") else parse_memory(args.max_memory)
+    except ValueError:
+        raise ValueError(f"--max-memory: cannot read '{args.max_memory}' (e.g. 2GB, 500MB, 0 for none)") from None
+    return Limits(timeout=args.timeout or None, max_memory=memory)
+
+
+class RunProgress:
+    """A progress bar on a terminal; when piped, one plain line per file (cheap: no markup)."""
+
+    def __init__(self, console: Console, quiet: bool):
+        self.console = console
+        self.lines = not quiet and not console.is_terminal
+        self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), TextColumn("{task.fields[current]}"), console=console,
+                            disable=quiet or not console.is_terminal)
+        self.task = self.bar.add_task("extracting", total=None, current="")
+        self.count = self.total = 0
+        self.last_wait = -10.0
+
+    def __enter__(self):
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.bar.__exit__(*exc)
+
+    def start(self, n: int) -> None:
+        self.total = n
+        self.bar.update(self.task, total=n)
+
+    def done(self, done) -> None:
+        self.count += 1
+        self.bar.update(self.task, advance=1, current=done.path)
+        if self.lines:
+            sys.stderr.write(f"[{self.count}/{self.total}] {done.state:9} {done.path}\n")
+
+    def waiting(self, seconds: float) -> None:
+        """Another process holds the database's write lock: say so every few seconds."""
+        if seconds - self.last_wait >= 5 or seconds < self.last_wait:
+            self.last_wait = seconds
+            self.console.print(f"waiting for the database: another process is writing to it ({seconds:.0f} s)",
+                               highlight=False)
 
 
 def print_summary(summary, db: Path) -> None:
     """One line per status and per failure, then totals (stdout)."""
     console = Console()
-    done = [o for o in summary.outcomes if not o.skipped]
     table = RichTable(title=f"planextract run {summary.run_id} → {db}")
     for col in ("status", "documents", "sections", "tables", "programs", "budgets", "seconds"):
         table.add_column(col, justify="right" if col != "status" else "left")
-    for status in ("ok", "partial", "failed"):
-        group = [o for o in done if o.row.status == status]
-        table.add_row(status, str(len(group)),
-                      str(sum(len(o.record.sections) for o in group if o.record)),
-                      str(sum(len(o.record.tables) for o in group if o.record)),
-                      str(sum(len(o.record.programs) for o in group if o.record)),
-                      str(sum(len(o.record.budgets) for o in group if o.record)),
-                      f"{sum(o.row.seconds or 0 for o in group):.2f}")
-    skipped = len(summary.outcomes) - len(done)
-    table.add_row("unchanged (skipped)", str(skipped), "", "", "", "", "")
+    for status, t in summary.totals.items():
+        table.add_row(status, str(t.documents), str(t.sections), str(t.tables), str(t.programs), str(t.budgets),
+                      f"{t.seconds:.2f}")
+    table.add_row("unchanged (skipped)", str(summary.unchanged), "", "", "", "", "")
+    if summary.duplicates:
+        table.add_row("duplicate (skipped)", str(summary.duplicates), "", "", "", "", "")
     console.print(table)
-    for o in done:
-        if o.row.status != "ok":
-            console.print(f"  [yellow]{o.row.status}[/yellow] {o.row.path}: {o.row.error}")
-    console.print(f"{len(summary.outcomes)} files in {summary.seconds:.1f} s")
+    for p in summary.problems:
+        console.print(f"  [yellow]{p.state}[/yellow] {p.path}: {p.error}", highlight=False)
+    if summary.n_problems > len(summary.problems):
+        console.print(f"  … and {summary.n_problems - len(summary.problems)} more: planextract status --failed "
+                      f"--db {db}", highlight=False)
+    console.print(f"{summary.files} files in {summary.seconds:.1f} s")
 
 
 def _open(db: Path) -> sqlite3.Connection | None:

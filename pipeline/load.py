@@ -1,20 +1,34 @@
-"""Write `PlanRecord`s into SQLite: schema versioning, one transaction per document, idempotent."""
+"""Write `PlanRecord`s into SQLite: schema versioning, one transaction per document, idempotent.
+
+The database runs in WAL mode, so readers (`status`, `query`, a notebook)
+never wait for the writer and never see half a document; a writer that finds
+the database locked by another writer waits, reporting how long it has
+waited, up to `BUSY_LIMIT_S`.
+"""
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from normalizers.record import PlanRecord
+if TYPE_CHECKING:
+    from normalizers.record import PlanRecord
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = 2  # 2: region_codes crosswalk table
+SCHEMA_VERSION = 3  # 2: region_codes crosswalk table; 3: runs.status
 FACT_TABLES = ("sections", "sections_fts", "doc_tables", "table_cells", "strategies", "programs",
                "program_tags", "indicators", "indicator_targets", "budgets", "executions",
                "mentions", "checks", "doc_regions")
+BUSY_LIMIT_S = 600.0       # longest wait for another writer before giving up
+_BUSY_STEP_MS = 1000       # SQLite's own wait per attempt; progress is reported between attempts
+INT_MIN, INT_MAX = -(2 ** 63), 2 ** 63 - 1   # SQLite INTEGER range
+T = TypeVar("T")
+OnWait = Callable[[float], None]
 
 
 class DatabaseError(Exception):
@@ -41,74 +55,140 @@ class DocumentRow:
     issues: str | None = None
 
 
-def connect(db_path: str | Path) -> sqlite3.Connection:
-    """Open (creating if needed) a plan database at the current schema version."""
+@dataclass(frozen=True)
+class TableRows:
+    """Rows of one table, as tuples in `columns` order (cheap to pickle from a worker)."""
+
+    table: str
+    columns: tuple[str, ...]
+    rows: list[tuple]
+
+
+@dataclass(frozen=True)
+class DocumentBatch:
+    """Everything stored for one document: its `documents` row and the rows of each fact table."""
+
+    document: dict[str, Any]
+    facts: tuple[TableRows, ...] = ()
+
+    @property
+    def doc_id(self) -> str:
+        return self.document["doc_id"]
+
+
+# --- connection and schema ----------------------------------------------------------------------
+
+def connect(db_path: str | Path, on_wait: OnWait | None = None) -> sqlite3.Connection:
+    """Open (creating if needed) a plan database at the current schema version, in WAL mode."""
     try:
         if str(db_path) != ":memory:":
             Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(db_path), isolation_level=None)
+        conn = sqlite3.connect(str(db_path), isolation_level=None, timeout=_BUSY_STEP_MS / 1000)
         conn.execute("PRAGMA foreign_keys = OFF")
-        migrate(conn)
+        _check_database(conn, db_path)
+        when_free(lambda: conn.execute("PRAGMA journal_mode = WAL"), on_wait)
+        conn.execute("PRAGMA synchronous = NORMAL")   # WAL: durable at checkpoints, never corrupt
+        when_free(lambda: migrate(conn), on_wait)
     except (sqlite3.Error, OSError) as exc:
         raise DatabaseError(f"cannot open database {db_path}: {exc}") from exc
     return conn
 
 
+def _check_database(conn: sqlite3.Connection, db_path: str | Path) -> None:
+    """DatabaseError unless `db_path` is empty or an SQLite database (not, say, a PDF given as --db)."""
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{db_path} is not a planextract database ({exc})") from exc
+
+
+def when_free(action: Callable[[], T], on_wait: OnWait | None = None, limit: float = BUSY_LIMIT_S) -> T:
+    """Run `action`, retrying while another connection holds the write lock; `on_wait(seconds)` between tries."""
+    start = time.monotonic()
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            waited = time.monotonic() - start
+            if waited >= limit:
+                raise DatabaseError(f"database is locked by another writer; gave up after {waited:.0f} s") from exc
+            if on_wait:
+                on_wait(waited)
+
+
+def schema_statements(sql: str) -> list[str]:
+    """The statements of a schema script, split where SQLite says a statement is complete."""
+    out, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    return [s for s in out if s.rstrip(";").strip()]
+
+
 def migrate(conn: sqlite3.Connection) -> None:
-    """Bring the schema to `SCHEMA_VERSION` (version 0 = empty database).
+    """Bring the schema to `SCHEMA_VERSION` in one transaction (version 0 = empty database).
 
-    schema.sql only creates what is missing (IF NOT EXISTS), so applying it
-    to an older database adds the tables that version lacked.
+    schema.sql only creates what is missing (IF NOT EXISTS), and columns a
+    table of an older database lacks are added, so applying it to an older
+    database upgrades it. A kill at any point leaves the old schema or the
+    new one, never a part.
     """
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise DatabaseError(f"database schema version {version} is newer than this planextract "
-                            f"({SCHEMA_VERSION}); upgrade planextract")
-    if version < SCHEMA_VERSION:
-        conn.executescript(SCHEMA_SQL.read_text(encoding="utf-8"))
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-
-def known_documents(conn: sqlite3.Connection) -> dict[str, tuple[str, str | None]]:
-    """doc_id -> (status, pipeline_version) of every loaded document."""
-    return {r[0]: (r[1], r[2]) for r in conn.execute("SELECT doc_id, status, pipeline_version FROM documents")}
-
-
-def load_document(conn: sqlite3.Connection, row: DocumentRow, record: PlanRecord | None) -> None:
-    """Replace everything stored for `row.doc_id` (and older versions of the same file) in one transaction.
-
-    An older version is a document with the same `path` under the same input `root`.
-    """
+    if _version(conn) == SCHEMA_VERSION:
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        stale = [r[0] for r in conn.execute(
-            "SELECT doc_id FROM documents WHERE path = ? AND root IS ? AND doc_id != ?",
-            (row.path, row.root, row.doc_id))]
-        for doc_id in [row.doc_id, *stale]:
-            delete_document(conn, doc_id)
-        insert_rows(conn, "documents", [document_values(row, record)])
-        if record is not None:
-            for table, rows in record_to_rows(row.doc_id, record):
-                insert_rows(conn, table, rows)
+        version = _version(conn)
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(f"database schema version {version} is newer than this planextract "
+                                f"({SCHEMA_VERSION}); upgrade planextract")
+        if version < SCHEMA_VERSION:
+            sql = SCHEMA_SQL.read_text(encoding="utf-8")
+            for statement in schema_statements(sql):
+                conn.execute(statement)
+            for table, column, decl in missing_columns(conn, sql):
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
 
 
-def delete_document(conn: sqlite3.Connection, doc_id: str) -> None:
-    for table in FACT_TABLES:
-        conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
-    conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+def _version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def insert_rows(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    columns = list(rows[0])
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    conn.executemany(sql, [tuple(r[c] for c in columns) for r in rows])
+def missing_columns(conn: sqlite3.Connection, sql: str) -> list[tuple[str, str, str]]:
+    """(table, column, declared type) of columns schema.sql declares that the database's tables lack."""
+    want = sqlite3.connect(":memory:")
+    want.executescript(sql)
+    tables = [r[0] for r in want.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                         "AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'sqlite_%'")]
+    out = []
+    for table in tables:
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        out += [(table, r[1], r[2]) for r in want.execute(f"PRAGMA table_info({table})") if r[1] not in have]
+    want.close()
+    return out
 
+
+# --- reading the ledger -------------------------------------------------------------------------
+
+def known_documents(conn: sqlite3.Connection) -> dict[str, tuple[str, str | None]]:
+    """doc_id -> (status, pipeline_version) of every loaded document (version None: retry next run)."""
+    return {r[0]: (r[1], r[2]) for r in conn.execute("SELECT doc_id, status, pipeline_version FROM documents")}
+
+
+def known_files(conn: sqlite3.Connection) -> set[tuple[str | None, str, int | None]]:
+    """(root, path, size in bytes) of every stored document: a file not among them is new or changed."""
+    return set(conn.execute("SELECT root, path, size_bytes FROM documents"))
+
+
+# --- records to rows ----------------------------------------------------------------------------
 
 def document_values(row: DocumentRow, record: PlanRecord | None) -> dict[str, Any]:
     values = asdict(row)
@@ -180,20 +260,153 @@ def _program_row(p, doc_id: str) -> dict[str, Any]:
     return row
 
 
-def load_regions(conn: sqlite3.Connection, regions: list[dict[str, Any]], codes: list[dict[str, Any]]) -> None:
-    """Replace the `regions` gazetteer and the `region_codes` crosswalk."""
-    conn.execute("BEGIN IMMEDIATE")
+def storable(value: Any) -> tuple[Any, str | None]:
+    """`value` as SQLite can store it, and why it had to change (None: unchanged).
+
+    Integers beyond SQLite's 64-bit INTEGER and infinite or NaN floats become
+    NULL (never a wrong number); text that is not valid Unicode (a lone
+    surrogate) keeps its characters with the bad ones escaped.
+    """
+    kind = type(value)
+    if kind is int and not INT_MIN <= value <= INT_MAX:
+        digits = int(value.bit_length() * math.log10(2)) + 1
+        return None, f"a number of {digits} digits is too large to store (SQLite integers stop at 19 digits)"
+    if kind is float and not math.isfinite(value):
+        return None, f"the number {value} cannot be stored"
+    if kind is str and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode("utf-8"), "text with invalid characters escaped"
+    return value, None
+
+
+def rows_to_tables(named: list[tuple[str, list[dict[str, Any]]]]) -> tuple[tuple[TableRows, ...], list[str]]:
+    """Rows as `TableRows`, every value made storable; the problems found (one message per table and column)."""
+    out: list[TableRows] = []
+    problems: dict[tuple[str, str], str] = {}
+    for table, rows in named:
+        if not rows:
+            continue
+        columns = tuple(rows[0])
+        tuples = []
+        for r in rows:
+            values = []
+            for c in columns:
+                value, problem = storable(r[c])
+                if problem is not None:
+                    problems.setdefault((table, c), f"{table}.{c}: {problem}")
+                values.append(value)
+            tuples.append(tuple(values))
+        out.append(TableRows(table, columns, tuples))
+    return tuple(out), list(problems.values())
+
+
+def record_to_batch(row: DocumentRow, record: PlanRecord | None) -> DocumentBatch:
+    """The document's row and fact rows, values made storable; a value that had to change is an issue
+    on the document (`value-not-stored`), which makes it `partial`."""
+    facts, problems = rows_to_tables(record_to_rows(row.doc_id, record) if record else [])
+    (document,), doc_problems = rows_to_tables([("documents", [document_values(row, record)])])
+    values = dict(zip(document.columns, document.rows[0]))
+    problems += doc_problems
+    if problems:
+        issues = json.loads(values["issues"]) if values.get("issues") else []
+        issues += [{"code": "value-not-stored", "message": p, "page": None, "line": None} for p in problems]
+        values["issues"] = json.dumps(issues, ensure_ascii=False)
+        if values["status"] == "ok":
+            values["status"] = "partial"
+        values["error"] = "; ".join(([values["error"]] if values.get("error") else []) + problems)
+    return DocumentBatch(values, facts)
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+def write_document(conn: sqlite3.Connection, batch: DocumentBatch, on_wait: OnWait | None = None) -> None:
+    """Replace everything stored for the document (and older versions of the same file) in one transaction.
+
+    An older version is a document with the same `path` under the same input
+    `root`. Waits (reporting through `on_wait`) while another process writes.
+    """
+    doc = batch.document
+    when_free(lambda: conn.execute("BEGIN IMMEDIATE"), on_wait)
     try:
-        for table, rows in (("regions", regions), ("region_codes", codes)):
-            conn.execute(f"DELETE FROM {table}")
-            insert_rows(conn, table, rows)
+        old = [r[0] for r in conn.execute(
+            "SELECT doc_id FROM documents WHERE doc_id = ? OR (path = ? AND root IS ?)",
+            (doc["doc_id"], doc["path"], doc.get("root")))]
+        for doc_id in old:   # a new document has nothing to delete: no scans of the fact tables
+            delete_document(conn, doc_id)
+        _insert(conn, "documents", tuple(doc), [tuple(doc.values())])
+        for t in batch.facts:
+            _insert(conn, t.table, t.columns, t.rows)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
 
 
-def record_run(conn: sqlite3.Connection, values: dict[str, Any]) -> int:
-    """Insert a `runs` row; returns its id."""
-    insert_rows(conn, "runs", [values])
-    return conn.execute("SELECT max(run_id) FROM runs").fetchone()[0]
+def load_document(conn: sqlite3.Connection, row: DocumentRow, record: PlanRecord | None) -> None:
+    """`write_document` of one document row and its record."""
+    write_document(conn, record_to_batch(row, record))
+
+
+def delete_document(conn: sqlite3.Connection, doc_id: str) -> None:
+    for table in FACT_TABLES:
+        conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+    conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+
+
+def _insert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    if rows:
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        conn.executemany(sql, rows)
+
+
+def insert_rows(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        columns = tuple(rows[0])
+        _insert(conn, table, columns, [tuple(r[c] for c in columns) for r in rows])
+
+
+def load_regions(conn: sqlite3.Connection, regions: list[dict[str, Any]], codes: list[dict[str, Any]]) -> None:
+    """Replace the `regions` gazetteer and the `region_codes` crosswalk (inside the caller's transaction)."""
+    for table, rows in (("regions", regions), ("region_codes", codes)):
+        conn.execute(f"DELETE FROM {table}")
+        insert_rows(conn, table, rows)
+
+
+# --- runs ---------------------------------------------------------------------------------------
+
+def start_run(conn: sqlite3.Connection, values: dict[str, Any], regions: Callable[[], tuple[list, list]] | None,
+              on_wait: OnWait | None = None) -> int:
+    """Insert this run's `runs` row (status 'running'); reload the gazetteer first when `regions` is given.
+
+    One transaction: a run whose row exists has its regions loaded.
+    """
+    when_free(lambda: conn.execute("BEGIN IMMEDIATE"), on_wait)
+    try:
+        if regions is not None:
+            load_regions(conn, *regions())
+        insert_rows(conn, "runs", [{**values, "status": "running"}])
+        run_id = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return run_id
+
+
+def regions_loaded(conn: sqlite3.Connection, version: str) -> bool:
+    """True when a run of this pipeline version already loaded the gazetteer into this database."""
+    return conn.execute("SELECT 1 FROM runs WHERE pipeline_version = ? LIMIT 1", (version,)).fetchone() is not None
+
+
+def finish_run(conn: sqlite3.Connection, run_id: int, values: dict[str, Any], on_wait: OnWait | None = None) -> None:
+    """Update the `runs` row at the end of a run ('completed' or 'interrupted') with its counts."""
+    sets = ", ".join(f"{k} = ?" for k in values)
+    when_free(lambda: conn.execute(f"UPDATE runs SET {sets} WHERE run_id = ?", (*values.values(), run_id)),
+              on_wait)
+
+
+def replace_row(batch: DocumentBatch, **changes: Any) -> DocumentBatch:
+    """The same batch with `documents` columns changed and no facts (a failed load stores only its row)."""
+    return replace(batch, document={**batch.document, **changes}, facts=())

@@ -1,240 +1,341 @@
-"""Batch runs: find files, skip unchanged ones, extract -> normalise -> load, one document at a time.
+"""Batch runs: find files, skip unchanged ones, process the rest in workers, write each as it arrives.
 
 One failure never stops a batch: every input file ends as a `documents` row
-with status `ok`, `partial` (extracted, with issues) or `failed` (and why).
-Workers only extract and normalise; the main process alone writes SQLite.
+with status `ok`, `partial` (extracted, with issues) or `failed` (and why),
+or is reported as unchanged (same bytes and pipeline version as stored) or
+as a duplicate (same bytes as another file of this run). Workers (local
+processes or Dask) only extract and normalise; this process alone writes
+SQLite, one short transaction per document. Memory stays flat: the run keeps
+counts, not results.
+
+A feeder thread hashes files and queues work while the main thread writes;
+an interrupt (Ctrl-C, SIGTERM) rolls back the document being written, stops
+the workers, and records the run as `interrupted`; rerunning the same
+command resumes, since finished documents are skipped.
 """
 from __future__ import annotations
 
-import fnmatch
-import hashlib
 import json
-import os
+import queue
+import signal
+import sqlite3
+import threading
 import time
-import traceback
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable, Generator, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors import extractor_for, format_of
-from extractors.document import Document, ExtractError
-from normalizers.plan import normalise
-from normalizers.record import PlanRecord
-from normalizers.regions import code_history_rows, gazetteer_rows
 from pipeline import pipeline_version
-from pipeline.load import DocumentRow, connect, known_documents, load_document, load_regions, record_run
+from pipeline.executors import Broken, DaskExecutor, ExecutorError, LocalExecutor
+from pipeline.inputs import InputFile, discover, path_id, sha256_of
+from pipeline.job import Counts, Result, Task, failed, now
+from pipeline.load import (
+    DatabaseError,
+    OnWait,
+    connect,
+    finish_run,
+    known_documents,
+    known_files,
+    regions_loaded,
+    replace_row,
+    start_run,
+    write_document,
+)
+from pipeline.workers import Limits
 
-# Files that sit beside documents but are not documents.
-IGNORED = ("README*", "LICENSE*", "*.py", "*.sh", "*.css", "*.js", "*.png", "*.jpg", "*.jpeg",
-           "*.gif", "*.bmp", "*.svg", "*.json", "*.toml", "*.yml", "*.yaml", "Makefile",
-           "SHA256SUMS", "*.db", "*.sqlite")
-
-
-@dataclass(frozen=True)
-class InputFile:
-    """A file to read: `rel` is its path relative to the input root, `root` that root (absolute)."""
-
-    path: Path
-    rel: str
-    root: str
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What processing one file produced (picklable, returned from workers)."""
-
-    row: DocumentRow
-    record: PlanRecord | None
-    skipped: bool = False
-
-
-def discover(paths: list[Path]) -> list[InputFile]:
-    """Every candidate document under `paths` (files or folders), sorted, hidden/companion files left out."""
-    found: list[InputFile] = []
-    for root in paths:
-        if root.is_file():
-            found.append(InputFile(root, root.name, str(root.resolve().parent)))
-            continue
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
-            for name in sorted(filenames):
-                if name.startswith(".") or any(fnmatch.fnmatch(name, pat) for pat in IGNORED):
-                    continue
-                full = Path(dirpath) / name
-                found.append(InputFile(full, full.relative_to(root).as_posix(), str(root.resolve())))
-    return found
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def issues_json(doc: Document) -> str | None:
-    if not doc.issues:
-        return None
-    return json.dumps([{"code": i.code, "message": i.message,
-                        "page": i.source.page if i.source else None,
-                        "line": i.source.line if i.source else None} for i in doc.issues],
-                      ensure_ascii=False)
-
-
-def _base_row(item: InputFile, doc_id: str) -> dict:
-    """The `documents` columns every outcome of `item` shares."""
-    return {"doc_id": doc_id, "path": item.rel, "root": item.root, "format": format_of(item.path),
-                "pipeline_version": pipeline_version(), "size_bytes": _size(item.path), "processed_at": _now()}
-
-
-def process_file(item: InputFile, doc_id: str) -> Outcome:
-    """Extract and normalise one file; every error becomes a failed/partial row, never an exception."""
-    start = time.perf_counter()
-    base = _base_row(item, doc_id)
-    try:
-        doc = extractor_for(item.path)(item.path)
-    except ExtractError as exc:
-        return _failed(base, str(exc), start)
-    except MemoryError:
-        return _failed(base, "out of memory while extracting", start)
-    except Exception as exc:
-        return _failed(base, f"extractor crashed: {type(exc).__name__}: {exc} "
-                             f"({_where(exc)})", start)
-    status, error = ("partial", "; ".join(i.message for i in doc.issues)) if doc.issues else ("ok", None)
-    try:
-        record = normalise(doc)
-    except Exception as exc:
-        record = None
-        status, error = "partial", f"normaliser failed: {type(exc).__name__}: {exc} ({_where(exc)})"
-    row = DocumentRow(status=status, error=error, encoding=doc.encoding, pages=doc.pages,
-                      title=doc.title, seconds=round(time.perf_counter() - start, 4),
-                      issues=issues_json(doc), **base)
-    return Outcome(row, record)
-
-
-def _failed(base: dict, error: str, start: float) -> Outcome:
-    return Outcome(DocumentRow(status="failed", error=error,
-                               seconds=round(time.perf_counter() - start, 4), **base), None)
-
-
-def _where(exc: BaseException) -> str:
-    frames = traceback.extract_tb(exc.__traceback__)
-    last = frames[-1] if frames else None
-    return f"{Path(last.filename).name}:{last.lineno}" if last else "?"
-
-
-def _size(path: Path) -> int | None:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return None
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _unreadable(item: InputFile, exc: OSError) -> Outcome:
-    """A file that cannot be hashed: its id is the hash of its path, since its bytes are unknown."""
-    digest = hashlib.sha256(f"unreadable:{item.rel}".encode()).hexdigest()
-    return Outcome(DocumentRow(status="failed", error=f"cannot read file: {exc.strerror or exc}",
-                               **_base_row(item, digest)), None)
+PROBLEMS_KEPT = 50     # failed/partial documents listed in the summary (all are in `status`)
+_STORE_ERRORS = (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.ProgrammingError, sqlite3.DataError,
+                 OverflowError, ValueError, TypeError, UnicodeError)
 
 
 @dataclass(frozen=True)
+class Done:
+    """One input file accounted for: its path, what became of it (ok, partial, failed, unchanged, duplicate)."""
+
+    path: str
+    state: str
+    error: str | None = None
+
+
+@dataclass
+class StatusTotals:
+    documents: int = 0
+    sections: int = 0
+    tables: int = 0
+    programs: int = 0
+    budgets: int = 0
+    seconds: float = 0.0
+
+    def add(self, counts: Counts, seconds: float | None) -> None:
+        self.documents += 1
+        self.sections += counts.sections
+        self.tables += counts.tables
+        self.programs += counts.programs
+        self.budgets += counts.budgets
+        self.seconds += seconds or 0.0
+
+
+@dataclass
 class RunSummary:
+    """What a run did, in counts (flat memory): totals per status, skipped files, the first problems."""
+
     run_id: int
-    outcomes: tuple[Outcome, ...]
-    seconds: float
+    files: int = 0
+    totals: dict[str, StatusTotals] = field(default_factory=lambda: {s: StatusTotals() for s in
+                                                                     ("ok", "partial", "failed")})
+    unchanged: int = 0
+    duplicates: int = 0
+    problems: list[Done] = field(default_factory=list)
+    n_problems: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def processed(self) -> int:
+        return sum(t.documents for t in self.totals.values())
+
+    def add(self, done: Done, result: Result | None = None) -> None:
+        if done.state == "unchanged":
+            self.unchanged += 1
+        elif done.state == "duplicate":
+            self.duplicates += 1
+        elif result is not None:
+            self.totals[done.state].add(result.counts, result.batch.document.get("seconds"))
+        if done.state in ("partial", "failed"):
+            self.n_problems += 1
+            if len(self.problems) < PROBLEMS_KEPT:
+                self.problems.append(done)
 
 
-def run(paths: list[Path], db_path: Path, *, jobs: int = 1, force: bool = False,
-        on_start: Callable[[int], None] | None = None,
-        on_file: Callable[[str], None] | None = None,
-        on_done: Callable[[Outcome], None] | None = None) -> RunSummary:
-    """Process every file under `paths` into `db_path`; callbacks drive a progress display."""
-    started, t0 = _now(), time.perf_counter()
-    conn = connect(db_path)
-    load_regions(conn, gazetteer_rows(), code_history_rows())
-    known = known_documents(conn)
-    items = discover(paths)
-    if on_start:
-        on_start(len(items))
-    outcomes: list[Outcome] = []
-    for outcome in _outcomes(items, known, jobs, force, on_file):
-        if not outcome.skipped:
-            load_document(conn, outcome.row, outcome.record)
-        outcomes.append(outcome)
-        if on_done:
-            on_done(outcome)
-    counts = {s: sum(1 for o in outcomes if o.row.status == s and not o.skipped) for s in ("ok", "partial", "failed")}
-    run_id = record_run(conn, {
-        "started_at": started, "finished_at": _now(),
-        "options": json.dumps({"paths": [str(p) for p in paths], "jobs": jobs, "force": force}, ensure_ascii=False),
-        "n_docs": len(outcomes), "n_ok": counts["ok"], "n_partial": counts["partial"],
-        "n_failed": counts["failed"], "pipeline_version": pipeline_version(),
-        "n_skipped": sum(1 for o in outcomes if o.skipped)})
-    conn.close()
-    return RunSummary(run_id, tuple(outcomes), time.perf_counter() - t0)
+class Interrupted(Exception):
+    """The run was stopped (Ctrl-C, SIGTERM); `summary` says what was finished."""
+
+    def __init__(self, summary: RunSummary):
+        super().__init__("interrupted")
+        self.summary = summary
 
 
-def _outcomes(items: list[InputFile], known: dict, jobs: int, force: bool,
-              on_file: Callable[[str], None] | None) -> Iterator[Outcome]:
-    """Outcomes in completion order; unchanged files are reported as skipped without work."""
-    todo: list[tuple[InputFile, str]] = []
-    version = pipeline_version()  # computed here once, before any worker process starts
-    for item in items:
+def run(paths: list[Path], db_path: Path, *, jobs: int = 1, force: bool = False, retry_failed: bool = False,
+        limits: Limits | None = None, executor: str = "local", scheduler: str | None = None,
+        on_start: Callable[[int], None] | None = None, on_done: Callable[[Done], None] | None = None,
+        on_wait: OnWait | None = None) -> RunSummary:
+    """Process every file under `paths` into `db_path`; callbacks drive a progress display.
+
+    Raises `Interrupted` (after recording the run) on Ctrl-C or SIGTERM,
+    `DatabaseError` when the database cannot be written, `ExecutorError` when
+    the workers cannot run.
+    """
+    t0 = time.perf_counter()
+    limits = limits or Limits()
+    version = pipeline_version()
+    conn = connect(db_path, on_wait)
+    options = {"paths": [str(p) for p in paths], "jobs": jobs, "force": force, "retry_failed": retry_failed,
+               "executor": executor, "timeout": limits.timeout, "max_memory": limits.max_memory}
+    try:
+        regions = None if regions_loaded(conn, version) else _region_rows
+        run_id = start_run(conn, {"started_at": now(), "pipeline_version": version,
+                                  "options": json.dumps(options, ensure_ascii=False)}, regions, on_wait)
+        summary = RunSummary(run_id)
+        known = known_documents(conn)
+        items = discover(paths)
+        places = known_files(conn)
+        eager = any((i.root, i.rel, i.size) not in places for i in items if not i.problem)
+        summary.files = len(items)
+        if on_start:
+            on_start(len(items))
+        make = (lambda: DaskExecutor(jobs, limits, scheduler)) if executor == "dask" else \
+            (lambda: LocalExecutor(jobs, limits))
+        status = "interrupted"
         try:
-            doc_id = sha256_of(item.path)
-        except OSError as exc:
-            yield _unreadable(item, exc)
-            continue
-        status = known.get(doc_id)
-        if not force and status and status[1] == version:
-            yield Outcome(DocumentRow(doc_id=doc_id, path=item.rel, format=None, status=status[0]),
-                          None, skipped=True)
-            continue
-        todo.append((item, doc_id))
-    if jobs <= 1 or len(todo) <= 1:
-        for item, doc_id in todo:
-            if on_file:
-                on_file(item.rel)
-            yield process_file(item, doc_id)
+            with _sigterm_as_interrupt(), closing(_events(items, known, version, force, retry_failed,
+                                                          make, jobs, eager or force)) as events:
+                for event in events:
+                    done = _account(conn, event, on_wait)
+                    summary.add(done, event if isinstance(event, Result) else None)
+                    if on_done:
+                        on_done(done)
+            status = "completed"
+        except KeyboardInterrupt:
+            summary.interrupted = True
+        finally:
+            summary.seconds = time.perf_counter() - t0
+            _finish(conn, summary, status)
+    finally:
+        conn.close()
+    if summary.interrupted:
+        raise Interrupted(summary)
+    return summary
+
+
+def _region_rows() -> tuple[list, list]:
+    from normalizers.regions import code_history_rows, gazetteer_rows
+
+    return gazetteer_rows(), code_history_rows()
+
+
+def _finish(conn: sqlite3.Connection, summary: RunSummary, status: str) -> None:
+    """Record the run's counts and how it ended (an interrupted run records what it can)."""
+    t = summary.totals
+    try:
+        finish_run(conn, summary.run_id, {
+            "finished_at": now(), "status": status, "n_docs": summary.files, "n_ok": t["ok"].documents,
+            "n_partial": t["partial"].documents, "n_failed": t["failed"].documents,
+            "n_skipped": summary.unchanged + summary.duplicates})
+    except (sqlite3.Error, DatabaseError):
+        if status == "completed":
+            raise
+
+
+def _account(conn: sqlite3.Connection, event: Result | Done, on_wait: OnWait | None) -> Done:
+    """Store a result (or take a skipped file as it is) and say what became of the file."""
+    if isinstance(event, Done):
+        return event
+    stored = store(conn, event, on_wait)
+    return Done(stored.path, stored.status, stored.error)
+
+
+def store(conn: sqlite3.Connection, result: Result, on_wait: OnWait | None = None) -> Result:
+    """Write one document; a document whose rows cannot be stored becomes a failed row saying why."""
+    try:
+        write_document(conn, result.batch, on_wait)
+        return result
+    except _STORE_ERRORS as exc:
+        error = f"cannot store the document: {type(exc).__name__}: {exc}"
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot write to the database: {exc}") from exc
+    fallback = replace_row(result.batch, status="failed", error=error, issues=None, notes=None)
+    try:
+        write_document(conn, fallback, on_wait)
+    except (sqlite3.Error, *_STORE_ERRORS) as exc:
+        raise DatabaseError(f"cannot write to the database: {exc}") from exc
+    return Result(fallback)
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a scheduler stopping the job) is handled like Ctrl-C while the run is on."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
         return
-    yield from _parallel(todo, jobs, on_file)
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
-def _parallel(todo: list[tuple[InputFile, str]], jobs: int,
-              on_file: Callable[[str], None] | None) -> Iterator[Outcome]:
-    """Run `process_file` in worker processes, at most 2*jobs files in flight (flat memory)."""
-    pending = iter(todo)
-    with ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=50) as pool:
-        running = {}
-        for item, doc_id in _take(pending, 2 * jobs):
-            running[pool.submit(process_file, item, doc_id)] = (item, doc_id)
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                item, doc_id = running.pop(future)
-                if on_file:
-                    on_file(item.rel)
+@dataclass(frozen=True)
+class _FeederDone:
+    pass
+
+
+def _events(items: list[InputFile], known: dict, version: str, force: bool, retry_failed: bool,
+            make_executor: Callable[[], LocalExecutor | DaskExecutor], jobs: int,
+            eager: bool) -> Generator[Result | Done, None, None]:
+    """One event per input file, in completion order: a `Result` to store, or a `Done` skipped file.
+
+    The executor starts at once when some file is surely new (`eager`: its
+    path and size are not stored), so workers warm up while files are
+    hashed; otherwise only when the first file needs work, so an unchanged
+    rerun starts no worker at all.
+    """
+    results: queue.Queue = queue.Queue()
+    tasks: queue.Queue = queue.Queue(maxsize=max(2, jobs))
+    stop = threading.Event()
+    holder: list = []
+    lock = threading.Lock()
+
+    def start_executor() -> None:
+        with lock:
+            if not holder and not stop.is_set():
+                executor = make_executor()
+                holder.append(executor)
+                executor.start(tasks, results)
+
+    if eager:
+        start_executor()
+    feeder = threading.Thread(target=_feed, daemon=True, args=(
+        items, known, version, force, retry_failed, tasks, results, stop, start_executor))
+    feeder.start()
+    received = 0
+    feeding = True
+    try:
+        while feeding or received < len(items):
+            try:
+                msg = results.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if isinstance(msg, _FeederDone):
+                feeding = False
+            elif isinstance(msg, Broken):
+                raise ExecutorError(msg.error)
+            else:
+                received += 1
+                yield msg
+    finally:
+        stop.set()
+        with lock:
+            for executor in holder:
+                executor.close()
+        _drain(tasks)
+
+
+def _feed(items: list[InputFile], known: dict, version: str, force: bool, retry_failed: bool,
+          tasks: queue.Queue, results: queue.Queue, stop: threading.Event, start_executor: Callable[[], None]) -> None:
+    """Hash each file; report skipped ones, queue the rest (blocking while the workers are busy)."""
+    seen: dict[str, str] = {}
+    queued = False
+    try:
+        for item in items:
+            if stop.is_set():
+                return
+            event = _plan(item, known, version, force, retry_failed, seen)
+            if not isinstance(event, Task):
+                results.put(event)
+                continue
+            if not queued:
+                start_executor()
+                queued = True
+            while not stop.is_set():
                 try:
-                    yield future.result()
-                except Exception as exc:
-                    yield _failed(_base_row(item, doc_id), f"worker crashed: {type(exc).__name__}: {exc}",
-                                  time.perf_counter())
-                for nxt, nxt_id in _take(pending, 1):
-                    running[pool.submit(process_file, nxt, nxt_id)] = (nxt, nxt_id)
+                    tasks.put(event, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+        if queued:
+            tasks.put(None)
+    except Exception as exc:
+        results.put(Broken(f"reading the input files failed: {type(exc).__name__}: {exc}"))
+    finally:
+        results.put(_FeederDone())
 
 
-def _take(it: Iterator, n: int) -> list:
-    out = []
-    for _ in range(n):
+def _plan(item: InputFile, known: dict, version: str, force: bool, retry_failed: bool,
+          seen: dict[str, str]) -> Task | Result | Done:
+    """What to do with one file: a task, a failed row (not readable), or a skip (unchanged, duplicate)."""
+    if item.problem:
+        return failed(item, path_id(item), version, item.problem)
+    try:
+        doc_id = sha256_of(item.path)
+    except OSError as exc:
+        return failed(item, path_id(item), version, f"cannot read file: {exc.strerror or exc}")
+    if doc_id in seen:
+        return Done(item.rel, "duplicate", f"same bytes as {seen[doc_id]}")
+    seen[doc_id] = item.rel
+    stored = known.get(doc_id)
+    if not force and stored and stored[1] == version and not (retry_failed and stored[0] == "failed"):
+        return Done(item.rel, "unchanged")
+    return Task(item, doc_id, version)
+
+
+def _drain(q: queue.Queue) -> None:
+    while True:
         try:
-            out.append(next(it))
-        except StopIteration:
-            break
-    return out
+            q.get_nowait()
+        except queue.Empty:
+            return

@@ -252,7 +252,8 @@ CREATE TABLE IF NOT EXISTS runs (
     n_partial INTEGER,
     n_failed INTEGER,
     pipeline_version TEXT,
-    n_skipped INTEGER                   -- ext: unchanged files not processed again
+    n_skipped INTEGER,                  -- ext: unchanged files not processed again
+    status TEXT                         -- ext: running | completed | interrupted (a killed run stays 'running')
 );
 
 -- Convenience view (ext): every budget line with its program, strategy and government.

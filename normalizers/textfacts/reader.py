@@ -407,13 +407,28 @@ def document_year(issuer: Meta, lines: Sequence[Line]) -> int | None:
     return issuer.issued_year or text_year(line.text for line in lines)
 
 
+TEXT_FACTS_FAILED = "text-facts-failed"
+
+
 def document_to_text_facts(doc: Document, tree: SectionTree, issuer: Meta) -> TextFacts:
     """Mentions, executions (with rate checks), doc_regions and breakdown checks of one document.
 
     `tree` places every block in the heading tree (section and offset); `issuer` is the
     document's Meta (its region is the fallback government of executions and
-    its issued year, else the year in the text, dates region codes).
+    its issued year, else the year in the text, dates region codes). When
+    reading the text fails, the facts are empty and the one note
+    (`text-facts-failed: …`) says why, so sections, tables and plan facts are
+    still kept.
     """
+    try:
+        return _text_facts(doc, tree, issuer)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        return TextFacts(notes=(f"{TEXT_FACTS_FAILED}: {type(exc).__name__}: {exc}",))
+
+
+def _text_facts(doc: Document, tree: SectionTree, issuer: Meta) -> TextFacts:
     pieces = document_to_pieces(doc, tree)
     lines, piece_starts = pieces_to_lines(pieces)
     year = document_year(issuer, lines)

@@ -1,0 +1,180 @@
+"""Where documents are processed: local worker processes, or Dask distributed workers.
+
+Both take `Task`s from one queue and put `Result`s on another, as they
+finish; the run's main thread is the single SQLite writer. Both apply the
+same rules: every document runs in a supervised child process under the
+per-document `Limits` (`pipeline.workers`), and a document whose worker died
+is tried once more in a fresh one, then stored as crashed (the next run tries
+it again).
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pipeline.job import Result, Task, failed
+from pipeline.workers import Limits, Supervisor, run_supervised
+
+
+class ExecutorError(Exception):
+    """The executor itself cannot run (Dask not installed, scheduler unreachable, no Python to start)."""
+
+
+@dataclass(frozen=True)
+class Broken:
+    """Put on the results queue when an executor cannot go on."""
+
+    error: str
+
+
+def after_crash(result: Result, task: Task, again: Callable[[Task], None]) -> Result | None:
+    """The rule for a document whose worker died: try once more (`again`), then store it as crashed.
+
+    Returns the result to store, or None when the document was sent again.
+    """
+    if not result.crashed:
+        return result
+    if task.attempt == 1:
+        again(replace(task, attempt=2))
+        return None
+    how = (result.error or "worker crashed").removeprefix("worker crashed").strip(" ()")
+    return failed(task.item, task.doc_id, None, f"worker crashed twice ({how}); the next run tries it again",
+                  result.batch.document.get("seconds"), crashed=True)
+
+
+class LocalExecutor:
+    """`jobs` threads, each owning one supervised child process."""
+
+    def __init__(self, jobs: int, limits: Limits):
+        self.jobs, self.limits = jobs, limits
+        self.supervisors: list[Supervisor] = []
+        self.threads: list[threading.Thread] = []
+        self.closing = threading.Event()
+
+    def start(self, tasks: queue.Queue, results: queue.Queue) -> None:
+        for _ in range(self.jobs):
+            supervisor = Supervisor(self.limits)
+            self.supervisors.append(supervisor)
+            thread = threading.Thread(target=self._loop, args=(supervisor, tasks, results), daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def _loop(self, supervisor: Supervisor, tasks: queue.Queue, results: queue.Queue) -> None:
+        retry: list[Task] = []
+        try:
+            supervisor.start()   # the child imports and warms up while the first task is hashed
+            while not self.closing.is_set():
+                task = retry.pop() if retry else tasks.get()
+                if task is None:
+                    tasks.put(None)   # wake the next thread too
+                    return
+                done = after_crash(supervisor.run(task), task, retry.append)
+                if done is not None and not self.closing.is_set():
+                    results.put(done)
+        except Exception as exc:
+            results.put(Broken(f"a worker thread failed: {type(exc).__name__}: {exc}"))
+        finally:
+            supervisor.stop()
+
+    def close(self) -> None:
+        """Stop now: kill running children, wake idle threads, wait briefly for them."""
+        self.closing.set()
+        for supervisor in self.supervisors:
+            supervisor.abort()
+        for thread in self.threads:
+            thread.join(timeout=5)
+
+
+class DaskExecutor:
+    """Documents sent to Dask distributed workers (`scheduler` address, or a LocalCluster of `jobs` workers).
+
+    Each Dask worker runs its documents in supervised children of its own
+    (`pipeline.workers.run_supervised`), so the per-document limits hold on
+    every machine. Input paths must be readable by the workers under the same
+    names (a shared file system).
+    """
+
+    def __init__(self, jobs: int, limits: Limits, scheduler: str | None = None):
+        self.jobs, self.limits, self.scheduler = jobs, limits, scheduler
+        self.closing = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.client: Any = None
+        self.cluster: Any = None
+
+    def connect(self) -> None:
+        """Start the LocalCluster or connect to the scheduler; ExecutorError when that is not possible."""
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:
+            raise ExecutorError("--executor dask needs Dask distributed: pip install 'planextract[dask]'") from exc
+        for name in ("distributed", "tornado", "bokeh"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+        try:
+            if self.scheduler:
+                self.client = Client(self.scheduler, timeout=30)
+            else:
+                self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=logging.ERROR)
+                self.client = Client(self.cluster)
+        except (OSError, TimeoutError) as exc:
+            raise ExecutorError(f"cannot reach the Dask scheduler {self.scheduler}: {exc}") from exc
+
+    def start(self, tasks: queue.Queue, results: queue.Queue) -> None:
+        if self.client is None:
+            self.connect()
+        self.thread = threading.Thread(target=self._loop, args=(tasks, results), daemon=True)
+        self.thread.start()
+
+    def _submit(self, task: Task, inflight: dict) -> None:
+        future = self.client.submit(run_supervised, task, self.limits, pure=False, retries=0)
+        inflight[future] = task
+
+    def _loop(self, tasks: queue.Queue, results: queue.Queue) -> None:
+        try:
+            capacity = 2 * max(1, sum(self.client.nthreads().values()))
+            inflight: dict = {}
+            feeding = True
+            while (feeding or inflight) and not self.closing.is_set():
+                while feeding and len(inflight) < capacity:
+                    try:
+                        task = tasks.get(timeout=0.2) if not inflight else tasks.get_nowait()
+                    except queue.Empty:
+                        break
+                    if task is None:
+                        feeding = False
+                    else:
+                        self._submit(task, inflight)
+                done = [f for f in inflight if f.done()]
+                if not done:
+                    time.sleep(0.01)
+                for future in done:
+                    task = inflight.pop(future)
+                    result = self._result(future, task)
+                    kept = after_crash(result, task, lambda t: self._submit(t, inflight))
+                    if kept is not None:
+                        results.put(kept)
+        except Exception as exc:
+            results.put(Broken(f"the Dask executor failed: {type(exc).__name__}: {exc}"))
+
+    def _result(self, future, task: Task) -> Result:
+        try:
+            return future.result()
+        except Exception as exc:   # the Dask worker died (KilledWorker) or lost the task
+            return failed(task.item, task.doc_id, None, f"worker crashed (Dask: {type(exc).__name__}: {exc})",
+                          crashed=True)
+
+    def close(self) -> None:
+        self.closing.set()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+        for closable in (self.client, self.cluster):
+            if closable is not None:
+                try:
+                    closable.close()
+                except Exception:   # shutting down: nothing left to save
+                    pass

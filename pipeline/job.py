@@ -1,0 +1,175 @@
+"""One document from file to rows, as a worker runs it: extract -> normalise -> storable rows.
+
+`process` never raises for a bad document: every error becomes a `failed`
+or `partial` row saying why. Only `MemoryError` passes through, for the
+worker to report as the memory budget and to be replaced. A normaliser that
+fails keeps the sections and tables that were read.
+"""
+from __future__ import annotations
+
+import json
+import time
+import traceback
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from extractors import extractor_for, format_of
+from extractors.document import Document, ExtractError, Issue
+from normalizers.record import Meta, PlanRecord
+from pipeline.inputs import InputFile
+from pipeline.load import DocumentBatch, DocumentRow, record_to_batch
+
+PARTIAL_NOTES = ("text-facts-failed",)   # normaliser notes that mean something was lost
+
+
+@dataclass(frozen=True)
+class Task:
+    """A document to process: the file, its id (SHA-256), the pipeline version, and which try this is."""
+
+    item: InputFile
+    doc_id: str
+    version: str
+    attempt: int = 1
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What a document added, for the run's summary."""
+
+    sections: int = 0
+    tables: int = 0
+    programs: int = 0
+    budgets: int = 0
+
+
+@dataclass(frozen=True)
+class Result:
+    """A processed document: what to store, counts, and whether its worker died on it."""
+
+    batch: DocumentBatch
+    counts: Counts = Counts()
+    crashed: bool = False
+
+    @property
+    def status(self) -> str:
+        return self.batch.document["status"]
+
+    @property
+    def path(self) -> str:
+        return self.batch.document["path"]
+
+    @property
+    def error(self) -> str | None:
+        return self.batch.document.get("error")
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def base_row(item: InputFile, doc_id: str, version: str | None) -> dict:
+    """The `documents` columns every outcome of `item` shares."""
+    return {"doc_id": doc_id, "path": item.rel, "root": item.root, "format": format_of(item.path),
+            "pipeline_version": version, "size_bytes": _size(item.path), "processed_at": now()}
+
+
+def failed(item: InputFile, doc_id: str, version: str | None, error: str, seconds: float | None = None,
+           crashed: bool = False) -> Result:
+    """A `failed` document: only its row, with the reason."""
+    row = DocumentRow(status="failed", error=error, seconds=seconds, **base_row(item, doc_id, version))
+    return Result(record_to_batch(row, None), crashed=crashed)
+
+
+def process(task: Task) -> Result:
+    """Extract and normalise one file into storable rows; every error becomes a failed/partial row."""
+    start = time.perf_counter()
+    item = task.item
+    try:
+        doc = extractor_for(item.path)(item.path)
+    except ExtractError as exc:
+        return failed(item, task.doc_id, task.version, str(exc), _since(start))
+    except MemoryError:
+        raise
+    except RecursionError:
+        return failed(item, task.doc_id, task.version, "document nested too deeply to read", _since(start))
+    except Exception as exc:
+        return failed(item, task.doc_id, task.version, f"extractor crashed: {_describe(exc)}", _since(start))
+    record, problem = normalise_keeping_what_was_read(doc)
+    messages = [i.message for i in doc.issues]
+    messages += [n for n in (record.notes if record else ()) if n.startswith(PARTIAL_NOTES)]
+    messages += [problem] if problem else []
+    row = DocumentRow(status="partial" if messages else "ok", error="; ".join(messages) or None,
+                      encoding=doc.encoding, pages=doc.pages, title=doc.title, seconds=_since(start),
+                      issues=issues_json(doc.issues), **base_row(item, task.doc_id, task.version))
+    counts = Counts(len(record.sections), len(record.tables), len(record.programs),
+                    len(record.budgets)) if record else Counts()
+    return Result(record_to_batch(row, record), counts)
+
+
+def warm_up() -> None:
+    """Import the normalisers and compile their rules on a tiny document, while no real one waits."""
+    from extractors.document import Heading, Paragraph, table_from_rows
+
+    table = table_from_rows([["사업명", "2023", "2024"], ["돌봄", "1,000", "2,000"]], header_rows=1)
+    doc = Document("warm-up.txt", "txt", (Heading(1, "제5기 마포구 지역사회보장계획"),
+                                          Paragraph("□ 총 사업비 5억원(국비 3억원, 시비 2억원), 2023년 94.4%, 13명"), table))
+    try:
+        normalise_keeping_what_was_read(doc)
+    except Exception:   # a warm-up that fails costs only time: the real document reports its own error
+        pass
+
+
+def normalise_keeping_what_was_read(doc: Document) -> tuple[PlanRecord | None, str | None]:
+    """`normalise(doc)`, or when it fails, a record of the sections and tables alone and why."""
+    from normalizers.plan import normalise
+
+    try:
+        return normalise(doc), None
+    except MemoryError:
+        raise
+    except Exception as exc:
+        problem = f"normaliser failed: {_describe(exc)}"
+    try:
+        return sections_and_tables(doc), problem + "; sections and tables kept"
+    except MemoryError:
+        raise
+    except Exception:
+        return None, problem
+
+
+def sections_and_tables(doc: Document) -> PlanRecord:
+    """The heading tree and the tables of a document, nothing read from them."""
+    from normalizers.plan import document_to_table_records
+    from normalizers.sections import document_to_sections
+
+    tree = document_to_sections(doc)
+    tables = document_to_table_records(doc, tree.block_sections)
+    return PlanRecord(meta=Meta(), sections=tree.sections, tables=tuple(rec for _, rec, _ in tables))
+
+
+def issues_json(issues: tuple[Issue, ...]) -> str | None:
+    if not issues:
+        return None
+    return json.dumps([{"code": i.code, "message": i.message,
+                        "page": i.source.page if i.source else None,
+                        "line": i.source.line if i.source else None} for i in issues], ensure_ascii=False)
+
+
+def _describe(exc: BaseException) -> str:
+    """'TypeError: message (module.py:12)': what failed and where, for the `error` column."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
+    text = str(exc)
+    return f"{type(exc).__name__}: {text[:300] + '…' if len(text) > 300 else text} ({where})"
+
+
+def _since(start: float) -> float:
+    return round(time.perf_counter() - start, 4)
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None

@@ -1,0 +1,278 @@
+"""Worker processes with a time and memory budget per document.
+
+Every document is processed in a child process (`python -m pipeline.workers`),
+also with `--jobs 1`, so a document that hangs, eats memory or crashes the
+interpreter costs only itself:
+
+- time: the parent kills the child when a document runs past `Limits.timeout`;
+- memory: the child's data segment is capped at `Limits.max_memory`
+  (`RLIMIT_DATA`: an allocation beyond it raises `MemoryError`), and the
+  parent also kills a child whose resident memory goes past it;
+- crashes: a child that dies (a segfault, the kernel's OOM killer, `kill -9`)
+  is reported as `crashed`, and a new child starts for the next document;
+- orphans: children die with their parent (`PR_SET_PDEATHSIG`, and EOF on
+  their task pipe), and run in their own session, so Ctrl-C reaches only the
+  parent, which decides what to do.
+
+Tasks and results travel as length-prefixed pickles: tasks on the child's
+stdin, results on a pipe of their own (stdout stays free for libraries that print).
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import pickle
+import resource
+import select
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.job import Result, Task, failed
+
+_HEADER = struct.Struct(">Q")
+_POLL_S = 0.05          # how often the parent looks at a busy child's clock and memory
+_PR_SET_PDEATHSIG = 1
+_GB = 1024 ** 3
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The budget of one document: wall-clock seconds and bytes of memory (None: unlimited)."""
+
+    timeout: float | None = 300.0
+    max_memory: int | None = 2 * _GB
+    tasks_per_child: int = 200     # a child is replaced after this many documents (memory fragmentation)
+
+
+def memory_text(n: int) -> str:
+    """2147483648 -> '2 GB', 314572800 -> '300 MB'."""
+    return f"{n / _GB:g} GB" if n >= _GB and n % (_GB // 10) == 0 else f"{n / 1024 ** 2:.0f} MB"
+
+
+def parse_memory(text: str) -> int:
+    """'2GB', '2 GB', '512M', '1.5g', '300000000' -> bytes; ValueError otherwise."""
+    t = text.strip().upper().replace(" ", "").removesuffix("B")
+    scale = {"K": 1024, "M": 1024 ** 2, "G": _GB, "T": 1024 ** 4}.get(t[-1:], 1)
+    value = float(t[:-1] if t[-1:] in "KMGT" else t)
+    if value <= 0:
+        raise ValueError(f"memory limit must be positive: {text}")
+    return int(value * scale)
+
+
+def timeout_message(limits: Limits) -> str:
+    return f"timed out after {limits.timeout:g} s (--timeout)"
+
+
+def memory_message(limits: Limits) -> str:
+    return f"exceeded {memory_text(limits.max_memory or 0)} of memory (--max-memory)"
+
+
+# --- framing -----------------------------------------------------------------------------------
+
+def write_frame(fd: int, obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_HEADER.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def read_exact(fd: int, n: int) -> bytes | None:
+    """`n` bytes from a blocking fd, or None at EOF."""
+    chunks, left = [], n
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+# --- the child -----------------------------------------------------------------------------------
+
+def child_main(result_fd: int, parent: int, max_memory: int | None) -> None:
+    """Serve tasks from stdin until EOF: process each, write its result to `result_fd`."""
+    _die_with_parent(parent)
+    if max_memory:
+        resource.setrlimit(resource.RLIMIT_DATA, (max_memory, max_memory))
+    from pipeline.job import process, warm_up
+
+    warm_up()
+    while True:
+        header = read_exact(0, _HEADER.size)
+        if header is None:
+            return
+        data = read_exact(0, _HEADER.unpack(header)[0])
+        if data is None:
+            return
+        task: Task = pickle.loads(data)
+        try:
+            result: Result | str = process(task)
+        except MemoryError:
+            result = "memory"
+        write_frame(result_fd, result)
+        if result == "memory":
+            return   # a fresh child for the next document
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel to kill this process when the parent dies; exit now if it already has."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):   # not Linux: EOF on stdin still ends the child
+        pass
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+# --- the parent's side of one child ------------------------------------------------------------
+
+class Supervisor:
+    """One child process and its budget: `run(task)` blocks until the result, a kill or a crash.
+
+    Not thread-safe: each thread that runs documents owns one (the kernel's
+    parent-death signal follows the thread that started the child).
+    """
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.proc: subprocess.Popen | None = None
+        self.result_fd = -1
+        self.done = 0
+
+    def start(self) -> None:
+        read_fd, write_fd = os.pipe()
+        code = (f"from pipeline.workers import child_main; "
+                f"child_main({write_fd}, {os.getpid()}, {self.limits.max_memory!r})")
+        self.proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     pass_fds=(write_fd,), start_new_session=True, close_fds=True)
+        os.close(write_fd)
+        self.result_fd = read_fd
+        self.done = 0
+
+    def run(self, task: Task) -> Result:
+        """`task`'s result; a document past its budget or whose child died gets a failed result."""
+        if self.proc is None or self.proc.poll() is not None:
+            self.stop()
+            self.start()
+        assert self.proc is not None and self.proc.stdin is not None
+        started = time.monotonic()
+        try:
+            write_frame(self.proc.stdin.fileno(), task)
+        except OSError:
+            return self._crashed(task, started)
+        outcome = self._wait(started)
+        if isinstance(outcome, Result):
+            self.done += 1
+            if self.done >= self.limits.tasks_per_child:
+                self.stop()
+            return outcome
+        if outcome == "memory":
+            self.stop()
+            return failed(task.item, task.doc_id, task.version, memory_message(self.limits), _since(started))
+        if outcome in ("timeout", "rss"):
+            self.kill()
+            message = timeout_message(self.limits) if outcome == "timeout" else memory_message(self.limits)
+            return failed(task.item, task.doc_id, task.version, message, _since(started))
+        return self._crashed(task, started)
+
+    def _wait(self, started: float) -> Result | str:
+        """The child's next frame, or 'timeout' / 'rss' (over budget) / 'eof' (it died)."""
+        buf = bytearray()
+        need = _HEADER.size
+        header_done = False
+        while True:
+            ready, _, _ = select.select([self.result_fd], [], [], _POLL_S)
+            if ready:
+                chunk = os.read(self.result_fd, max(need - len(buf), 1 << 16))
+                if not chunk:
+                    return "eof"
+                buf += chunk
+                if not header_done and len(buf) >= _HEADER.size:
+                    need = _HEADER.size + _HEADER.unpack(bytes(buf[:_HEADER.size]))[0]
+                    header_done = True
+                if header_done and len(buf) >= need:
+                    return pickle.loads(bytes(buf[_HEADER.size:need]))
+                continue
+            if self.limits.timeout and time.monotonic() - started > self.limits.timeout:
+                return "timeout"
+            if self.limits.max_memory and (_rss(self.proc.pid) if self.proc else 0) > self.limits.max_memory:
+                return "rss"
+
+    def _crashed(self, task: Task, started: float) -> Result:
+        how = self.stop()
+        return failed(task.item, task.doc_id, None, f"worker crashed ({how})", _since(started), crashed=True)
+
+    def kill(self) -> None:
+        self.abort()
+        self.stop()
+
+    def abort(self) -> None:
+        """Kill the child now (safe from another thread: the owning thread sees EOF and cleans up)."""
+        proc = self.proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+
+    def stop(self) -> str:
+        """End the child (EOF first, then a kill) and describe how it ended."""
+        proc, self.proc = self.proc, None
+        if self.result_fd >= 0:
+            os.close(self.result_fd)
+            self.result_fd = -1
+        if proc is None:
+            return "not started"
+        try:
+            if proc.stdin:
+                proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            code = proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = proc.wait()
+        return _exit_text(code)
+
+
+def _exit_text(code: int) -> str:
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"
+
+
+def _rss(pid: int) -> int:
+    """Resident bytes of a process (0 when unknown)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _since(start: float) -> float:
+    return round(time.monotonic() - start, 4)
+
+
+# --- used by executors that run elsewhere (Dask workers) ---------------------------------------
+
+_LOCAL = threading.local()
+
+
+def run_supervised(task: Task, limits: Limits) -> Result:
+    """`task` in a child of this process under `limits` (one child per calling thread, kept between tasks)."""
+    supervisor = getattr(_LOCAL, "supervisor", None)
+    if supervisor is None or supervisor.limits != limits:
+        if supervisor is not None:
+            supervisor.stop()
+        supervisor = _LOCAL.supervisor = Supervisor(limits)
+    return supervisor.run(task)
