@@ -16,6 +16,7 @@ _TITLE_WORDS = re.compile(r"(계획|보고|사례집|보도\s*자료|요약본)\
                           r"\s*[」』\"”]?\s*[ㄱ-ㅎ]?$")
 _TITLE_LINES = 12
 _ISSUER_LINES = 20
+_ISSUER_LINE_MAX = 100
 _HEAD_SUFFIX = re.compile(r"(?<=[구시군도])(청장|장|수|지사)$")  # 영등포구청장 -> 영등포구, 괴산군수 -> 괴산군
 _OPENING_LINES = 40
 
@@ -117,6 +118,8 @@ def issuer_of(title: str | None, lines: list[str], as_of: int | None, doc_type: 
     if doc_type in ("casebook", "press_release"):
         return None
     for line in lines[:_ISSUER_LINES]:
+        if len(line) > _ISSUER_LINE_MAX:   # a name plus a note; also keeps the regexes below linear
+            continue
         name = re.sub(r"\s*\([^)]*\)\s*$", "", line).strip()
         name = re.sub(r"^제\s*출\s*자\s*[:：]\s*", "", name)
         name = _HEAD_SUFFIX.sub("", name)

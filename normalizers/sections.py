@@ -168,7 +168,7 @@ def document_to_sections(doc: Document) -> SectionTree:
                 level = base_level + markers_under.index(marker) + 1
             while stack and stack[-1].level >= level:
                 stack.pop()
-            seq = sum(1 for o in opened if o.section_id != "s0") + 1
+            seq = len(opened) - (opened[0].section_id == "s0" if opened else 0) + 1   # s0 is only ever first
             sec = _Open(f"s{seq}", stack[-1].section_id if stack else None, seq,
                         level, number, title, block.source.page, block.source.line, marker)
             opened.append(sec)

@@ -9,6 +9,7 @@ UTF-8 are stored with the bad bytes escaped (`bad-\\xff.txt`).
 """
 from __future__ import annotations
 
+import errno
 import fnmatch
 import hashlib
 import os
@@ -62,12 +63,14 @@ def input_file(path: Path, rel: str, root: Path, anywhere: bool = False) -> Inpu
         return refused(f"cannot read file: {exc.strerror or exc}")
     target = path
     if stat.S_ISLNK(st.st_mode):
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            why = "broken symbolic link" if exc.errno == errno.ENOENT else f"symbolic link: {exc.strerror}"
+            return refused(f"cannot read file: {why}")
         target = Path(os.path.realpath(path))
-        if not target.exists():
-            return refused("cannot read file: broken symbolic link")
         if not anywhere and not target.is_relative_to(root):
             return refused(f"not read: symbolic link to {printable(str(target))}, outside the input folder")
-        st = os.stat(target)
     for test, kind in _KINDS:
         if test(st.st_mode):
             return refused(f"not read: {kind}, not a regular file")

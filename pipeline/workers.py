@@ -39,6 +39,7 @@ _HEADER = struct.Struct(">Q")
 _POLL_S = 0.05          # how often the parent looks at a busy child's clock and memory
 _PR_SET_PDEATHSIG = 1
 _GB = 1024 ** 3
+NEAR_CAP = 0.75         # a child that dies with its peak memory past this share of the cap ran out of memory
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ class Supervisor:
         self.proc: subprocess.Popen | None = None
         self.result_fd = -1
         self.done = 0
+        self.peak = 0   # peak resident bytes of the last child that ended
 
     def start(self) -> None:
         read_fd, write_fd = os.pipe()
@@ -207,7 +209,12 @@ class Supervisor:
                 return "rss"
 
     def _crashed(self, task: Task, started: float) -> Result:
+        """The child died on `task`: near the memory cap that is the budget (a C library aborting on a
+        failed allocation), otherwise a crash to try again."""
         how = self.stop()
+        cap = self.limits.max_memory
+        if cap and self.peak >= NEAR_CAP * cap:
+            return failed(task.item, task.doc_id, task.version, memory_message(self.limits), _since(started))
         return failed(task.item, task.doc_id, None, f"worker crashed ({how})", _since(started), crashed=True)
 
     def kill(self) -> None:
@@ -233,12 +240,25 @@ class Supervisor:
                 proc.stdin.close()
         except OSError:
             pass
-        try:
-            code = proc.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            code = proc.wait()
+        code, self.peak = _reap(proc)
         return _exit_text(code)
+
+
+def _reap(proc: subprocess.Popen, grace: float = 2.0) -> tuple[int, int]:
+    """Wait for a child (killing it after `grace` seconds): its exit code and peak resident bytes."""
+    deadline = time.monotonic() + grace
+    while True:
+        try:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        except ChildProcessError:   # already reaped
+            return proc.returncode if proc.returncode is not None else -1, 0
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return proc.returncode, usage.ru_maxrss * 1024
+        if time.monotonic() > deadline:
+            proc.kill()
+            deadline = float("inf")
+        time.sleep(0.005)
 
 
 def _exit_text(code: int) -> str:

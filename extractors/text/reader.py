@@ -146,6 +146,7 @@ def _hangul_share(text: str) -> float:
 def lines_to_blocks(lines: list[str]) -> list[Block]:
     """Classify lines into headings, list items, paragraphs and tables (1-based line numbers)."""
     blocks: list[Block] = []
+    repeats: list[Table] = []   # chunks repeating the header of the table blocks[-1], stitched on once
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -153,14 +154,31 @@ def lines_to_blocks(lines: list[str]) -> list[Block]:
             j = i
             while j < len(lines) and _is_table_line(lines[j]):
                 j += 1
-            _add_table(blocks, rows_to_table(lines[i:j], first_line=i + 1))
+            table = rows_to_table(lines[i:j], first_line=i + 1)
+            prev = blocks[-1] if blocks else None
+            if isinstance(prev, Table) and _repeats_header(prev, table):
+                repeats.append(table)
+            else:
+                _stitch_repeats(blocks, repeats)
+                _add_table(blocks, table)
             i = j
             continue
         block = line_to_block(line, i + 1)
         if block is not None:
+            _stitch_repeats(blocks, repeats)
             blocks.append(block)
         i += 1
+    _stitch_repeats(blocks, repeats)
     return blocks
+
+
+def _stitch_repeats(blocks: list[Block], repeats: list[Table]) -> None:
+    """Stitch the collected chunks onto the last table in one pass (linear in the cells), emptying `repeats`."""
+    if repeats:
+        last = blocks[-1]
+        assert isinstance(last, Table), "repeats follow their table"
+        blocks[-1] = stitch_tables(last, *repeats)
+        repeats.clear()
 
 
 def _is_table_line(line: str) -> bool:
@@ -225,11 +243,7 @@ def _split_row(line: str, piped: bool) -> list[str]:
 
 
 def _add_table(blocks: list[Block], table: Table) -> None:
-    """Append a table: stitched onto the previous one if it repeats its header; unit/caption attached."""
-    prev = blocks[-1] if blocks else None
-    if isinstance(prev, Table) and _repeats_header(prev, table):
-        blocks[-1] = stitch_tables(prev, table)
-        return
+    """Append a table with the unit line and caption printed before it."""
     unit, caption = _unit_and_caption(blocks)
     blocks.append(Table(cells=table.cells, n_rows=table.n_rows, n_cols=table.n_cols,
                         header_rows=table.header_rows, caption=caption, unit_hint=unit,
@@ -250,7 +264,11 @@ def _unit_and_caption(blocks: list[Block]) -> tuple[str | None, str | None]:
 
 
 def _header_texts(table: Table) -> list[tuple[str, ...]]:
-    rows = table.rows_text()[: table.header_rows]
+    """The header rows' texts (built from the header cells alone: cheap on a long table)."""
+    rows = [[""] * table.n_cols for _ in range(table.header_rows)]
+    for cell in table.cells:
+        if cell.row < table.header_rows and cell.col < table.n_cols:
+            rows[cell.row][cell.col] = cell.text
     return [tuple(_trim(r)) for r in rows]
 
 
@@ -266,15 +284,18 @@ def _repeats_header(prev: Table, nxt: Table) -> bool:
         _header_texts(prev) == _header_texts(nxt)
 
 
-def stitch_tables(first: Table, second: Table) -> Table:
-    """Append `second`'s body rows to `first` (its repeated header dropped)."""
-    offset = first.n_rows - second.header_rows
-    moved = tuple(
-        type(c)(row=c.row + offset, col=c.col, text=c.text, row_span=c.row_span,
-                col_span=c.col_span, is_header=False, source=c.source)
-        for c in second.cells if c.row >= second.header_rows)
-    return Table(cells=first.cells + moved, n_rows=first.n_rows + second.n_rows - second.header_rows,
-                 n_cols=max(first.n_cols, second.n_cols), header_rows=first.header_rows,
+def stitch_tables(first: Table, *rest: Table) -> Table:
+    """Append the body rows of each of `rest` to `first` (their repeated headers dropped)."""
+    cells = list(first.cells)
+    n_rows, n_cols = first.n_rows, first.n_cols
+    for second in rest:
+        offset = n_rows - second.header_rows
+        cells += [type(c)(row=c.row + offset, col=c.col, text=c.text, row_span=c.row_span,
+                          col_span=c.col_span, is_header=False, source=c.source)
+                  for c in second.cells if c.row >= second.header_rows]
+        n_rows += second.n_rows - second.header_rows
+        n_cols = max(n_cols, second.n_cols)
+    return Table(cells=tuple(cells), n_rows=n_rows, n_cols=n_cols, header_rows=first.header_rows,
                  caption=first.caption, unit_hint=first.unit_hint, source=first.source,
                  page_end=first.page_end)
 
