@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -45,6 +46,14 @@ def after_crash(result: Result, task: Task, again: Callable[[Task], None]) -> Re
     how = (result.error or "worker crashed").removeprefix("worker crashed").strip(" ()")
     return failed(task.item, task.doc_id, None, f"worker crashed twice ({how}); the next run tries it again",
                   result.batch.document.get("seconds"), crashed=True)
+
+
+def _reachable(address: str) -> None:
+    """OSError at once when a tcp:// scheduler address refuses connections (Dask would retry for its timeout)."""
+    if address.startswith("tcp://"):
+        host, _, port = address[len("tcp://"):].rpartition(":")
+        if host and port.isdigit():
+            socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
 
 
 class LocalExecutor:
@@ -116,6 +125,7 @@ class DaskExecutor:
             logging.getLogger(name).setLevel(logging.ERROR)
         try:
             if self.scheduler:
+                _reachable(self.scheduler)
                 self.client = Client(self.scheduler, timeout=30)
             else:
                 self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,

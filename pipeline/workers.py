@@ -53,7 +53,8 @@ class Limits:
 
 def memory_text(n: int) -> str:
     """2147483648 -> '2 GB', 314572800 -> '300 MB'."""
-    return f"{n / _GB:g} GB" if n >= _GB and n % (_GB // 10) == 0 else f"{n / 1024 ** 2:.0f} MB"
+    gb = n / _GB
+    return f"{gb:g} GB" if gb >= 1 and round(gb, 1) == gb else f"{n / 1024 ** 2:.0f} MB"
 
 
 def parse_memory(text: str) -> int:

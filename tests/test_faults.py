@@ -33,8 +33,11 @@ def wait_lines(proc: subprocess.Popen, n: int) -> None:
 def children(pid: int) -> list[int]:
     out = []
     for tid in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{tid}/children") as fh:
-            out += [int(c) for c in fh.read().split()]
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                out += [int(c) for c in fh.read().split()]
+        except FileNotFoundError:   # a thread that just ended
+            continue
     return out
 
 
