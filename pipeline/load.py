@@ -88,6 +88,7 @@ def connect(db_path: str | Path, on_wait: OnWait | None = None) -> sqlite3.Conne
         _check_database(conn, db_path)
         when_free(lambda: conn.execute("PRAGMA journal_mode = WAL"), on_wait)
         conn.execute("PRAGMA synchronous = NORMAL")   # WAL: durable at checkpoints, never corrupt
+        conn.execute("PRAGMA cache_size = -65536")    # 64 MB: a group of documents is written without spilling
         when_free(lambda: migrate(conn), on_wait)
     except (sqlite3.Error, OSError) as exc:
         raise DatabaseError(f"cannot open database {db_path}: {exc}") from exc
@@ -122,11 +123,13 @@ def schema_statements(sql: str) -> list[str]:
     """The statements of a schema script, split where SQLite says a statement is complete."""
     out, buf = [], ""
     for line in sql.splitlines(keepends=True):
+        if not buf and (not line.strip() or line.lstrip().startswith("--")):
+            continue   # comments between statements
         buf += line
         if sqlite3.complete_statement(buf):
             out.append(buf.strip())
             buf = ""
-    return [s for s in out if s.rstrip(";").strip()]
+    return out
 
 
 def migrate(conn: sqlite3.Connection) -> None:
@@ -147,10 +150,15 @@ def migrate(conn: sqlite3.Connection) -> None:
                                 f"({SCHEMA_VERSION}); upgrade planextract")
         if version < SCHEMA_VERSION:
             sql = SCHEMA_SQL.read_text(encoding="utf-8")
-            for statement in schema_statements(sql):
+            statements = schema_statements(sql)
+            tables = [s for s in statements if s.upper().startswith(("CREATE TABLE", "CREATE VIRTUAL TABLE"))]
+            for statement in tables:
                 conn.execute(statement)
-            for table, column, decl in missing_columns(conn, sql):
+            for table, column, decl in missing_columns(conn, sql):   # before indexes and views use them
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+            for statement in statements:
+                if statement not in tables:
+                    conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
@@ -321,27 +329,47 @@ def record_to_batch(row: DocumentRow, record: PlanRecord | None) -> DocumentBatc
 
 # --- writing ------------------------------------------------------------------------------------
 
-def write_document(conn: sqlite3.Connection, batch: DocumentBatch, on_wait: OnWait | None = None) -> None:
-    """Replace everything stored for the document (and older versions of the same file) in one transaction.
+def begin(conn: sqlite3.Connection, on_wait: OnWait | None = None) -> None:
+    """Start a write transaction, waiting (reporting through `on_wait`) while another process writes."""
+    when_free(lambda: conn.execute("BEGIN IMMEDIATE"), on_wait)
 
-    An older version is a document with the same `path` under the same input
-    `root`. Waits (reporting through `on_wait`) while another process writes.
+
+def write_document(conn: sqlite3.Connection, batch: DocumentBatch, on_wait: OnWait | None = None,
+                   savepoint: bool = True) -> None:
+    """Replace everything stored for the document (and older versions of the same file), all or nothing.
+
+    Its own transaction; inside the caller's transaction (`begin`) a
+    savepoint, or, with `savepoint=False`, plain statements whose failure the
+    caller undoes (savepoints make full-text indexes flush per document).
+    An older version is a document with the same `path` under the same input `root`.
     """
     doc = batch.document
-    when_free(lambda: conn.execute("BEGIN IMMEDIATE"), on_wait)
+    own = not conn.in_transaction
+    if own:
+        begin(conn, on_wait)
+    marked = savepoint and not own
+    if marked:
+        conn.execute("SAVEPOINT document")
     try:
         old = [r[0] for r in conn.execute(
-            "SELECT doc_id FROM documents WHERE doc_id = ? OR (path = ? AND root IS ?)",
-            (doc["doc_id"], doc["path"], doc.get("root")))]
+            "SELECT doc_id FROM documents WHERE doc_id = ? UNION SELECT doc_id FROM documents "
+            "WHERE path = ? AND root IS ?", (doc["doc_id"], doc["path"], doc.get("root")))]
         for doc_id in old:   # a new document has nothing to delete: no scans of the fact tables
             delete_document(conn, doc_id)
         _insert(conn, "documents", tuple(doc), [tuple(doc.values())])
         for t in batch.facts:
             _insert(conn, t.table, t.columns, t.rows)
-        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if own:
+            conn.execute("ROLLBACK")
+        elif marked:
+            conn.execute("ROLLBACK TO document")
+            conn.execute("RELEASE document")
         raise
+    if own:
+        conn.execute("COMMIT")
+    elif marked:
+        conn.execute("RELEASE document")
 
 
 def load_document(conn: sqlite3.Connection, row: DocumentRow, record: PlanRecord | None) -> None:

@@ -33,6 +33,7 @@ from pipeline.job import Counts, Result, Task, failed, now
 from pipeline.load import (
     DatabaseError,
     OnWait,
+    begin,
     connect,
     finish_run,
     known_documents,
@@ -45,6 +46,8 @@ from pipeline.load import (
 from pipeline.workers import Limits
 
 PROBLEMS_KEPT = 50     # failed/partial documents listed in the summary (all are in `status`)
+COMMIT_SECONDS = 0.25  # longest a group of documents holds the write lock before its commit
+COMMIT_DOCS = 64
 _STORE_ERRORS = (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.ProgrammingError, sqlite3.DataError,
                  OverflowError, ValueError, TypeError, UnicodeError)
 
@@ -150,15 +153,19 @@ def run(paths: list[Path], db_path: Path, *, jobs: int = 1, force: bool = False,
         try:
             with _sigterm_as_interrupt(), closing(_events(items, known, version, force, retry_failed,
                                                           make, jobs, eager or force)) as events:
+                commits = _Commits(conn, summary, on_done)
                 for event in events:
-                    done = _account(conn, event, on_wait)
-                    summary.add(done, event if isinstance(event, Result) else None)
-                    if on_done:
-                        on_done(done)
+                    if event is not None:
+                        commits.add(event, on_wait)
+                    if commits.due():
+                        commits.commit()
+                commits.commit()
             status = "completed"
         except KeyboardInterrupt:
             summary.interrupted = True
         finally:
+            if conn.in_transaction:   # interrupted: the documents not yet committed are rolled back
+                conn.execute("ROLLBACK")
             summary.seconds = time.perf_counter() - t0
             _finish(conn, summary, status)
     finally:
@@ -187,29 +194,74 @@ def _finish(conn: sqlite3.Connection, summary: RunSummary, status: str) -> None:
             raise
 
 
-def _account(conn: sqlite3.Connection, event: Result | Done, on_wait: OnWait | None) -> Done:
-    """Store a result (or take a skipped file as it is) and say what became of the file."""
-    if isinstance(event, Done):
-        return event
-    stored = store(conn, event, on_wait)
-    return Done(stored.path, stored.status, stored.error)
+class _Commits:
+    """Documents written as they arrive, committed in small groups.
+
+    Each document is a savepoint of its own (whole or absent); a group is
+    committed `COMMIT_SECONDS` after its first document or at `COMMIT_DOCS`,
+    so the write lock is held briefly (other writers wait at most that long)
+    and a batch does not pay one commit per small document. A file counts as
+    done (summary, progress) once its group is committed.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, summary: RunSummary, on_done: Callable[[Done], None] | None):
+        self.conn, self.summary, self.on_done = conn, summary, on_done
+        self.held: list[tuple[Done, Result | None]] = []
+        self.since = 0.0
+
+    def add(self, event: Result | Done, on_wait: OnWait | None) -> None:
+        if isinstance(event, Done):
+            self.held.append((event, None))
+            return
+        if not self.conn.in_transaction:
+            begin(self.conn, on_wait)
+            self.since = time.monotonic()
+        try:
+            write_document(self.conn, event.batch, on_wait, savepoint=False)
+            stored = event
+        except _STORE_ERRORS as exc:   # undo the group, write it again, then this document as failed
+            self._rewrite(on_wait)
+            stored = failed_to_store(event, exc)
+            self._write(stored)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"cannot write to the database: {exc}") from exc
+        self.held.append((Done(stored.path, stored.status, stored.error), stored))
+
+    def _rewrite(self, on_wait: OnWait | None) -> None:
+        self.conn.execute("ROLLBACK")
+        begin(self.conn, on_wait)
+        for _, result in self.held:
+            if result is not None:
+                self._write(result)
+
+    def _write(self, result: Result) -> None:
+        try:
+            write_document(self.conn, result.batch, savepoint=False)
+        except (sqlite3.Error, *_STORE_ERRORS) as exc:
+            raise DatabaseError(f"cannot write to the database: {exc}") from exc
+
+    def due(self) -> bool:
+        if not self.conn.in_transaction:
+            return bool(self.held)   # only skipped files: nothing to commit, report them
+        return len(self.held) >= COMMIT_DOCS or time.monotonic() - self.since >= COMMIT_SECONDS
+
+    def commit(self) -> None:
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise DatabaseError(f"cannot write to the database: {exc}") from exc
+        for done, result in self.held:
+            self.summary.add(done, result)
+            if self.on_done:
+                self.on_done(done)
+        self.held.clear()
 
 
-def store(conn: sqlite3.Connection, result: Result, on_wait: OnWait | None = None) -> Result:
-    """Write one document; a document whose rows cannot be stored becomes a failed row saying why."""
-    try:
-        write_document(conn, result.batch, on_wait)
-        return result
-    except _STORE_ERRORS as exc:
-        error = f"cannot store the document: {type(exc).__name__}: {exc}"
-    except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot write to the database: {exc}") from exc
-    fallback = replace_row(result.batch, status="failed", error=error, issues=None, notes=None)
-    try:
-        write_document(conn, fallback, on_wait)
-    except (sqlite3.Error, *_STORE_ERRORS) as exc:
-        raise DatabaseError(f"cannot write to the database: {exc}") from exc
-    return Result(fallback)
+def failed_to_store(result: Result, exc: Exception) -> Result:
+    """The failed row of a document whose rows the database refused, saying why."""
+    error = f"cannot store the document: {type(exc).__name__}: {exc}"
+    return Result(replace_row(result.batch, status="failed", error=error, issues=None, notes=None))
 
 
 @contextmanager
@@ -236,8 +288,9 @@ class _FeederDone:
 
 def _events(items: list[InputFile], known: dict, version: str, force: bool, retry_failed: bool,
             make_executor: Callable[[], LocalExecutor | DaskExecutor], jobs: int,
-            eager: bool) -> Generator[Result | Done, None, None]:
-    """One event per input file, in completion order: a `Result` to store, or a `Done` skipped file.
+            eager: bool) -> Generator[Result | Done | None, None, None]:
+    """One event per input file, in completion order: a `Result` to store, or a `Done` skipped file;
+    None now and then while waiting (the writer's clock for committing what it holds).
 
     The executor starts at once when some file is surely new (`eager`: its
     path and size are not stored), so workers warm up while files are
@@ -267,8 +320,9 @@ def _events(items: list[InputFile], known: dict, version: str, force: bool, retr
     try:
         while feeding or received < len(items):
             try:
-                msg = results.get(timeout=0.5)
+                msg = results.get(timeout=COMMIT_SECONDS / 2)
             except queue.Empty:
+                yield None
                 continue
             if isinstance(msg, _FeederDone):
                 feeding = False

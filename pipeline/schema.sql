@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS documents (
     issues TEXT,                        -- ext: JSON list of {code, message, page, line}
     notes TEXT                          -- ext: JSON list of normaliser notes (ambiguous rows ...)
 );
+CREATE INDEX IF NOT EXISTS documents_path ON documents(path, root);   -- a changed file replaces its old version
 
 CREATE TABLE IF NOT EXISTS sections (
     section_id TEXT PRIMARY KEY,

@@ -178,3 +178,30 @@ def test_discovery_reads_regular_files_and_links_inside_the_folder_only(tmp_path
     assert "outside the input folder" in (found["out.txt"].problem or "")
     assert found["in.txt"].problem is None and found["in.txt"].path == tmp_path / "a.txt"
     assert found["odd-\\xff.txt"].problem is None and printable("x\udcff") == "x\\xff"
+
+
+def test_a_document_the_database_refuses_fails_alone_and_its_group_is_kept(tmp_path):
+    """Documents share commits; one whose rows the database refuses (duplicate ids) is stored as failed
+    with the reason, and the documents written before it in the same group are kept whole."""
+    from dataclasses import replace
+
+    from pipeline.job import process
+    from pipeline.run import RunSummary, _Commits
+
+    conn = connect(tmp_path / "group.db")
+    good = [process(Task(discover([SAMPLES / name])[0], digit * 64, "v"))
+            for name, digit in (("yangpyeong-2023-plan-summary.txt", "1"), ("casebook-2023-excerpt.txt", "2"))]
+    bad = process(Task(discover([SAMPLES / "wonju-2024-implementation-plan.md"])[0], "3" * 64, "v"))
+    sections = next(t for t in bad.batch.facts if t.table == "sections")
+    doubled = replace(sections, rows=sections.rows + sections.rows[:1])
+    bad = replace(bad, batch=replace(bad.batch, facts=tuple(doubled if t is sections else t for t in bad.batch.facts)))
+    done = []
+    commits = _Commits(conn, RunSummary(0), done.append)
+    for result in (*good, bad):
+        commits.add(result, None)
+    commits.commit()
+    rows = dict(conn.execute("SELECT doc_id, status || ': ' || coalesce(error, '') FROM documents"))
+    assert rows["1" * 64] == rows["2" * 64] == "ok: "
+    assert rows["3" * 64].startswith("failed: cannot store the document: IntegrityError")
+    assert conn.execute("SELECT count(DISTINCT doc_id) FROM sections").fetchone() == (2,)
+    assert [d.state for d in done] == ["ok", "ok", "failed"]
