@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +16,8 @@ def pipeline_version() -> str:
     digest, so `planextract run` re-processes files whose results could differ.
     Computed on first use (a run), not when any command starts.
     """
+    from importlib import metadata  # 50 ms of imports: only when a run needs the version
+
     try:
         base = metadata.version("planextract")
     except metadata.PackageNotFoundError:

@@ -65,10 +65,17 @@ class LocalExecutor:
         self.threads: list[threading.Thread] = []
         self.closing = threading.Event()
 
-    def start(self, tasks: queue.Queue, results: queue.Queue) -> None:
-        for _ in range(self.jobs):
+    def prestart(self) -> None:
+        """Start the children now, so they import and warm up while the run prepares (a new database)."""
+        while len(self.supervisors) < self.jobs:
             supervisor = Supervisor(self.limits)
+            supervisor.start()
             self.supervisors.append(supervisor)
+
+    def start(self, tasks: queue.Queue, results: queue.Queue) -> None:
+        while len(self.supervisors) < self.jobs:
+            self.supervisors.append(Supervisor(self.limits))
+        for supervisor in self.supervisors:
             thread = threading.Thread(target=self._loop, args=(supervisor, tasks, results), daemon=True)
             thread.start()
             self.threads.append(thread)
@@ -76,7 +83,8 @@ class LocalExecutor:
     def _loop(self, supervisor: Supervisor, tasks: queue.Queue, results: queue.Queue) -> None:
         retry: list[Task] = []
         try:
-            supervisor.start()   # the child imports and warms up while the first task is hashed
+            if supervisor.proc is None:
+                supervisor.start()   # the child imports and warms up while the first task is hashed
             while not self.closing.is_set():
                 task = retry.pop() if retry else tasks.get()
                 if task is None:
@@ -97,6 +105,9 @@ class LocalExecutor:
             supervisor.abort()
         for thread in self.threads:
             thread.join(timeout=5)
+        if not self.threads:   # prestarted children that never got a thread
+            for supervisor in self.supervisors:
+                supervisor.stop()
 
 
 class DaskExecutor:

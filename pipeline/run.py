@@ -131,6 +131,22 @@ def run(paths: list[Path], db_path: Path, *, jobs: int = 1, force: bool = False,
     """
     t0 = time.perf_counter()
     limits = limits or Limits()
+    early = None
+    if executor == "local" and not Path(db_path).exists():   # a new database: every file is work
+        early = LocalExecutor(jobs, limits)
+        early.prestart()
+    try:
+        return _run(paths, db_path, jobs, force, retry_failed, limits, executor, scheduler, early,
+                    on_start, on_done, on_wait, t0)
+    finally:
+        if early is not None:
+            early.close()   # closed by the run already, unless it failed before starting it
+
+
+def _run(paths: list[Path], db_path: Path, jobs: int, force: bool, retry_failed: bool, limits: Limits,
+         executor: str, scheduler: str | None, early: LocalExecutor | None,
+         on_start: Callable[[int], None] | None, on_done: Callable[[Done], None] | None,
+         on_wait: OnWait | None, t0: float) -> RunSummary:
     version = pipeline_version()
     conn = connect(db_path, on_wait)
     options = {"paths": [str(p) for p in paths], "jobs": jobs, "force": force, "retry_failed": retry_failed,
@@ -148,11 +164,11 @@ def run(paths: list[Path], db_path: Path, *, jobs: int = 1, force: bool = False,
         if on_start:
             on_start(len(items))
         make = (lambda: DaskExecutor(jobs, limits, scheduler)) if executor == "dask" else \
-            (lambda: LocalExecutor(jobs, limits))
+            (lambda: early or LocalExecutor(jobs, limits))
         status = "interrupted"
         try:
             with _sigterm_as_interrupt(), closing(_events(items, known, version, force, retry_failed,
-                                                          make, jobs, eager or force)) as events:
+                                                          make, jobs, eager or force or early is not None)) as events:
                 commits = _Commits(conn, summary, on_done)
                 for event in events:
                     if event is not None:

@@ -241,6 +241,8 @@ class Supervisor:
                 proc.stdin.close()
         except OSError:
             pass
+        if proc.poll() is None:
+            proc.kill()   # an idle child has nothing to save; a kill spares its interpreter's shutdown
         code, self.peak = _reap(proc)
         return _exit_text(code)
 
