@@ -25,9 +25,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-## Pages/characters per second and peak memory per format
+## Speed and memory beside the floors (PDF, HWPX, text), start-up, rerun, --jobs scaling, RSS slope, DB size
 bench: $(STAMP)
-	$(BIN)/python -m pipeline.bench samples
+	$(BIN)/python -m pipeline.bench
 
 ## Extract ../shared/seeds and score against ../shared/gold
 score: $(STAMP)

@@ -1,100 +1,275 @@
-"""Extraction speed and peak memory per format.
+"""Speed and memory of the pipeline beside the floors, in one run, as ratios.
 
-    python -m pipeline.bench [PATH ...] [--synthetic PAGES]
+    python -m pipeline.bench [PATH ...] [--rounds 3] [--batch 1000] [--synthetic PAGES] [--skip-batch]
 
 PATHs are files or folders (default: samples/ and, when present,
-../shared/corpus). Every file is extracted through `extractors.extract` in a
-fresh Python process, so peak RSS (`ru_maxrss`) is that file's own and the
-timing excludes interpreter start-up and imports. Per format it prints files,
-pages (KB for formats without pages), seconds, pages/s, chars/s and the
-largest peak RSS. `--synthetic N` also builds an N-page PDF by repeating the
-PDF samples (pypdfium2 page import) and measures it the same way: the
-memory target is < 400 MB on 300 pages.
+../shared/corpus). Each file is measured in a fresh Python process: first our
+pipeline end to end (extract + normalise; its peak RSS is recorded before
+anything else runs), then our pipeline and the floors in alternating order
+for `--rounds` rounds (best round kept), all after imports. Floors: PDF
+against pypdfium2 text alone and pdfplumber (text + table finding); HWPX
+against a raw lxml parse of its XML members and python-hwpx when installed;
+text against reading and decoding the file. It prints per format the time
+of ours and of each floor and the ratio ours / floor.
 
-The text layer is measured too, in one fresh process: the time to load the
-Korean spaCy pipeline (import to first document), then characters per second
-of `document_to_text_facts` (mentions, executions, regions) and of the whole
-`normalise` over the text exports given (and ../shared/seeds by default);
-targets: < 2 s, >= 200,000 chars/s for the text facts.
+Then the batch runner on `--batch` documents (copies of the samples made
+distinct by a trailing line): start-up (a one-file run into a new
+database), `--jobs 1` and `--jobs 2` on the batch (scaling), an unchanged
+rerun, the runner's RSS against documents processed (slope per 1,000) and
+database bytes per document. `--synthetic N` also measures an N-page PDF
+built from the PDF samples.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PATHS = (ROOT / "samples", ROOT.parent / "shared" / "corpus")
+PLANEXTRACT = [sys.executable, "-m", "pipeline"]
 
 
-@dataclass(frozen=True)
-class Run:
-    """One file's measurement (from its own process)."""
+@dataclass
+class FileRun:
+    """One file's measurement (from its own process): seconds per tool, best of the rounds."""
 
     path: str
     format: str
-    pages: int | None
-    kb: float
-    seconds: float
-    chars: int
-    peak_rss_mb: float
+    pages: int | None = None
+    kb: float = 0.0
+    chars: int = 0
+    peak_rss_mb: float = 0.0
+    seconds: dict[str, float] = field(default_factory=dict)
     error: str | None = None
 
 
-def measure_one(path: Path) -> Run:
-    """Extract `path` in this process and measure it (used inside the child process)."""
+# --- floors: the least work that reads the same content -------------------------------------------
+
+def floor_pypdfium2(path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    for page in pdf:
+        page.get_textpage().get_text_range()
+    pdf.close()
+
+
+def floor_pdfplumber(path: Path) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            page.find_tables()
+
+
+def floor_lxml(path: Path) -> None:
+    import zipfile
+
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.endswith(".xml") and name.startswith("Contents/"):
+                etree.fromstring(z.read(name), parser)
+
+
+def floor_python_hwpx(path: Path) -> None:
+    from hwpx import TextExtractor  # type: ignore[import-not-found]
+
+    with TextExtractor(path) as extractor:
+        extractor.extract_text()
+
+
+def floor_read(path: Path) -> None:
+    from extractors.text.reader import bytes_to_text
+
+    bytes_to_text(path.read_bytes())
+
+
+def _has(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+FLOORS = {
+    "pdf": {"pypdfium2 text": floor_pypdfium2, "pdfplumber": floor_pdfplumber},
+    "hwpx": {"lxml parse": floor_lxml, **({"python-hwpx": floor_python_hwpx} if _has("hwpx") else {})},
+    "txt": {"read+decode": floor_read},
+    "md": {"read+decode": floor_read},
+}
+
+
+def measure_one(path: Path, rounds: int) -> FileRun:
+    """Measure `path` in this process (used inside the child process)."""
     import resource
-    import time
 
     from extractors import extract, extractor_for, format_of
+    from normalizers.plan import normalise
+    from pipeline.job import warm_up
 
-    fmt = format_of(path) or path.suffix.lower().lstrip(".")
-    kb = path.stat().st_size / 1024
+    run = FileRun(str(path), format_of(path) or path.suffix.lower().lstrip("."), kb=path.stat().st_size / 1024)
     try:
-        extractor_for(path)                     # import the format's module before the clock starts
-        start = time.perf_counter()
+        extractor_for(path)
+        warm_up()
+        ours = _timed(lambda: normalise(extract(path)))
+        run.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         doc = extract(path)
-        seconds = time.perf_counter() - start
     except Exception as exc:  # a benchmark reports every failure instead of stopping at the first
-        return Run(str(path), fmt, None, kb, 0.0, 0, _peak_rss_mb(resource), f"{type(exc).__name__}: {exc}")
-    chars = _doc_chars(doc)
-    return Run(str(path), doc.format, doc.pages, kb, seconds, chars, _peak_rss_mb(resource))
+        run.error = f"{type(exc).__name__}: {exc}"
+        return run
+    run.pages, run.chars = doc.pages, _doc_chars(doc)
+    tools = {"ours": lambda: normalise(extract(path)),
+             **{name: (lambda f=f: f(path)) for name, f in FLOORS.get(run.format, {}).items()}}
+    best = {"ours": ours}
+    for _ in range(rounds):
+        for name, tool in tools.items():
+            try:
+                best[name] = min(best.get(name, float("inf")), _timed(tool))
+            except Exception as exc:   # a floor that cannot read the file is reported, not fatal
+                best[name] = float("nan")
+                run.error = run.error or f"{name}: {type(exc).__name__}: {exc}"
+    run.seconds = best
+    return run
 
 
-def _peak_rss_mb(resource) -> float:
-    """Peak resident set size of this process in MB (Linux reports KB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
 
 
-def measure_in_child(path: Path) -> Run:
-    """`measure_one` in a fresh interpreter, so memory and imports of other files do not count."""
-    done = subprocess.run([sys.executable, "-m", "pipeline.bench", "--one", str(path)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=1800)
+def _doc_chars(doc) -> int:
+    from extractors.document import Heading, Table
+
+    return sum(len(c.text) for b in doc.blocks if isinstance(b, Table) for c in b.cells) + \
+        sum(len(b.title if isinstance(b, Heading) else b.text) for b in doc.blocks if not isinstance(b, Table))
+
+
+def measure_in_child(path: Path, rounds: int) -> FileRun:
+    done = subprocess.run([sys.executable, "-m", "pipeline.bench", "--one", str(path), "--rounds", str(rounds)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=3600)
     if done.returncode != 0:
-        return Run(str(path), path.suffix.lower().lstrip("."), None, path.stat().st_size / 1024, 0.0, 0, 0.0,
-                   (done.stderr.strip().splitlines() or ["child failed"])[-1])
-    return Run(**json.loads(done.stdout))
+        return FileRun(str(path), path.suffix.lower().lstrip("."), error=(done.stderr.strip().splitlines()
+                                                                          or ["child failed"])[-1])
+    return FileRun(**json.loads(done.stdout))
 
 
 def input_files(paths: list[Path]) -> list[Path]:
     """The documents `planextract run` would read under `paths`, with an extractor (oracle dumps skipped)."""
     from extractors import FORMATS
-    from pipeline.run import discover
+    from pipeline.inputs import discover
 
     return [f.path for f in discover(paths)
-            if f.path.suffix.lower() in FORMATS and "oracle" not in f.path.parts]
+            if not f.problem and f.path.suffix.lower() in FORMATS and "oracle" not in f.path.parts]
+
+
+def format_table(runs: list[FileRun]) -> list[str]:
+    """Per format: files, pages, ours (s), each floor (s) and ours / floor; peak RSS of ours."""
+    lines = [f"{'format':6} {'files':>5} {'pages':>6} {'KB':>7} {'ours s':>8} {'s/page':>7} {'RSS MB':>7}  floors"]
+    for fmt in sorted({r.format for r in runs}):
+        ok = [r for r in runs if r.format == fmt and not r.error or (r.format == fmt and r.seconds.get("ours"))]
+        if not ok:
+            lines.append(f"{fmt:6} no file measured")
+            continue
+        ours = sum(r.seconds["ours"] for r in ok)
+        pages = sum(r.pages or 0 for r in ok)
+        per_page = f"{ours / pages:7.3f}" if pages else f"{'-':>7}"
+        floors = []
+        for name in FLOORS.get(fmt, {}):
+            times = [r.seconds.get(name) for r in ok]
+            if all(t is not None and t == t for t in times):
+                total = sum(t for t in times if t is not None)
+                floors.append(f"{name} {total:.3f} s (ours {ours / total:.1f}×)" if total else f"{name} -")
+        lines.append(f"{fmt:6} {len(ok):5d} {pages or '-':>6} {sum(r.kb for r in ok):7.0f} {ours:8.3f} {per_page} "
+                     f"{max(r.peak_rss_mb for r in ok):7.0f}  {'; '.join(floors)}")
+    lines += [f"  note: {Path(r.path).name}: {r.error}" for r in runs if r.error]
+    return lines
+
+
+# --- the batch runner -----------------------------------------------------------------------------
+
+def make_batch(folder: Path, n: int) -> Path:
+    """`n` documents: the samples copied round-robin, each made distinct by a trailing line."""
+    sources = [p for p in input_files([ROOT / "samples"])]
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        src = sources[i % len(sources)]
+        data = src.read_bytes()
+        tail = {".txt": f"\n(사본 {i})\n", ".md": f"\n(사본 {i})\n", ".html": f"\n<!-- {i} -->\n"}.get(
+            src.suffix.lower(), f"\n% {i}\n")
+        encoding = "cp949" if "cp949" in src.name else "utf-8"
+        (folder / f"{i:05d}-{src.name}").write_bytes(data + tail.encode(encoding))
+    return folder
+
+
+def timed_run(args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run([*PLANEXTRACT, "run", *args, "--quiet"], cwd=ROOT, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+RSS_DRIVER = """
+import json, sys
+from pathlib import Path
+from pipeline.run import run
+samples = []
+def rss():
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * 4096 / 2 ** 20
+run([Path(sys.argv[1])], Path(sys.argv[2]), jobs=1, on_done=lambda d: samples.append(rss()))
+print(json.dumps(samples))
+"""
+
+
+def rss_slope(batch: Path, db: Path) -> tuple[float, float]:
+    """(MB per 1,000 documents over the second half of the batch, peak MB) of the runner process."""
+    out = subprocess.run([sys.executable, "-c", RSS_DRIVER, str(batch), str(db)], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    samples = json.loads(out.strip().splitlines()[-1])
+    half = samples[len(samples) // 2:]
+    xs = list(range(len(half)))
+    slope = statistics.linear_regression(xs, half).slope if len(half) > 1 else 0.0
+    return slope * 1000, max(samples)
+
+
+def batch_report(n: int) -> list[str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        batch = make_batch(base / "batch", n)
+        one = make_batch(base / "one", 1)
+        startup = min(timed_run([str(one), "--db", str(base / f"one{i}.db")]) for i in range(3))
+        jobs1 = timed_run([str(batch), "--db", str(base / "j1.db"), "--jobs", "1"])
+        jobs2 = timed_run([str(batch), "--db", str(base / "j2.db"), "--jobs", "2"])
+        rerun = min(timed_run([str(batch), "--db", str(base / "j2.db")]) for _ in range(3))
+        slope, peak = rss_slope(batch, base / "rss.db")
+        size = (base / "j1.db").stat().st_size
+        shutil.rmtree(batch)
+    return [f"start-up (one-file run, new database): {startup:.2f} s (target < 0.7 s)",
+            f"{n} documents: --jobs 1 {jobs1:.1f} s, --jobs 2 {jobs2:.1f} s: {jobs1 / jobs2:.2f}× (target ≥ 1.8×)",
+            f"unchanged rerun of {n} files: {rerun:.2f} s (target < 1 s)",
+            f"runner RSS: slope {slope:+.1f} MB per 1,000 documents, peak {peak:.0f} MB (workers are separate)",
+            f"database: {size / n / 1024:.0f} KB per document"]
 
 
 def synthetic_pdf(pages: int, folder: Path) -> Path:
     """An N-page PDF made by repeating the PDF samples' pages."""
     import pypdfium2 as pdfium
 
-    sources = sorted((ROOT / "samples").glob("*.pdf"))
-    sources = [s for s in sources if "broken" not in s.name]
+    sources = [s for s in sorted((ROOT / "samples").glob("*.pdf")) if "broken" not in s.name]
     target = pdfium.PdfDocument.new()
     while len(target) < pages:
         for source in sources:
@@ -110,97 +285,35 @@ def synthetic_pdf(pages: int, folder: Path) -> Path:
     return path
 
 
-def measure_text_layer(paths: list[Path]) -> dict:
-    """Load time of the spaCy pipeline and chars/s of the text layer (run inside the child process)."""
-    import time
-
-    start = time.perf_counter()
-    from normalizers.textfacts.nlp import get_nlp
-    get_nlp()("예산 998백만원, 참여율 95%")
-    load = time.perf_counter() - start
-    from extractors import extract
-    from normalizers.meta import document_to_meta
-    from normalizers.plan import normalise
-    from normalizers.sections import document_to_sections
-    from normalizers.textfacts.reader import document_to_text_facts
-
-    docs = [extract(p) for p in paths]
-    chars = sum(_doc_chars(d) for d in docs)
-    prepared = [(d, document_to_sections(d), document_to_meta(d)) for d in docs]
-    start = time.perf_counter()
-    for doc, tree, meta in prepared:
-        document_to_text_facts(doc, tree, meta)
-    facts = time.perf_counter() - start
-    start = time.perf_counter()
-    for doc in docs:
-        normalise(doc)
-    whole = time.perf_counter() - start
-    return {"files": len(docs), "chars": chars, "load_s": load, "facts_cps": chars / facts,
-            "normalise_cps": chars / whole}
-
-
-def _doc_chars(doc) -> int:
-    from extractors.document import Heading, Table
-
-    return sum(len(c.text) for b in doc.blocks if isinstance(b, Table) for c in b.cells) + \
-        sum(len(b.title if isinstance(b, Heading) else b.text) for b in doc.blocks if not isinstance(b, Table))
-
-
-def text_layer_in_child(paths: list[Path]) -> dict:
-    out = subprocess.run([sys.executable, "-m", "pipeline.bench", "--text-layer", *map(str, paths)],
-                         capture_output=True, text=True, cwd=ROOT, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def summarise(runs: list[Run]) -> list[str]:
-    """One line per format (and one per failure)."""
-    lines = [f"{'format':7} {'files':>5} {'pages':>6} {'KB':>8} {'seconds':>8} {'pages/s':>8} "
-             f"{'chars/s':>9} {'peak RSS MB':>11}"]
-    for fmt in sorted({r.format for r in runs}):
-        ok = [r for r in runs if r.format == fmt and not r.error]
-        if not ok:
-            lines.append(f"{fmt:7} {'-':>5}  no file extracted")
-            continue
-        seconds = sum(r.seconds for r in ok)
-        pages = sum(r.pages or 0 for r in ok)
-        rate = f"{pages / seconds:8.1f}" if pages and seconds else f"{'-':>8}"
-        chars = f"{sum(r.chars for r in ok) / seconds:9.0f}" if seconds else f"{'-':>9}"
-        lines.append(f"{fmt:7} {len(ok):5d} {pages or '-':>6} {sum(r.kb for r in ok):8.0f} {seconds:8.2f} "
-                     f"{rate} {chars} {max(r.peak_rss_mb for r in ok):11.0f}")
-    lines += [f"  failed: {Path(r.path).name}: {r.error}" for r in runs if r.error]
-    return lines
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else "?"
+    return f"{date.today()} · {os.cpu_count()} cores · {cpu} · Python {platform.python_version()}"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Extraction speed and peak memory per format.")
+    parser = argparse.ArgumentParser(description="Speed and memory of the pipeline beside the floors.")
     parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: samples/, ../shared/corpus)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per file (best kept)")
+    parser.add_argument("--batch", type=int, default=1000, help="documents in the runner batch")
+    parser.add_argument("--skip-batch", action="store_true", help="only the per-format table")
     parser.add_argument("--synthetic", type=int, metavar="PAGES", help="also measure an N-page PDF built from samples")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--text-layer", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(measure_one(args.one).__dict__))
+        print(json.dumps(asdict(measure_one(args.one, args.rounds))))
         return 0
-    if args.text_layer:
-        print(json.dumps(measure_text_layer(args.paths)))
-        return 0
+    print(machine())
     paths = args.paths or [p for p in DEFAULT_PATHS if p.exists()]
-    files = input_files(paths)
-    runs = [measure_in_child(path) for path in files]
-    print("\n".join(summarise(runs)))
-    texts = [p for p in files if p.suffix.lower() in (".txt", ".md")]
-    seeds = ROOT.parent / "shared" / "seeds"
-    texts += sorted(seeds.glob("*.txt")) if seeds.exists() and not args.paths else []
-    if texts:
-        t = text_layer_in_child(texts)
-        print(f"text layer: spaCy pipeline loads in {t['load_s']:.2f} s; {t['chars']:,} characters in "
-              f"{t['files']} text files: text facts {t['facts_cps']:,.0f} chars/s, "
-              f"whole normalise {t['normalise_cps']:,.0f} chars/s")
+    runs = [measure_in_child(path, args.rounds) for path in input_files(paths)]
+    print("\n".join(format_table(runs)))
     if args.synthetic:
         with tempfile.TemporaryDirectory() as tmp:
-            run = measure_in_child(synthetic_pdf(args.synthetic, Path(tmp)))
-        rate = f"{run.pages / run.seconds:.1f} pages/s" if run.pages and run.seconds else run.error
-        print(f"synthetic PDF: {run.pages} pages in {run.seconds:.2f} s ({rate}), peak RSS {run.peak_rss_mb:.0f} MB")
+            big = measure_in_child(synthetic_pdf(args.synthetic, Path(tmp)), 1)
+        print(f"synthetic PDF: {big.pages} pages in {big.seconds.get('ours', 0):.2f} s, "
+              f"pypdfium2 text {big.seconds.get('pypdfium2 text', 0):.2f} s, peak RSS {big.peak_rss_mb:.0f} MB")
+    if not args.skip_batch:
+        print("\n".join(batch_report(args.batch)))
     return 0
 
 

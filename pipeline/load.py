@@ -88,7 +88,7 @@ def connect(db_path: str | Path, on_wait: OnWait | None = None) -> sqlite3.Conne
         _check_database(conn, db_path)
         when_free(lambda: conn.execute("PRAGMA journal_mode = WAL"), on_wait)
         conn.execute("PRAGMA synchronous = NORMAL")   # WAL: durable at checkpoints, never corrupt
-        conn.execute("PRAGMA cache_size = -65536")    # 64 MB: a group of documents is written without spilling
+        conn.execute("PRAGMA cache_size = -16384")    # 16 MB: a group of documents is written without spilling
         when_free(lambda: migrate(conn), on_wait)
     except (sqlite3.Error, OSError) as exc:
         raise DatabaseError(f"cannot open database {db_path}: {exc}") from exc
