@@ -22,6 +22,7 @@ built from the PDF samples.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -31,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -87,7 +89,7 @@ def floor_lxml(path: Path) -> None:
 
 
 def floor_python_hwpx(path: Path) -> None:
-    from hwpx import TextExtractor  # type: ignore[import-not-found]
+    from hwpx import TextExtractor
 
     with TextExtractor(path) as extractor:
         extractor.extract_text()
@@ -132,8 +134,8 @@ def measure_one(path: Path, rounds: int) -> FileRun:
         run.error = f"{type(exc).__name__}: {exc}"
         return run
     run.pages, run.chars = doc.pages, _doc_chars(doc)
-    tools = {"ours": lambda: normalise(extract(path)),
-             **{name: (lambda f=f: f(path)) for name, f in FLOORS.get(run.format, {}).items()}}
+    tools: dict[str, Callable[[], object]] = {"ours": lambda: normalise(extract(path))}
+    tools.update({name: functools.partial(f, path) for name, f in FLOORS.get(run.format, {}).items()})
     best = {"ours": ours}
     for _ in range(rounds):
         for name, tool in tools.items():
@@ -181,7 +183,7 @@ def format_table(runs: list[FileRun]) -> list[str]:
     """Per format: files, pages, ours (s), each floor (s) and ours / floor; peak RSS of ours."""
     lines = [f"{'format':6} {'files':>5} {'pages':>6} {'KB':>7} {'ours s':>8} {'s/page':>7} {'RSS MB':>7}  floors"]
     for fmt in sorted({r.format for r in runs}):
-        ok = [r for r in runs if r.format == fmt and not r.error or (r.format == fmt and r.seconds.get("ours"))]
+        ok = [r for r in runs if r.format == fmt and r.seconds.get("ours")]
         if not ok:
             lines.append(f"{fmt:6} no file measured")
             continue
@@ -189,11 +191,12 @@ def format_table(runs: list[FileRun]) -> list[str]:
         pages = sum(r.pages or 0 for r in ok)
         per_page = f"{ours / pages:7.3f}" if pages else f"{'-':>7}"
         floors = []
-        for name in FLOORS.get(fmt, {}):
-            times = [r.seconds.get(name) for r in ok]
-            if all(t is not None and t == t for t in times):
-                total = sum(t for t in times if t is not None)
-                floors.append(f"{name} {total:.3f} s (ours {ours / total:.1f}×)" if total else f"{name} -")
+        for name in FLOORS.get(fmt, {}):   # over the files the floor could read, ours on the same files
+            both = [r for r in ok if r.seconds.get(name, float("nan")) == r.seconds.get(name)]
+            total = sum(r.seconds[name] for r in both)
+            mine = sum(r.seconds["ours"] for r in both)
+            if total:
+                floors.append(f"{name} {total:.3f} s (ours {mine / total:.1f}×)")
         lines.append(f"{fmt:6} {len(ok):5d} {pages or '-':>6} {sum(r.kb for r in ok):7.0f} {ours:8.3f} {per_page} "
                      f"{max(r.peak_rss_mb for r in ok):7.0f}  {'; '.join(floors)}")
     lines += [f"  note: {Path(r.path).name}: {r.error}" for r in runs if r.error]
@@ -204,7 +207,7 @@ def format_table(runs: list[FileRun]) -> list[str]:
 
 def make_batch(folder: Path, n: int) -> Path:
     """`n` documents: the samples copied round-robin, each made distinct by a trailing line."""
-    sources = [p for p in input_files([ROOT / "samples"])]
+    sources = input_files([ROOT / "samples"])
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
         src = sources[i % len(sources)]

@@ -64,6 +64,7 @@ class LocalExecutor:
         self.supervisors: list[Supervisor] = []
         self.threads: list[threading.Thread] = []
         self.closing = threading.Event()
+        self.tasks: queue.Queue | None = None
 
     def prestart(self) -> None:
         """Start the children now, so they import and warm up while the run prepares (a new database)."""
@@ -73,6 +74,7 @@ class LocalExecutor:
             self.supervisors.append(supervisor)
 
     def start(self, tasks: queue.Queue, results: queue.Queue) -> None:
+        self.tasks = tasks
         while len(self.supervisors) < self.jobs:
             self.supervisors.append(Supervisor(self.limits))
         for supervisor in self.supervisors:
@@ -103,6 +105,13 @@ class LocalExecutor:
         self.closing.set()
         for supervisor in self.supervisors:
             supervisor.abort()
+        if self.tasks is not None:   # wake threads waiting for a task
+            while True:
+                try:
+                    self.tasks.get_nowait()
+                except queue.Empty:
+                    break
+            self.tasks.put(None)
         for thread in self.threads:
             thread.join(timeout=5)
         if not self.threads:   # prestarted children that never got a thread

@@ -13,6 +13,7 @@ import errno
 import fnmatch
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 IGNORED = ("README*", "LICENSE*", "*.py", "*.sh", "*.css", "*.js", "*.png", "*.jpg", "*.jpeg",
            "*.gif", "*.bmp", "*.svg", "*.json", "*.toml", "*.yml", "*.yaml", "Makefile",
            "SHA256SUMS", "*.db", "*.sqlite", "*.db-wal", "*.db-shm", "*.db-journal")
+_IGNORED = re.compile("|".join(fnmatch.translate(p) for p in IGNORED))   # one match per name, not 23
 _KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
 
@@ -92,7 +94,7 @@ def discover(paths: list[Path]) -> list[InputFile]:
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
             for name in sorted(filenames):
-                if name.startswith(".") or any(fnmatch.fnmatch(name, pat) for pat in IGNORED):
+                if name.startswith(".") or _IGNORED.match(name):
                     continue
                 full = Path(dirpath) / name
                 found.append(input_file(full, full.relative_to(root).as_posix(), root))
