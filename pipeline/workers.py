@@ -48,7 +48,8 @@ class Limits:
 
     timeout: float | None = 300.0
     max_memory: int | None = 2 * _GB
-    tasks_per_child: int = 200     # a child is replaced after this many documents (memory fragmentation)
+    tasks_per_child: int = 1000    # a child is replaced after this many documents, or sooner when it has
+                                   # grown past half the memory budget (fragmentation)
 
 
 def memory_text(n: int) -> str:
@@ -174,7 +175,8 @@ class Supervisor:
         outcome = self._wait(started)
         if isinstance(outcome, Result):
             self.done += 1
-            if self.done >= self.limits.tasks_per_child:
+            cap = self.limits.max_memory
+            if self.done >= self.limits.tasks_per_child or (cap and _rss(self.proc.pid) > cap // 2):
                 self.stop()
             return outcome
         if outcome == "memory":
