@@ -83,16 +83,33 @@ class LocalExecutor:
             self.threads.append(thread)
 
     def _loop(self, supervisor: Supervisor, tasks: queue.Queue, results: queue.Queue) -> None:
-        retry: list[Task] = []
+        """Keep the child busy: one task running and, while any wait, one queued behind it."""
+        again: list[Task] = []   # retries and tasks to send again go first
+        fed = False
         try:
             if supervisor.proc is None:
                 supervisor.start()   # the child imports and warms up while the first task is hashed
             while not self.closing.is_set():
-                task = retry.pop() if retry else tasks.get()
-                if task is None:
-                    tasks.put(None)   # wake the next thread too
+                while supervisor.can_queue():
+                    if again:
+                        task = again.pop(0)
+                    elif fed:
+                        break
+                    else:
+                        try:
+                            task = tasks.get_nowait() if supervisor.inflight else tasks.get()
+                        except queue.Empty:
+                            break
+                        if task is None:
+                            tasks.put(None)   # wake the next thread too
+                            fed = True
+                            continue
+                    supervisor.send(task)
+                if not supervisor.inflight:
                     return
-                done = after_crash(supervisor.run(task), task, retry.append)
+                task, result, resend = supervisor.collect()
+                again[:0] = resend
+                done = after_crash(result, task, lambda t: again.insert(0, t))
                 if done is not None and not self.closing.is_set():
                     results.put(done)
         except Exception as exc:

@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,6 +150,9 @@ class Supervisor:
         self.result_fd = -1
         self.done = 0
         self.peak = 0   # peak resident bytes of the last child that ended
+        self.inflight: deque[Task] = deque()   # sent to the child, oldest (running) first
+        self.clock = 0.0                        # when the running task started
+        self.retiring = False
 
     def start(self) -> None:
         read_fd, write_fd = os.pipe()
@@ -160,33 +164,59 @@ class Supervisor:
         os.close(write_fd)
         self.result_fd = read_fd
         self.done = 0
+        self.retiring = False
 
     def run(self, task: Task) -> Result:
         """`task`'s result; a document past its budget or whose child died gets a failed result."""
-        if self.proc is None or self.proc.poll() is not None:
+        self.send(task)
+        _, result, _ = self.collect()
+        return result
+
+    def can_queue(self) -> bool:
+        """Whether one more task may wait in the child's pipe behind the running one."""
+        return not self.retiring and len(self.inflight) < 2
+
+    def send(self, task: Task) -> None:
+        """Give `task` to the child: it runs at once, or right after the one running (no idle gap)."""
+        if not self.inflight and (self.retiring or self.proc is None or self.proc.poll() is not None):
             self.stop()
             self.start()
         assert self.proc is not None and self.proc.stdin is not None
-        started = time.monotonic()
+        if not self.inflight:
+            self.clock = time.monotonic()
+        self.inflight.append(task)
         try:
             write_frame(self.proc.stdin.fileno(), task)
-        except OSError:
-            return self._crashed(task, started)
+        except OSError:   # the child is gone: `collect` reports it
+            pass
+
+    def collect(self) -> tuple[Task, Result, list[Task]]:
+        """The oldest task sent and its result, and the tasks queued behind it that must be sent
+        again (its child was killed or died)."""
+        task = self.inflight.popleft()
+        started = self.clock
         outcome = self._wait(started)
         if isinstance(outcome, Result):
+            self.clock = time.monotonic()   # the queued task starts now
             self.done += 1
             cap = self.limits.max_memory
-            if self.done >= self.limits.tasks_per_child or (cap and _rss(self.proc.pid) > cap // 2):
+            if self.done >= self.limits.tasks_per_child or (cap and self.proc and _rss(self.proc.pid) > cap // 2):
+                self.retiring = True   # replaced once the queued task is done
+            if self.retiring and not self.inflight:
                 self.stop()
-            return outcome
+            return task, outcome, []
+        again = list(self.inflight)
+        self.inflight.clear()
         if outcome == "memory":
             self.stop()
-            return failed(task.item, task.doc_id, task.version, memory_message(self.limits), _since(started))
-        if outcome in ("timeout", "rss"):
+            result = failed(task.item, task.doc_id, task.version, memory_message(self.limits), _since(started))
+        elif outcome in ("timeout", "rss"):
             self.kill()
             message = timeout_message(self.limits) if outcome == "timeout" else memory_message(self.limits)
-            return failed(task.item, task.doc_id, task.version, message, _since(started))
-        return self._crashed(task, started)
+            result = failed(task.item, task.doc_id, task.version, message, _since(started))
+        else:
+            result = self._crashed(task, started)
+        return task, result, again
 
     def _wait(self, started: float) -> Result | str:
         """The child's next frame, or 'timeout' / 'rss' (over budget) / 'eof' (it died)."""
@@ -196,7 +226,7 @@ class Supervisor:
         while True:
             ready, _, _ = select.select([self.result_fd], [], [], _POLL_S)
             if ready:
-                chunk = os.read(self.result_fd, max(need - len(buf), 1 << 16))
+                chunk = os.read(self.result_fd, min(need - len(buf), 1 << 20))   # never into the next frame
                 if not chunk:
                     return "eof"
                 buf += chunk

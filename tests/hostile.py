@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 SHARED_HWP = ROOT.parent / "shared" / "corpus" / "hwp" / "moef-fiscal-stats-2014-08.hwp"
+SHARED_HWP_TABLES = ROOT.parent / "shared" / "corpus" / "hwp" / "chart-exercise-tables.hwp"   # sections > 4 KB
 GOOD = ("yangpyeong-2023-plan-summary.txt", "wonju-2024-implementation-plan.md",
         "goesan-2023-plan-program-cards.html", "wonju-2024-implementation-plan.pdf",
         "wonju-2024-implementation-plan.docx", "gwangju-seogu-2024-elderly-basic-plan.hwpx",
@@ -343,7 +344,7 @@ def cases(full: bool) -> list[tuple[Case, Callable[[], bytes] | str]]:
     if SHARED_HWP.exists():
         hwp = SHARED_HWP.read_bytes()
         out += [(Case(f"truncated-{int(s * 100)}.hwp"), (lambda s=s: truncated(hwp, s))) for s in (0.1, 0.5, 0.9)]
-        patched = hwp_table_patched(SHARED_HWP, 65535, 65535)
+        patched = hwp_table_patched(SHARED_HWP_TABLES, 65535, 65535) if SHARED_HWP_TABLES.exists() else None
         if patched is not None:
             out.append((Case("declared-65535.hwp", about="TABLE record patched to 65535 × 65535"), lambda: patched))
     return out
