@@ -14,8 +14,9 @@ of ours and of each floor and the ratio ours / floor.
 
 Then the batch runner on `--batch` documents (copies of the samples made
 distinct by a trailing line): start-up (a one-file run into a new
-database), `--jobs 1` and `--jobs 2` on the batch (scaling), an unchanged
-rerun, the runner's RSS against documents processed (slope per 1,000) and
+database), `--jobs 1` and `--jobs 2` on the batch (scaling; alternating
+rounds, best of each, since other load on the machine hits both), an
+unchanged rerun, the runner's RSS against documents processed (slope per 1,000) and
 database bytes per document. `--synthetic N` also measures an N-page PDF
 built from the PDF samples.
 """
