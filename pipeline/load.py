@@ -96,6 +96,21 @@ def connect(db_path: str | Path, on_wait: OnWait | None = None) -> sqlite3.Conne
     return conn
 
 
+def close(conn: sqlite3.Connection) -> None:
+    """Close a writer's connection, leaving a self-contained file when nobody else has it open.
+
+    WAL needs its -wal/-shm files beside the database; back in rollback-journal
+    mode the file alone can be copied or read from read-only media. With a
+    reader connected the switch is skipped (WAL stays, which is harmless).
+    """
+    try:
+        conn.execute("PRAGMA busy_timeout = 0")
+        conn.execute("PRAGMA journal_mode = DELETE")
+    except sqlite3.Error:
+        pass
+    conn.close()
+
+
 def _check_database(conn: sqlite3.Connection, db_path: str | Path) -> None:
     """DatabaseError unless `db_path` is empty or an SQLite database (not, say, a PDF given as --db)."""
     try:

@@ -34,6 +34,7 @@ from pipeline.load import (
     DatabaseError,
     OnWait,
     begin,
+    close,
     connect,
     finish_run,
     known_documents,
@@ -185,7 +186,7 @@ def _run(paths: list[Path], db_path: Path, jobs: int, force: bool, retry_failed:
             summary.seconds = time.perf_counter() - t0
             _finish(conn, summary, status)
     finally:
-        conn.close()
+        close(conn)
     if summary.interrupted:
         raise Interrupted(summary)
     return summary

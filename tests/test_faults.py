@@ -83,7 +83,7 @@ def reference(batch, tmp_path_factory) -> dict:
     return snapshot(db)
 
 
-@pytest.mark.parametrize("kill_after", [1, 12, 25])
+@pytest.mark.parametrize("kill_after", [1, 8, 18])
 def test_killing_the_run_then_resuming_equals_an_uninterrupted_run(batch, reference, tmp_path, kill_after):
     db = tmp_path / "killed.db"
     proc = start(batch, db)
@@ -97,7 +97,8 @@ def test_killing_the_run_then_resuming_equals_an_uninterrupted_run(batch, refere
         time.sleep(0.05)
     assert not [w for w in workers if alive(w)], "workers outlived the killed run"
     conn = sqlite3.connect(db)
-    assert conn.execute("SELECT status FROM runs").fetchall() == [("running",)]   # a killed run stays 'running'
+    if proc.returncode == -signal.SIGKILL:   # (late, the run may have just finished)
+        assert conn.execute("SELECT status FROM runs").fetchall() == [("running",)]   # a killed run stays so
     conn.close()
     resumed = start(batch, db)
     assert resumed.wait(timeout=300) == 0
