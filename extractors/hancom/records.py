@@ -13,7 +13,10 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from extractors.document import ExtractError
 from extractors.hancom.common import HEAD_KINDS, HeadDefs, LevelFormat, number_format_name
@@ -61,6 +64,11 @@ class FileHeader:
     @property
     def compressed(self) -> bool:
         return bool(self.flags & FLAG_COMPRESSED)
+
+    @property
+    def distribution(self) -> bool:
+        """배포용 document: the body is in encrypted ViewText streams (BodyText holds a stub)."""
+        return bool(self.flags & FLAG_DISTRIBUTION)
 
 
 @dataclass(frozen=True)
@@ -252,3 +260,56 @@ def summary_title(data: bytes) -> str | None:
     except struct.error:
         return None
     return None
+
+
+TAG_DISTRIBUTE_DOC_DATA = HWPTAG_BEGIN + 12
+"""표 13 HWPTAG_DISTRIBUTE_DOC_DATA: the 256-byte head of every ViewText/SectionN stream."""
+_DIST_HEAD_BYTES = 256
+_AES_BLOCK = 16
+
+
+def _msvc_rand(seed: int) -> Iterator[int]:
+    """The C runtime's srand(seed)/rand() sequence that scrambles the distribution head."""
+    state = seed & 0xFFFFFFFF
+    while True:
+        state = (state * 214013 + 2531011) & 0xFFFFFFFF
+        yield state >> 16 & 0x7FFF
+
+
+def distribution_key(head: bytes) -> bytes:
+    """The AES-128 key hidden in a 256-byte HWPTAG_DISTRIBUTE_DOC_DATA payload (배포용 문서 형식).
+
+    Bytes 0-3 seed the generator; from byte 4 on, each run of 1-16 bytes is
+    XORed with one random byte. The unscrambled payload holds the document's
+    SHA-1 text at 4 + (seed mod 16); its first 16 bytes are the key.
+    """
+    if len(head) != _DIST_HEAD_BYTES:
+        raise ExtractError("distribution document head is not 256 bytes; the file is damaged")
+    (seed,) = struct.unpack_from("<I", head, 0)
+    rand = _msvc_rand(seed)
+    data = bytearray(head)
+    mask = remaining = 0
+    for i in range(_DIST_HEAD_BYTES):
+        if remaining == 0:
+            mask = next(rand) & 0xFF
+            remaining = (next(rand) & 0xF) + 1
+        if i >= 4:
+            data[i] ^= mask
+        remaining -= 1
+    offset = 4 + (seed & 0xF)
+    return bytes(data[offset:offset + _AES_BLOCK])
+
+
+def decrypt_view_text(data: bytes) -> bytes:
+    """A ViewText/SectionN stream's body: the record stream as BodyText would hold it (still compressed).
+
+    The stream is one DISTRIBUTE_DOC_DATA record (the key material) followed
+    by the section encrypted with AES-128 in ECB mode.
+    """
+    records, _ = stream_to_records(data[:4 + _DIST_HEAD_BYTES])
+    if not records or records[0][0] != TAG_DISTRIBUTE_DOC_DATA or len(records[0][2]) != _DIST_HEAD_BYTES:
+        raise ExtractError("ViewText section does not start with the distribution key record")
+    body = data[4 + _DIST_HEAD_BYTES:]
+    body = body[:len(body) - len(body) % _AES_BLOCK]
+    decryptor = Cipher(algorithms.AES(distribution_key(records[0][2])), modes.ECB()).decryptor()
+    return decryptor.update(body) + decryptor.finalize()
