@@ -20,7 +20,13 @@ from dataclasses import dataclass, replace
 from typing import TypeGuard
 
 from extractors.document import Block, Cell, Heading, Issue, ListItem, Paragraph, Source, Table
-from extractors.grid import infer_header_rows, is_unit_line
+from extractors.grid import (
+    check_table_size,
+    header_rows_with_spans,
+    infer_header_rows,
+    is_unit_line,
+    lift_title_row,
+)
 
 HEAD_KINDS = ("none", "outline", "number", "bullet")
 """Paragraph-head kinds in file order: 표 44 bits 23-24 values 0-3; OWPML NONE/OUTLINE/NUMBER/BULLET."""
@@ -217,16 +223,23 @@ def cells_to_table(cells: list[Cell], n_rows: int, n_cols: int, caption: str | N
                    line: int) -> tuple[Table, list[Issue]]:
     """A `Table` from anchor cells as stored, with header rows from the header-cell flags or inferred.
 
-    Requires cell positions from the file. Cells reaching past the declared
+    Requires cell positions from the file. Declared counts are not trusted:
+    the grid is as large as the cells' anchors, reaching further only as far
+    as both the declared count and a cell's span do (so 65535 x 65535
+    declared over four cells gives the four cells' grid); a grid past
+    `grid.MAX_TABLE_POSITIONS` fails the document. Cells reaching past the
     grid are clipped to it (issue "table-cell-clipped"); two anchors covering
-    the same position give issue "table-cell-overlap". When no cell carries
-    the file's header flag, `infer_header_rows` decides and header-row
-    anchors get `is_header`.
+    the same position give issue "table-cell-overlap". A first row holding
+    only a unit line or caption becomes the table's unit/caption
+    (`grid.lift_title_row`). When no cell carries the file's header flag,
+    `infer_header_rows` decides (extended over header cells' row spans) and
+    header-row anchors get `is_header`.
     """
     issues: list[Issue] = []
     source = Source(line=line)
-    n_rows = max([n_rows] + [c.row + 1 for c in cells])
-    n_cols = max([n_cols] + [c.col + 1 for c in cells])
+    n_rows = max([c.row + 1 for c in cells] + [min(n_rows, c.row + c.row_span) for c in cells], default=0)
+    n_cols = max([c.col + 1 for c in cells] + [min(n_cols, c.col + c.col_span) for c in cells], default=0)
+    check_table_size(n_rows * n_cols)
     clipped = [_clip_cell(c, n_rows, n_cols) for c in cells]
     if clipped != cells:
         issues.append(Issue("table-cell-clipped", "a cell span reaches past the table grid; clipped", source))
@@ -234,7 +247,8 @@ def cells_to_table(cells: list[Cell], n_rows: int, n_cols: int, caption: str | N
         issues.append(Issue("table-cell-overlap", "two cells cover the same grid position", source))
     table = Table(cells=tuple(sorted(clipped, key=lambda c: (c.row, c.col))), n_rows=n_rows,
                   n_cols=n_cols, caption=caption or None, source=source)
-    if any(c.is_header for c in clipped):
+    table = lift_title_row(table)
+    if any(c.is_header for c in table.cells):
         return replace(table, header_rows=flagged_header_rows(table)), issues
     return _with_inferred_header(table), issues
 
@@ -251,7 +265,7 @@ def flagged_header_rows(table: Table) -> int:
 
 def _with_inferred_header(table: Table) -> Table:
     """`table` with `header_rows` from `infer_header_rows` and its header anchors flagged."""
-    rows = infer_header_rows(table.rows_text())
+    rows = header_rows_with_spans(table, infer_header_rows(table.rows_text()))
     cells = tuple(replace(c, is_header=c.row < rows) for c in table.cells)
     return replace(table, cells=cells, header_rows=rows)
 
