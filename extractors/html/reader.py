@@ -107,10 +107,10 @@ def decode_html(data: bytes) -> tuple[str, str, int]:
         if data.startswith(bom):
             text = data[2:].decode(name, errors="replace")
             return text, name, text.count("\ufffd")
-    declared = _CHARSET.search(data[:4096])
-    name = _ALIASES.get(declared.group(1).decode("ascii").lower(), declared.group(1).decode("ascii").lower()) \
-        if declared else None
-    for candidate in [c for c in (name, "utf-8") if c and c != "cp949"]:
+    found = _CHARSET.search(data[:4096])
+    label = found.group(1).decode("ascii").lower() if found else ""
+    declared = _ALIASES.get(label, label)
+    for candidate in [c for c in (declared, "utf-8") if c and c != "cp949"]:
         try:
             return data.decode(candidate), candidate, 0
         except LookupError:
