@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractors.document import Document, Heading, ListItem, Paragraph
+from extractors.document import Document, Heading, ListItem, Paragraph, Table
 from normalizers.record import Meta
 from normalizers.regions import find_regions, planning_body, resolve
 from normalizers.rules import read_toml
@@ -18,6 +18,10 @@ _TITLE_LINES = 12
 _ISSUER_LINES = 20
 _HEAD_SUFFIX = re.compile(r"(?<=[구시군도])(청장|장|수|지사)$")  # 영등포구청장 -> 영등포구, 괴산군수 -> 괴산군
 _OPENING_LINES = 40
+_COVER_BLOCKS = 12
+"""Blocks read as the cover: its title box, its date line, a press release's header table."""
+_COVER_TITLE_MAX = 120
+_NOT_TITLES = re.compile(r"^[\[(<〈【]?\s*(목\s*차|차\s*례|contents|보도\s*자료|붙임\s*\d*)\s*[\])>〉】]?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class MetaRules:
     term_periods: dict[int, tuple[int, int]]
     issued: re.Pattern
     issued_example: str
+    date_line: re.Pattern
+    release_labels: tuple[re.Pattern, ...]
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +53,9 @@ def meta_rules() -> MetaRules:
     terms = data["terms"]
     return MetaRules(types, re.compile(terms["pattern"]), terms["example"],
                      {int(k): (v[0], v[1]) for k, v in terms["periods"].items()},
-                     re.compile(data["issued"]["pattern"]), data["issued"]["example"])
+                     re.compile(data["issued"]["pattern"]), data["issued"]["example"],
+                     re.compile(data["date_line"]["pattern"]),
+                     tuple(re.compile(p) for p in data["release_date"]["labels"]))
 
 
 def opening_lines(doc: Document, limit: int = _OPENING_LINES) -> list[str]:
@@ -64,13 +72,38 @@ def opening_lines(doc: Document, limit: int = _OPENING_LINES) -> list[str]:
 
 
 def choose_title(doc: Document, lines: list[str]) -> str | None:
-    """The first opening line naming a plan/report/casebook, else the extractor's title."""
+    """The first opening line naming a plan/report/casebook, else the cover's title box, else the extractor's title.
+
+    A date line ("2022. 1.") is never a title.
+    """
+    lines = [line for line in lines if not is_date_line(line)]
     for i, line in enumerate(lines[:_TITLE_LINES]):
         if len(line) <= 80 and _TITLE_WORDS.search(line) and not _looks_like_sentence(line):
             if len(line) < 15 and i and len(lines[i - 1]) < 40 and not _TITLE_WORDS.search(lines[i - 1]):
                 return f"{lines[i - 1]} {line}"
             return line
-    return clean(doc.title) or None
+    fallback = clean(doc.title)
+    return cover_title(doc) or (fallback if fallback and not is_date_line(fallback) else None)
+
+
+def is_date_line(line: str) -> bool:
+    """True for a line that is only a printed date: '2023. 11.', '2025. 12. 11.', '2024년 2월'."""
+    return bool(meta_rules().date_line.match(line.strip()))
+
+
+def cover_title(doc: Document) -> str | None:
+    """The first heading or boxed line of the cover that reads as a title (not a date, 목차 or 보도자료 label)."""
+    for block in doc.blocks[:_COVER_BLOCKS]:
+        if isinstance(block, Heading):
+            text = clean(block.title)
+        elif isinstance(block, Paragraph) and block.style == "box":
+            text = clean(block.text)
+        else:
+            continue
+        if text and len(text) <= _COVER_TITLE_MAX and not is_date_line(text) and not _NOT_TITLES.match(text) \
+                and not re.search(r"(다|함|음)\.?$", text) and not text.startswith(("※", "○", "*")):
+            return text
+    return None
 
 
 def _looks_like_sentence(line: str) -> bool:
@@ -96,11 +129,30 @@ def plan_term_of(text: str) -> int | None:
 
 
 def issued_year_of(lines: list[str]) -> int | None:
-    """The year of the first printed date ('2022. 11.', '2024년 2월') in the opening lines."""
+    """The year of a cover date line ('2023. 11.' alone), else of the first printed date in the opening lines."""
+    for line in lines[:_TITLE_LINES]:
+        m = meta_rules().date_line.match(line.strip())
+        if m:
+            return int(m.group("year"))
     for line in lines:
         m = meta_rules().issued.search(line)
         if m:
             return int(m.group("year"))
+    return None
+
+
+def release_year_of(doc: Document) -> int | None:
+    """The year in the cell after a press release's `보도일시` (or `배포일시`) label in a cover table."""
+    tables = [b for b in doc.blocks[:_COVER_BLOCKS] if isinstance(b, Table)]
+    for label in meta_rules().release_labels:
+        for table in tables:
+            for cell in table.cells:
+                if not label.match(cell.text.replace(" ", "")):
+                    continue
+                after = next((c for c in table.cells if c.row == cell.row and c.col == cell.col + cell.col_span), None)
+                m = meta_rules().issued.search(after.text) if after is not None else None
+                if m:
+                    return int(m.group("year"))
     return None
 
 
@@ -148,7 +200,7 @@ def document_to_meta(doc: Document) -> Meta:
     if period is None and doc_type == "implementation_plan":
         single = re.search(r"((?:19|20)\d{2})\s*년", head)
         period = (int(single.group(1)),) * 2 if single else None
-    issued = issued_year_of(lines)
+    issued = release_year_of(doc) or issued_year_of(lines)
     if issued is None and doc_type in ("press_release", "casebook", "other"):
         issued = text_year(lines)
     if issued is None and period:

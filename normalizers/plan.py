@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from extractors.document import Document, Heading, Table
+from normalizers.boxes import document_to_unboxed
 from normalizers.meta import document_to_meta
 from normalizers.money import unit_from_text
 from normalizers.record import DocRegion, Meta, PlanRecord, Program, TableCellRow, TableRecord
@@ -17,7 +18,8 @@ _CONTEXT_LINES = 4
 
 
 def normalise(doc: Document) -> PlanRecord:
-    """Everything the plan schema holds about one document."""
+    """Everything the plan schema holds about one document (boxed titles read as headings first)."""
+    doc = document_to_unboxed(doc)
     tree = document_to_sections(doc)
     meta = document_to_meta(doc)
     tables = document_to_table_records(doc, tree.block_sections)

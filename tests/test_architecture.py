@@ -51,7 +51,7 @@ LAYOUT = {
     "extractors": {"document.py", "grid.py", "pdf/", "hancom/", "docx/", "text/", "html/"},
     "extractors/pdf": {"reader.py", "page.py", "lines.py", "rulings.py", "tables.py", "unruled.py"},
     "extractors/hancom": {"hwp.py", "hwpx.py", "common.py", "records.py", "package.py"},
-    "normalizers": {"plan.py", "record.py", "rules.py", "sections.py", "meta.py", "money.py", "years.py",
+    "normalizers": {"plan.py", "record.py", "rules.py", "sections.py", "boxes.py", "meta.py", "money.py", "years.py",
                     "regions.py", "departments.py", "text.py", "tables/", "textfacts/", "rules/"},
     "normalizers/tables": {"reader.py", "columns.py", "cards.py", "builder.py", "checks.py"},
     "normalizers/textfacts": {"reader.py", "nlp.py", "mentions.py", "executions.py", "tags.py"},

@@ -60,6 +60,7 @@ _UNIT_PART = re.compile(r"[\[(<〈]\s*단\s*위\s*[:：][^)\]>〉]{1,20}[)\]>〉
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f]")
 TITLE_MAX_CHARS = 80
 """A paragraph longer than this is body text, not a title candidate."""
+_DATE_ONLY = re.compile(r"^\(?\s*(?:19|20)\d{2}\s*[.년][\d\s.월일()월화수목금토]*$")
 
 
 @dataclass(frozen=True)
@@ -331,10 +332,20 @@ def items_to_blocks(items: list[RawItem]) -> tuple[Block, ...]:
 
 
 def blocks_to_title(blocks: tuple[Block, ...], fallback: str | None = None) -> str | None:
-    """The first heading or short paragraph in reading order, else `fallback` (the stored metadata title)."""
+    """The first heading, short paragraph or title box (a table with one filled cell) that is not a date line.
+
+    Else `fallback` (the stored metadata title). Hangul covers put the title
+    in a box and the date ("2022. 1.") on its own line below it.
+    """
     for block in blocks:
         if isinstance(block, Heading):
-            return block.title
-        if isinstance(block, Paragraph) and len(block.text) <= TITLE_MAX_CHARS:
-            return block.text
+            text = block.title
+        elif isinstance(block, Paragraph):
+            text = block.text
+        elif isinstance(block, Table) and len(filled := [c for c in block.cells if c.text.strip()]) == 1:
+            text = filled[0].text.strip()
+        else:
+            continue
+        if len(text) <= TITLE_MAX_CHARS and not _DATE_ONLY.match(text):
+            return text
     return fallback.strip() if fallback and fallback.strip() else None
