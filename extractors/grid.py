@@ -11,6 +11,11 @@ from dataclasses import replace
 
 from extractors.document import Cell, ExtractError, Source, Table
 
+
+class TooLarge(ExtractError):
+    """A declared or expanded size past a limit (table grid, zip member, record count): the document fails."""
+
+
 MAX_TABLE_POSITIONS = 4_000_000
 """Most grid positions (rows x columns) one table may cover; past it the document fails.
 
@@ -158,7 +163,7 @@ def is_caption_line(text: str) -> bool:
 def check_table_size(positions: int, what: str = "a table") -> None:
     """`ExtractError` when a table would cover more than `MAX_TABLE_POSITIONS` grid positions."""
     if positions > MAX_TABLE_POSITIONS:
-        raise ExtractError(f"{what} covers {positions:,} grid positions (limit {MAX_TABLE_POSITIONS:,}); "
+        raise TooLarge(f"{what} covers {positions:,} grid positions (limit {MAX_TABLE_POSITIONS:,}); "
                            "refused: the file declares a table far larger than its cells")
 
 

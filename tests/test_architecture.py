@@ -48,7 +48,7 @@ def test_imports_flow_one_way(package):
 
 # The package layout the README's "How it works" describes: format packages and their parts.
 LAYOUT = {
-    "extractors": {"document.py", "grid.py", "pdf/", "hancom/", "docx/", "text/", "html/"},
+    "extractors": {"document.py", "grid.py", "archive.py", "pdf/", "hancom/", "docx/", "text/", "html/"},
     "extractors/pdf": {"reader.py", "page.py", "lines.py", "rulings.py", "tables.py", "unruled.py"},
     "extractors/hancom": {"hwp.py", "hwpx.py", "common.py", "records.py", "package.py"},
     "normalizers": {"plan.py", "record.py", "rules.py", "sections.py", "boxes.py", "meta.py", "money.py", "years.py",

@@ -335,3 +335,45 @@ def test_password_encrypted_package_is_refused(tmp_path):
     path = package(tmp_path, {"META-INF/manifest.xml": manifest, "Contents/section0.xml": "binary"})
     with pytest.raises(ExtractError, match="password-encrypted"):
         extract(path)
+
+
+def test_external_entities_are_refused_and_never_read(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET", encoding="utf-8")
+    xxe = (f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY s SYSTEM "{secret.as_uri()}">]>'
+           '<hs:sec xmlns:hs="s" xmlns:hp="p"><hp:p><hp:run><hp:t>&s;</hp:t></hp:run></hp:p></hs:sec>')
+    with pytest.raises(ExtractError, match="DTD or entities"):
+        extract(package(tmp_path, {"Contents/section0.xml": xxe}))
+
+
+def table_xml(rows: int, cols: int, cells: list[tuple[int, int, int, int]]) -> str:
+    """One paragraph holding an `hp:tbl` with the declared counts and the given (row, col, rowspan, colspan) cells."""
+    tcs = "".join(f'<hp:tc><hp:subList><hp:p><hp:run><hp:t>{r}{c}</hp:t></hp:run></hp:p></hp:subList>'
+                  f'<hp:cellAddr colAddr="{c}" rowAddr="{r}"/><hp:cellSpan colSpan="{cs}" rowSpan="{rs}"/></hp:tc>'
+                  for r, c, rs, cs in cells)
+    section = one_paragraph_section("x")
+    table = f'<hp:p><hp:run><hp:tbl rowCnt="{rows}" colCnt="{cols}"><hp:tr>{tcs}</hp:tr></hp:tbl></hp:run></hp:p>'
+    return section.replace("</hs:sec>", table + "</hs:sec>")
+
+
+def test_declared_table_counts_are_bounded_by_the_cells_present(tmp_path):
+    cells = [(0, 0, 1, 1), (0, 1, 1, 1), (1, 0, 1, 1), (1, 1, 1, 1)]
+    doc = extract(package(tmp_path, {"Contents/section0.xml": table_xml(65535, 65535, cells)}))
+    (table,) = doc.tables()
+    assert (table.n_rows, table.n_cols) == (2, 2) and [i.code for i in doc.issues] == ["header-missing"]
+    doc = extract(package(tmp_path, {"Contents/section0.xml": table_xml(2, 2, cells[:3] + [(1, 1, 9, 9)])}))
+    assert (doc.tables()[0].n_rows, doc.tables()[0].n_cols) == (2, 2)
+    assert [i.code for i in doc.issues] == ["header-missing", "table-cell-clipped"]
+
+
+@pytest.mark.parametrize("cells", [[(0, 0, 1, 1), (60000, 60000, 1, 1)], [(0, 0, 65535, 65535)]])
+def test_a_table_past_the_position_limit_fails_the_document(tmp_path, cells):
+    with pytest.raises(ExtractError, match="grid positions"):
+        extract(package(tmp_path, {"Contents/section0.xml": table_xml(65535, 65535, cells)}))
+
+
+def test_empty_hwpx_says_empty_file(tmp_path):
+    path = tmp_path / "empty.hwpx"
+    path.write_bytes(b"")
+    with pytest.raises(ExtractError, match="empty file"):
+        extract(path)

@@ -224,11 +224,10 @@ def cells_to_table(cells: list[Cell], n_rows: int, n_cols: int, caption: str | N
                    line: int) -> tuple[Table, list[Issue]]:
     """A `Table` from anchor cells as stored, with header rows from the header-cell flags or inferred.
 
-    Requires cell positions from the file. Declared counts are not trusted:
-    the grid is as large as the cells' anchors, reaching further only as far
-    as both the declared count and a cell's span do (so 65535 x 65535
-    declared over four cells gives the four cells' grid); a grid past
-    `grid.MAX_TABLE_POSITIONS` fails the document. Cells reaching past the
+    Requires cell positions from the file. Declared counts and spans are not
+    trusted (`_grid_extent`: 65535 x 65535 declared over four cells gives the
+    four cells' grid); a grid past `grid.MAX_TABLE_POSITIONS` fails the
+    document. Cells reaching past the
     grid are clipped to it (issue "table-cell-clipped"); two anchors covering
     the same position give issue "table-cell-overlap". A first row holding
     only a unit line or caption becomes the table's unit/caption
@@ -238,8 +237,8 @@ def cells_to_table(cells: list[Cell], n_rows: int, n_cols: int, caption: str | N
     """
     issues: list[Issue] = []
     source = Source(line=line)
-    n_rows = max([c.row + 1 for c in cells] + [min(n_rows, c.row + c.row_span) for c in cells], default=0)
-    n_cols = max([c.col + 1 for c in cells] + [min(n_cols, c.col + c.col_span) for c in cells], default=0)
+    n_rows = _grid_extent([c.row for c in cells], [c.row_span for c in cells], n_rows)
+    n_cols = _grid_extent([c.col for c in cells], [c.col_span for c in cells], n_cols)
     check_table_size(n_rows * n_cols)
     clipped = [_clip_cell(c, n_rows, n_cols) for c in cells]
     if clipped != cells:
@@ -252,6 +251,15 @@ def cells_to_table(cells: list[Cell], n_rows: int, n_cols: int, caption: str | N
     if any(c.is_header for c in table.cells):
         return replace(table, header_rows=flagged_header_rows(table)), issues
     return _with_inferred_header(table), issues
+
+
+def _grid_extent(starts: list[int], spans: list[int], declared: int) -> int:
+    """Rows (or columns) of a grid: as far as the anchors reach, further only where both the declared count and
+    a span say so (a last row covered by spans from above, a column of full-width rows); a declared count alone
+    never adds rows."""
+    anchored = max((s + 1 for s in starts), default=0)
+    spanned = max((s + n for s, n in zip(starts, spans)), default=0)
+    return max(anchored, min(declared, spanned))
 
 
 def flagged_header_rows(table: Table) -> int:

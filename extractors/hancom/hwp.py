@@ -43,6 +43,7 @@ from pathlib import Path
 import olefile
 
 from extractors.document import Cell, Document, ExtractError, Issue, Source
+from extractors.grid import TooLarge
 from extractors.hancom.common import (
     Numberer,
     ParaFormat,
@@ -133,6 +134,8 @@ def _open_ole(path: Path) -> olefile.OleFileIO:
     """The OLE compound file, or `ExtractError` saying what the file is instead."""
     with open(path, "rb") as handle:
         head = handle.read(32)
+    if not head:
+        raise ExtractError(f"empty file: {path.name} has no bytes, so no HWP document")
     if head.startswith(b"HWP Document File V"):
         raise ExtractError(f"{path.name} is HWP 3.x (or older); HWP 3.x is not supported: "
                            "open it in Hangul and save as HWP 5/HWPX")
@@ -212,6 +215,8 @@ def _sections_items(ole: olefile.OleFileIO, header: FileHeader, sections: list[l
             data = _stream(ole, name)
             data = decrypt_view_text(data) if header.distribution else data
             records, truncated = stream_to_records(inflate(data) if header.compressed else data)
+        except TooLarge:
+            raise
         except (ExtractError, ValueError) as error:
             failures += 1
             walk.issues.append(Issue("section-unreadable", f"{'/'.join(name)} unreadable ({error}); skipped"))

@@ -1,4 +1,4 @@
-"""HWPX (OWPML, KS X 6101) -> `Document`: a zip of XML parts read with defusedxml.
+"""HWPX (OWPML, KS X 6101) -> `Document`: a zip of XML parts read with lxml (DTDs, entities, network off).
 
 Sections are read in the order of the `Contents/content.hpf` spine (falling
 back to section0, section1, ...); the zip limits, refusals and XML safety are
@@ -33,9 +33,6 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree.ElementTree import Element
-
-from defusedxml.ElementTree import ParseError
 
 from extractors.document import Cell, Document, ExtractError, Issue, Source
 from extractors.hancom.common import (
@@ -53,6 +50,8 @@ from extractors.hancom.common import (
     split_cell_items,
 )
 from extractors.hancom.package import (
+    Element,
+    ParseError,
     checked_names,
     children,
     descendants,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from extractors.document import ExtractError
+from extractors.grid import TooLarge
 from extractors.hancom.common import HEAD_KINDS, HeadDefs, LevelFormat, number_format_name
 
 HWPTAG_BEGIN = 0x10
@@ -43,6 +44,8 @@ FLAG_CERT_ENCRYPTED = 1 << 8
 FLAG_CERT_DRM = 1 << 10
 MAX_INFLATED_BYTES = 200 * 1024 * 1024
 """Largest decompressed stream accepted (a guard against deflate bombs)."""
+MAX_RECORDS = 1_000_000
+"""Most records one stream may hold; the largest corpus section has 16,000 (a stream of empty records is a bomb)."""
 
 _CHAR_CONTROLS = frozenset({0, 10, 13, *range(24, 32)})
 """표 6: controls one WCHAR long; every other code below 32 is 8 WCHARs (inline or extended)."""
@@ -116,15 +119,21 @@ def inflate(data: bytes) -> bytes:
     except zlib.error as error:
         raise ExtractError(f"a compressed stream is corrupt ({error})") from error
     if inflater.unconsumed_tail:
-        raise ExtractError(f"a compressed stream expands past {MAX_INFLATED_BYTES:,} bytes; refused")
+        raise TooLarge(f"a compressed stream expands past {MAX_INFLATED_BYTES:,} bytes; refused")
     return out
 
 
 def stream_to_records(data: bytes) -> tuple[list[tuple[int, int, bytes]], bool]:
-    """Flat (tag, level, payload) records of a stream, and whether the stream ended mid-record."""
+    """Flat (tag, level, payload) records of a stream, and whether the stream ended mid-record.
+
+    `ExtractError` past `MAX_RECORDS` records.
+    """
     out: list[tuple[int, int, bytes]] = []
     pos, end = 0, len(data)
     while pos + 4 <= end:
+        if len(out) >= MAX_RECORDS:
+            raise TooLarge(f"a stream holds more than {MAX_RECORDS:,} records; refused "
+                               "(a real section has tens of thousands)")
         (header,) = struct.unpack_from("<I", data, pos)
         tag, level, size = header & 0x3FF, header >> 10 & 0x3FF, header >> 20
         pos += 4
