@@ -34,9 +34,10 @@ score: $(STAMP)
 	$(BIN)/planextract run ../shared/seeds --db output/seeds.db
 	$(PYTHON) ../shared/eval/score.py --db output/seeds.db --gold ../shared/gold -v
 
-## Regenerate the binary samples (PDF/DOCX/HWPX) from the hand-written sources
+## Regenerate the binary samples (PDF/DOCX/HWPX/HWP) from the hand-written sources
 samples: $(STAMP)
 	$(BIN)/python samples/make_hwpx.py
+	$(BIN)/python samples/make_hwp.py
 	$(BIN)/python samples/make_pdf_docx.py
 
 clean:
