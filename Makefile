@@ -37,6 +37,7 @@ score: $(STAMP)
 ## Regenerate the binary samples (PDF/DOCX/HWPX/HWP) from the hand-written sources
 samples: $(STAMP)
 	$(BIN)/python samples/make_hwpx.py
+	$(BIN)/python samples/make_hwpx_boxes.py
 	$(BIN)/python samples/make_hwp.py
 	$(BIN)/python samples/make_pdf_docx.py
 
