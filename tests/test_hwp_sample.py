@@ -173,3 +173,12 @@ def test_deflate_is_raw_as_hangul_writes_it():
     assert first & 0x3FF == make_hwp.TAG["para_header"]
     with pytest.raises(zlib.error):
         zlib.decompress(data)
+
+
+def test_a_lone_surrogate_is_replaced_with_an_issue(tmp_path):
+    section = make_hwp.paragraph("body", "예산 \u2603 확대", 0).replace("\u2603".encode("utf-16le"), b"\x00\xd8")
+    path = hwp_with(tmp_path, {("BodyText", "Section0"): make_hwp.compress(
+        make_hwp.paragraph("body", "앞", 0) + section)})
+    doc = extract(path)
+    assert [i.code for i in doc.issues] == ["encoding-defect"]
+    assert [b.text for b in doc.blocks] == ["앞", "예산 \ufffd 확대"]

@@ -377,3 +377,15 @@ def test_empty_hwpx_says_empty_file(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(ExtractError, match="empty file"):
         extract(path)
+
+
+def test_a_lone_surrogate_reference_is_replaced_with_an_issue(tmp_path):
+    doc = extract(package(tmp_path, {"Contents/section0.xml": one_paragraph_section("예산 &#xD800; 확대")}))
+    assert "encoding-defect" in [i.code for i in doc.issues]
+    assert [b.text for b in doc.blocks] == ["예산 \ufffd 확대"]
+
+
+def test_bytes_that_are_not_utf8_are_replaced_with_an_issue(tmp_path):
+    section = one_paragraph_section("시설").encode("utf-8").replace("시설".encode(), "시설".encode("cp949"))
+    doc = extract(package(tmp_path, {"Contents/section0.xml": section}))
+    assert "encoding-defect" in [i.code for i in doc.issues] and len(doc.blocks) == 1

@@ -27,7 +27,7 @@ Source: `Source(line=n)` with n the 1-based ordinal of the paragraph
 note paragraphs; a table has its anchor paragraph's line, a cell the line of
 its first paragraph.
 
-Issues (recoverable): docinfo-unreadable, docinfo-truncated, section-unreadable,
+Issues (recoverable): encoding-defect (lone surrogates in paragraph text), docinfo-unreadable, docinfo-truncated, section-unreadable,
 section-truncated, record-unknown, control-missing, table-record-missing,
 table-cell-short, table-cell-clipped, table-cell-overlap.
 """
@@ -96,6 +96,7 @@ class _Walk:
     issues: list[Issue] = field(default_factory=list)
     line: int = 0
     outline_ref: int = 1
+    defects: int = 0
 
     def format_of(self, header: bytes) -> ParaFormat:
         """표 58: the `ParaFormat` from a PARA_HEADER's paragraph shape and style ids."""
@@ -122,6 +123,9 @@ def extract(path: Path) -> Document:
             raise ExtractError(f"{path.name}: no {storage}/Section0 stream; the file is damaged")
         items = _sections_items(ole, header, sections, walk, path)
         title = _summary_title(ole)
+    if walk.defects:
+        walk.issues.append(Issue("encoding-defect", f"{walk.defects} character(s) of paragraph text are not valid "
+                                                    "UTF-16 (lone surrogates); replaced with U+FFFD"))
     blocks = items_to_blocks(items)
     meta = [("hwp_version", header.version), ("compressed", str(header.compressed).lower()),
             ("sections", str(len(sections)))] + ([("summary_title", title)] if title else []) + (
@@ -250,6 +254,8 @@ def _paragraph_to_items(paragraph: Record, walk: _Walk) -> list[RawItem]:
     controls = [c for c in paragraph.children if c.tag == TAG_CTRL_HEADER]
     text_record = next((c for c in paragraph.children if c.tag == TAG_PARA_TEXT), None)
     pieces = para_text_to_pieces(text_record.data) if text_record else []
+    if text_record is not None and (replaced := sum(p.count("\ufffd") for p in pieces if isinstance(p, str))):
+        walk.defects += max(0, replaced - text_record.data.count("\ufffd".encode("utf-16le")))
     items: list[RawItem] = []
     notes: list[RawItem] = []
     text: list[str] = []

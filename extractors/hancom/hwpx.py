@@ -25,7 +25,8 @@ cells, captions, text boxes, notes) depth-first as stored; a table carries its
 anchor paragraph's line, a cell the line of its first paragraph.
 
 Issues (recoverable): package-unreadable, header-missing, header-unreadable,
-section-unreadable, table-cell-clipped, table-cell-overlap.
+section-unreadable, encoding-defect (a section read after replacing invalid
+characters), table-cell-clipped, table-cell-overlap.
 """
 from __future__ import annotations
 
@@ -61,6 +62,7 @@ from extractors.hancom.package import (
     open_zip,
     package_meta,
     parse_member,
+    parse_member_mended,
     read_package,
 )
 
@@ -152,11 +154,14 @@ def _sections_items(archive: zipfile.ZipFile, sections: list[str], walk: _Walk, 
     failures = 0
     for name in sections:
         try:
-            root = parse_member(archive, name)
+            root, replaced = parse_member_mended(archive, name)
         except ParseError as error:
             failures += 1
             walk.issues.append(Issue("section-unreadable", f"{name} is not well-formed XML ({error}); skipped"))
             continue
+        if replaced:
+            walk.issues.append(Issue("encoding-defect", f"{name}: {replaced} character(s) not valid in XML "
+                                                        "(bytes that are not UTF-8, lone surrogates) replaced"))
         items.extend(_section_items(root, walk))
     if failures == len(sections):
         raise ExtractError(f"{path.name}: no section could be parsed; re-save the file from Hangul")

@@ -33,6 +33,9 @@ ParseError = etree.XMLSyntaxError
 _PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, dtd_validation=False,
                           huge_tree=False, remove_comments=True, remove_pis=True)
 
+_SURROGATE_REF = re.compile(r"&#(?:x[dD][89a-fA-F][0-9a-fA-F]{2}|5[5-7]\d{3});")
+"""Character references to UTF-16 surrogates (U+D800-U+DFFF), which XML forbids; decimal form roughly bounded."""
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SECTION_NAME = re.compile(r"(?:^|/)section(\d+)\.xml$", re.IGNORECASE)
 
 
@@ -84,7 +87,29 @@ def parse_member(archive: zipfile.ZipFile, name: str) -> Element:
     Raises `ParseError` for malformed XML (the caller decides whether that
     is an issue) and `ExtractError` for XML that tries DTDs or entities.
     """
+    return _parse_bytes(read_member(archive, name), name)
+
+
+def parse_member_mended(archive: zipfile.ZipFile, name: str) -> tuple[Element, int]:
+    """`parse_member`, and when the XML is malformed only by its characters (bytes that are not UTF-8, a
+    character reference to a lone surrogate), the member parsed with those replaced by U+FFFD.
+
+    Returns the root and how many characters were replaced; raises `ParseError` when it stays malformed.
+    """
     data = read_member(archive, name)
+    try:
+        return _parse_bytes(data, name), 0
+    except ParseError:
+        text = data.decode("utf-8", errors="replace")
+        mended, refs = _SURROGATE_REF.subn("\ufffd", text)
+        replaced = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd") + refs
+        if not replaced:
+            raise
+        body = _XML_DECLARATION.sub("", mended, count=1).encode("utf-8")
+        return _parse_bytes(body, name), replaced
+
+
+def _parse_bytes(data: bytes, name: str) -> Element:
     root = etree.fromstring(data, _PARSER)
     if root.getroottree().docinfo.doctype or b"<!ENTITY" in data[:65536]:
         raise ExtractError(f"{name} declares a DTD or entities; refused for safety")
