@@ -21,6 +21,8 @@ _OPENING_LINES = 40
 _COVER_BLOCKS = 12
 """Blocks read as the cover: its title box, its date line, a press release's header table."""
 _COVER_TITLE_MAX = 120
+_COVER_TITLE_COMMAS = 3
+"""A box listing more items than this (commas) is a note, not a title."""
 _NOT_TITLES = re.compile(r"^[\[(<〈【]?\s*(목\s*차|차\s*례|contents|보도\s*자료|붙임\s*\d*)\s*[\])>〉】]?$", re.I)
 
 
@@ -101,7 +103,8 @@ def cover_title(doc: Document) -> str | None:
         else:
             continue
         if text and len(text) <= _COVER_TITLE_MAX and not is_date_line(text) and not _NOT_TITLES.match(text) \
-                and not re.search(r"(다|함|음)\.?$", text) and not text.startswith(("※", "○", "*")):
+                and not re.search(r"(다|함|음)\.?$", text) and not text.startswith(("※", "○", "*")) \
+                and text.count(",") <= _COVER_TITLE_COMMAS:
             return text
     return None
 

@@ -5,7 +5,8 @@ document, three agreements (multiset F1, spaces ignored): heading titles
 (printed numbers and table-of-contents leaders left out), non-empty table
 cell texts, and money amounts mentioned in the text (in KRW). The pair's
 agreement is their mean over the parts either side has. Every pair's line is
-printed after the run; the pairs issue 10 names must reach 0.95.
+printed after the run; the pairs issue 10 names must reach 0.95, and every
+pair must get the same doc_type.
 """
 from __future__ import annotations
 
@@ -48,8 +49,13 @@ def pairs() -> list[tuple[str, str, str]]:
 
 
 @cache
+def record_of(name: str):
+    return normalise(extract(shared_path("corpus", name)))
+
+
+@cache
 def facts(name: str) -> dict[str, Counter]:
-    record = normalise(extract(shared_path("corpus", name)))
+    record = record_of(name)
     return {
         "headings": Counter(squash(s.title) for s in record.sections if s.section_id != "s0" and squash(s.title)),
         "cells": Counter(squash(c.text) for t in record.tables for c in t.cells if squash(c.text)),
@@ -84,6 +90,8 @@ def test_twins_agree(document, a, b, request):
         request.applymarker(pytest.mark.xfail(reason=PDF_PENDING, strict=False))
     score, parts = agreement(a, b)
     shown = " ".join(f"{k}={'-' if v is None else f'{v:.3f}'}" for k, v in parts.items())
-    TWIN_AGREEMENT[f"{a} ~ {b}"] = f"{score:.3f} ({shown})"
+    types = record_of(a).meta.doc_type, record_of(b).meta.doc_type
+    TWIN_AGREEMENT[f"{a} ~ {b}"] = f"{score:.3f} ({shown}; doc_type {types[0]}/{types[1]})"
+    assert types[0] == types[1], f"twins {a} and {b} get different doc_types {types}"
     if document in REQUIRED:
         assert score >= THRESHOLD, f"{a} and {b} agree {score:.3f} ({shown}); needs {THRESHOLD}"
