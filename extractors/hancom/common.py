@@ -275,7 +275,7 @@ def flagged_header_rows(table: Table) -> int:
 def _with_inferred_header(table: Table) -> Table:
     """`table` with `header_rows` from `infer_header_rows` and its header anchors flagged."""
     rows = header_rows_with_spans(table, infer_header_rows(table.rows_text()))
-    cells = tuple(replace(c, is_header=c.row < rows) for c in table.cells)
+    cells = tuple(c if c.is_header == (c.row < rows) else replace(c, is_header=c.row < rows) for c in table.cells)
     return replace(table, cells=cells, header_rows=rows)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import lxml.html
@@ -330,8 +331,8 @@ def _with_headers(cells: list[Cell], n_rows: int, n_cols: int) -> Table:
     header_rows = marked if marked < n_rows else 0
     if not header_rows:
         header_rows = infer_header_rows(table.rows_text())
-    fixed = tuple(Cell(row=c.row, col=c.col, text=c.text, row_span=c.row_span, col_span=c.col_span,
-                       is_header=c.row < header_rows, source=c.source) for c in cells)
+    fixed = tuple(c if c.is_header == (c.row < header_rows) else replace(c, is_header=c.row < header_rows)
+                  for c in cells)
     return Table(cells=fixed, n_rows=n_rows, n_cols=n_cols, header_rows=header_rows,
                  caption=table.caption, unit_hint=table.unit_hint)
 
