@@ -6,7 +6,8 @@ from conftest import SAMPLES, SHARED, shared_path
 
 from extractors.document import ExtractError, Heading, ListItem, Paragraph, Table
 from extractors.hancom.hwp import extract as hwp_extract
-from extractors.html.reader import bytes_to_html_text, extract
+from extractors.html.encoding import bytes_to_html_text
+from extractors.html.reader import extract
 
 SAMPLE = SAMPLES / "gwangju-seogu-2024-elderly-basic-plan.HTML"
 
