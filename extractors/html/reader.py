@@ -276,8 +276,10 @@ def hancom_pages_to_blocks(pages) -> list[Block]:
             classes = _classes(el)
             if "hls" in classes and _owner_htb(el, page) is None:
                 text = inline_text(el)
-                if text:
-                    lines.append((text, _ps_class(classes), _src(el, number)))
+                framed = el.find(".//div") is not None  # a drawing or table in the line: its own paragraph
+                boundary = ("", "", _src(el, number))
+                lines.extend([boundary, (text, _ps_class(classes), boundary[2]), boundary] if framed
+                             else [(text, _ps_class(classes), boundary[2])])
                 for tb in el.iter("div"):
                     if "htb" in _classes(tb) and _owner_htb(tb.getparent(), page) is None:
                         blocks.extend(_paragraphs_from_lines(lines))
@@ -300,11 +302,20 @@ def _owner_htb(el, stop):
 
 
 def _paragraphs_from_lines(lines: list[tuple[str, str, Source]]) -> list[Block]:
-    """Join wrapped lines of one paragraph (same style, no new bullet/number) into paragraphs."""
+    """Join wrapped lines of one paragraph (same style, no new bullet/number) into paragraphs.
+
+    A line without text (an empty paragraph, or one holding only a drawing
+    or a table) ends the paragraph before it.
+    """
     out: list[Block] = []
     parts: list[str] = []
     style, src = None, Source()
     for line, ps, source in lines:
+        if not line:
+            if parts:
+                out.append(Paragraph(text=" ".join(parts), source=src))
+            parts, style = [], None
+            continue
         if parts and ps == style and not _STARTS_BLOCK.match(line):
             parts.append(line)
             continue
