@@ -27,6 +27,8 @@ from dataclasses import replace
 from extractors.document import Block, Document, Heading, Paragraph, Table
 from normalizers.sections import is_title_like, split_marker
 
+BOX_STYLE = "box"
+"""`Paragraph.style` of a paragraph that was a one-line box (a cover title, a note frame)."""
 BOX_MAX_SIDE = 3
 """A box has at most this many rows and columns (blank padding rows/columns around the text)."""
 _PRIVATE_USE = "\ue000-\uf8ff\U000f0000-\U000ffffd"
@@ -47,7 +49,7 @@ def document_to_unboxed(doc: Document) -> Document:
             continue
         number, title, kind = box
         if kind is None:
-            blocks.append(Paragraph(text=title, source=block.source, style="box"))
+            blocks.append(Paragraph(text=title, source=block.source, style=BOX_STYLE))
             continue
         if kind in kinds:
             del kinds[kinds.index(kind) + 1:]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.document import Document, Heading, ListItem, Paragraph, Table
+from normalizers.boxes import BOX_STYLE
 from normalizers.record import Meta
 from normalizers.regions import find_regions, planning_body, resolve
 from normalizers.rules import read_toml
@@ -98,7 +99,7 @@ def cover_title(doc: Document) -> str | None:
     for block in doc.blocks[:_COVER_BLOCKS]:
         if isinstance(block, Heading):
             text = clean(block.title)
-        elif isinstance(block, Paragraph) and block.style == "box":
+        elif isinstance(block, Paragraph) and block.style == BOX_STYLE:
             text = clean(block.text)
         else:
             continue
