@@ -47,7 +47,7 @@ def read_member(archive: zipfile.ZipFile, name: str, limit: int | None = None) -
     try:
         with archive.open(name) as member:
             data = member.read(limit + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
         raise ExtractError(f"zip member {name} is corrupt ({error}); re-save the file") from error
     except RuntimeError as error:
         raise ExtractError(f"zip member {name} is encrypted ({error}); remove the password") from error

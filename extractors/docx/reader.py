@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +69,8 @@ def extract(path: Path) -> Document:
     _check_container(path)
     try:
         package = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, zlib.error, EOFError, OSError,
+            NotImplementedError, RuntimeError) as exc:
         raise ExtractError(f"{path.name}: not a readable DOCX (encrypted, corrupt or another format): {exc}") from exc
     styles = _read_styles(package)
     numbering = Numbering(_numbering_element(package))
@@ -90,7 +92,7 @@ def _check_container(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             checked_infos(archive, size)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
         raise ExtractError(f"{path.name}: corrupt DOCX zip ({exc})") from exc
 
 

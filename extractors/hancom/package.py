@@ -60,7 +60,7 @@ def open_zip(path: Path) -> zipfile.ZipFile:
                            "the file is damaged or has the wrong suffix")
     try:
         return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
+    except (zipfile.BadZipFile, OSError, NotImplementedError) as error:
         raise ExtractError(f"{path.name}: corrupt HWPX zip ({error}); re-save it from Hangul") from error
 
 
