@@ -193,3 +193,27 @@ def test_empty_docx_says_empty_file(tmp_path: Path):
     path.write_bytes(b"")
     with pytest.raises(ExtractError, match="empty file"):
         extract(path)
+
+
+@pytest.mark.parametrize("sample", ["gwangju-seogu-2024-elderly-basic-plan.docx",
+                                    "gwangju-seogu-2024-elderly-basic-plan.hwpx"])
+def test_zip_with_an_unknown_compression_method_is_an_extract_error(tmp_path: Path, sample):
+    data = bytearray((SAMPLES / sample).read_bytes())
+    entry = data.index(b"PK\x01\x02")
+    struct.pack_into("<H", data, entry + 10, 99)
+    path = tmp_path / sample
+    path.write_bytes(bytes(data))
+    with pytest.raises(ExtractError):
+        extract(path)
+
+
+def test_corrupt_deflate_data_is_an_extract_error(tmp_path: Path):
+    data = bytearray((SAMPLES / "gwangju-seogu-2024-elderly-basic-plan.docx").read_bytes())
+    with zipfile.ZipFile(SAMPLES / "gwangju-seogu-2024-elderly-basic-plan.docx") as archive:
+        info = archive.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 10:start + 40] = b"\xff" * 30
+    path = tmp_path / "corrupt.docx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ExtractError):
+        extract(path)
