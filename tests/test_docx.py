@@ -195,11 +195,13 @@ def test_empty_docx_says_empty_file(tmp_path: Path):
         extract(path)
 
 
-@pytest.mark.parametrize("sample", ["gwangju-seogu-2024-elderly-basic-plan.docx",
-                                    "gwangju-seogu-2024-elderly-basic-plan.hwpx"])
-def test_zip_with_an_unknown_compression_method_is_an_extract_error(tmp_path: Path, sample):
+@pytest.mark.parametrize("sample,member", [("gwangju-seogu-2024-elderly-basic-plan.docx", b"word/document.xml"),
+                                           ("gwangju-seogu-2024-elderly-basic-plan.hwpx", b"Contents/section0.xml")])
+def test_zip_with_an_unknown_compression_method_is_an_extract_error(tmp_path: Path, sample, member):
     data = bytearray((SAMPLES / sample).read_bytes())
-    entry = data.index(b"PK\x01\x02")
+    entry = data.index(b"PK\x01\x02", data.index(b"PK\x01\x02"))
+    while data[entry + 46:entry + 46 + len(member)] != member:
+        entry = data.index(b"PK\x01\x02", entry + 4)
     struct.pack_into("<H", data, entry + 10, 99)
     path = tmp_path / sample
     path.write_bytes(bytes(data))
