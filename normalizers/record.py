@@ -10,7 +10,9 @@ printed text beside the normalised value.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from extractors.document import Issue
 
 
 @dataclass(frozen=True)
@@ -217,4 +219,4 @@ class PlanRecord:
     mentions: tuple[Mention, ...] = ()
     checks: tuple[Check, ...] = ()
     doc_regions: tuple[DocRegion, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    issues: tuple[Issue, ...] = ()   # recoverable problems (rows left out as ambiguous …); any makes it partial

@@ -1,7 +1,6 @@
 """Write `PlanRecord`s into SQLite: schema versioning, one transaction per document, idempotent."""
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
@@ -118,7 +117,6 @@ def document_values(row: DocumentRow, record: PlanRecord | None) -> dict[str, An
         values[name] = getattr(meta, name) if meta is not None else None
     if meta is not None and meta.title and not values["title"]:
         values["title"] = meta.title
-    values["notes"] = json.dumps(list(record.notes), ensure_ascii=False) if record and record.notes else None
     return values
 
 

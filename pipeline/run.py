@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from extractors import extractor_for, format_of
-from extractors.document import Document, ExtractError
+from extractors.document import ExtractError, Issue
 from normalizers.plan import normalise
 from normalizers.record import PlanRecord
 from normalizers.regions import code_history_rows, gazetteer_rows
@@ -75,13 +75,22 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def issues_json(doc: Document) -> str | None:
-    if not doc.issues:
+def issues_json(issues: tuple[Issue, ...]) -> str | None:
+    """The `documents.issues` column: extractor and normaliser issues as a JSON list."""
+    if not issues:
         return None
     return json.dumps([{"code": i.code, "message": i.message,
                         "page": i.source.page if i.source else None,
-                        "line": i.source.line if i.source else None} for i in doc.issues],
+                        "line": i.source.line if i.source else None} for i in issues],
                       ensure_ascii=False)
+
+
+def issues_error(issues: tuple[Issue, ...], shown: int = 3) -> str | None:
+    """The `documents.error` text of a partial document: the first issues, and how many more."""
+    if not issues:
+        return None
+    text = "; ".join(i.message for i in issues[:shown])
+    return text + (f" (+{len(issues) - shown} more issues)" if len(issues) > shown else "")
 
 
 def _base_row(item: InputFile, doc_id: str) -> dict:
@@ -103,15 +112,16 @@ def process_file(item: InputFile, doc_id: str) -> Outcome:
     except Exception as exc:
         return _failed(base, f"extractor crashed: {type(exc).__name__}: {exc} "
                              f"({_where(exc)})", start)
-    status, error = ("partial", "; ".join(i.message for i in doc.issues)) if doc.issues else ("ok", None)
     try:
-        record = normalise(doc)
-    except Exception as exc:
+        record: PlanRecord | None = normalise(doc)
+        issues = doc.issues + (record.issues if record else ())
+    except Exception as exc:  # the heading tree itself failed: keep the document row
         record = None
-        status, error = "partial", f"normaliser failed: {type(exc).__name__}: {exc} ({_where(exc)})"
-    row = DocumentRow(status=status, error=error, encoding=doc.encoding, pages=doc.pages,
-                      title=doc.title, seconds=round(time.perf_counter() - start, 4),
-                      issues=issues_json(doc), **base)
+        issues = (*doc.issues, Issue("normaliser-failed", f"normaliser failed: {type(exc).__name__}: {exc} "
+                                                          f"({_where(exc)})"))
+    row = DocumentRow(status="partial" if issues else "ok", error=issues_error(issues), encoding=doc.encoding,
+                      pages=doc.pages, title=doc.title, seconds=round(time.perf_counter() - start, 4),
+                      issues=issues_json(issues), **base)
     return Outcome(row, record)
 
 

@@ -25,8 +25,7 @@ CREATE TABLE IF NOT EXISTS documents (
     pipeline_version TEXT,              -- ext: reruns skip a file whose hash and version are unchanged
     processed_at TEXT,                  -- ext: UTC ISO time
     seconds REAL,                       -- ext: extraction + normalisation time
-    issues TEXT,                        -- ext: JSON list of {code, message, page, line}
-    notes TEXT                          -- ext: JSON list of normaliser notes (ambiguous rows ...)
+    issues TEXT                         -- ext: JSON list of {code, message, page, line}: extractor and normaliser issues
 );
 
 CREATE TABLE IF NOT EXISTS sections (

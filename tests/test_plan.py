@@ -10,21 +10,19 @@ from extractors.grid import infer_header_rows, spans_from_blank_headers
 from normalizers.departments import department_rules, is_department, split_department
 from normalizers.meta import doc_type_of, document_to_meta, issued_year_of, meta_rules, plan_term_of
 from normalizers.plan import normalise
-from normalizers.tables.builder import PlanBuilder
+from normalizers.tables.builder import PlanFacts
 from normalizers.tables.checks import budgets_to_checks
 from normalizers.tables.columns import path_to_role, role_rules, row_rules
-from normalizers.tables.reader import table_to_plan
+from normalizers.tables.reader import TableInput, tables_to_plan
 
 HEAD = ["구분\t중점\t성과지표\t목표수준\t\t예산(백만원)\t\t",
         "\t\t\t2022 현재\t2023\t2022 현재\t2023\t계"]
 
 
-def _plan(*rows: str, unit: str | None = None) -> PlanBuilder:
+def _plan(*rows: str, unit: str | None = None) -> PlanFacts:
     lines = [r.split("\t") for r in rows]
     table = spans_from_blank_headers(lines, infer_header_rows(lines))
-    builder = PlanBuilder()
-    table_to_plan(builder, table, "t1", unit)
-    return builder
+    return tables_to_plan([TableInput(table, "t1", unit)])
 
 
 # --- rule files: every example matches its own rule ---------------------------------------------
@@ -87,16 +85,16 @@ def test_blank_label_row_adds_to_the_program_above_and_repeated_budget_is_record
               "세부사업 2-1 일자리\t○\t▪ 참여자 수(명)\t10\t11\t5\t6\t11",
               "\t\t▪ 교육 횟수(회)\t2\t3\t5\t6\t11")
     assert [(i.program_id, i.name) for i in b.indicators] == [("p1", "참여자 수"), ("p1", "교육 횟수")]
-    assert len(b.budgets) == 3 and any("recorded once" in n for n in b.notes)
+    assert len(b.budgets) == 3 and [i.code for i in b.issues] == ["budget-repeated"]
 
 
-@pytest.mark.parametrize("cells,why", [
-    ("▪ 참여자 수(명) ▪ 활동시간(시간)\t40\t45", "2 indicators"),
-    ("▪ 참여(참여자수, 건수)\t500 2,000\t550 2,200", "two numbers"),
+@pytest.mark.parametrize("cells,code", [
+    ("▪ 참여자 수(명) ▪ 활동시간(시간)\t40\t45", "indicators-share-targets"),
+    ("▪ 참여(참여자수, 건수)\t500 2,000\t550 2,200", "target-two-numbers"),
 ])
-def test_ambiguous_indicators_are_left_out_but_budgets_kept(cells, why):
+def test_ambiguous_indicators_are_left_out_but_budgets_kept(cells, code):
     b = _plan(*HEAD, f"세부사업 3-1 사업\t○\t{cells}\t9\t9\t18")
-    assert b.indicators == [] and any(why in n for n in b.notes)
+    assert b.indicators == [] and [i.code for i in b.issues] == [code]
     assert [x.amount_krw for x in b.budgets] == [9_000_000, 9_000_000, 18_000_000]
 
 
@@ -106,9 +104,13 @@ def test_no_budget_markers_give_no_row(value):
     assert b.budgets == [] and b.programs[0].is_priority is False
 
 
-def test_budget_without_a_unit_is_noted_not_guessed():
-    b = _plan("사업명\t2024\t2025", "돌봄 사업\t100\t200", unit=None)
+def test_budget_without_a_unit_is_an_issue_not_a_guess():
+    b = _plan("사업명\t예산 2024\t예산 2025", "돌봄 사업\t100\t200", unit=None)
     assert b.budgets == []
+    assert [(i.code, i.message) for i in b.issues] == [
+        ("budget-unit-missing", "table t1 row 1: col 1: budget '100' has no unit"),
+        ("budget-unit-missing", "table t1 row 1: col 2: budget '200' has no unit")]
+    assert [x.amount_krw for x in _plan("사업명\t예산 2024", "돌봄 사업\t100", unit="백만원").budgets] == [100_000_000]
 
 
 def test_investment_table_items_departments_and_totals():
@@ -143,11 +145,12 @@ def test_council_report_codes_qualify_strategies_and_read_departments():
 
 
 def test_headerless_continuation_table_keeps_the_previous_columns():
-    builder = PlanBuilder()
+    tables = []
     for rows in (["1. 돌봄\t주요내용\t추진부서", "I-1-1. 가 사업\t내용 가\t복지정책과"],
                  ["I-1-2. 나 사업\t내용 나\t노인복지과"]):
         lines = [r.split("\t") for r in rows]
-        table_to_plan(builder, spans_from_blank_headers(lines, infer_header_rows(lines)), "t", None)
+        tables.append(TableInput(spans_from_blank_headers(lines, infer_header_rows(lines)), f"t{len(tables)}", None))
+    builder = tables_to_plan(tables)
     assert [(p.code, p.description, p.department) for p in builder.programs] == [
         ("I-1-1", "내용 가", "복지정책과"), ("I-1-2", "내용 나", "노인복지과")]
 

@@ -27,6 +27,7 @@ class RowRules:
     strategy: re.Pattern
     numbered: re.Pattern
     program: re.Pattern
+    program_prefix: re.Pattern
     priority_yes: frozenset[str]
     priority_no: frozenset[str]
     examples: dict[str, str]
@@ -65,6 +66,7 @@ def row_rules() -> RowRules:
     return RowRules(
         total=spaced(rows["total"]), strategy=spaced(rows["strategy"]),
         numbered=re.compile(rows["numbered"]), program=spaced(rows["program"]),
+        program_prefix=spaced(f"^{rows['program_prefix']}$"),
         priority_yes=frozenset(rows["priority_yes"]), priority_no=frozenset(rows["priority_no"]),
         examples={k[:-8]: v for k, v in rows.items() if k.endswith("_example")})
 
