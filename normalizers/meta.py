@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 
 from extractors.document import Document, Heading, ListItem, Paragraph
+from normalizers import rules
 from normalizers.record import Meta
 from normalizers.regions import find_regions, planning_body, resolve
-from normalizers.rules import read_toml
+from normalizers.sections import is_sentence
 from normalizers.text import clean
 from normalizers.years import parse_period, text_year
 
@@ -18,36 +17,6 @@ _TITLE_LINES = 12
 _ISSUER_LINES = 20
 _HEAD_SUFFIX = re.compile(r"(?<=[구시군도])(청장|장|수|지사)$")  # 영등포구청장 -> 영등포구, 괴산군수 -> 괴산군
 _OPENING_LINES = 40
-
-
-@dataclass(frozen=True)
-class DocTypeRule:
-    doc_type: str
-    title: re.Pattern
-    body: re.Pattern | None
-    example: str
-
-
-@dataclass(frozen=True)
-class MetaRules:
-    types: tuple[DocTypeRule, ...]
-    term: re.Pattern
-    term_example: str
-    term_periods: dict[int, tuple[int, int]]
-    issued: re.Pattern
-    issued_example: str
-
-
-@lru_cache(maxsize=1)
-def meta_rules() -> MetaRules:
-    data = read_toml("doc_types")
-    types = tuple(DocTypeRule(t["doc_type"], re.compile(t["title"]),
-                              re.compile(t["body"]) if t.get("body") else None, t["example"])
-                  for t in data["type"])
-    terms = data["terms"]
-    return MetaRules(types, re.compile(terms["pattern"]), terms["example"],
-                     {int(k): (v[0], v[1]) for k, v in terms["periods"].items()},
-                     re.compile(data["issued"]["pattern"]), data["issued"]["example"])
 
 
 def opening_lines(doc: Document, limit: int = _OPENING_LINES) -> list[str]:
@@ -74,16 +43,16 @@ def choose_title(doc: Document, lines: list[str]) -> str | None:
 
 
 def _looks_like_sentence(line: str) -> bool:
-    return bool(re.search(r"(다|함|음)\.?$", line)) or line.startswith(("-", "※", "○", "□"))
+    return is_sentence(line) or line.startswith(("-", "※", "○", "□"))
 
 
 def doc_type_of(title_block: str, opening: str) -> str:
     """doc_type from the title block, else from signals in the opening text."""
-    rules = meta_rules().types
-    for rule in rules:
+    types = rules.doc_types().type
+    for rule in types:
         if rule.title.search(title_block):
             return rule.doc_type
-    for rule in rules:
+    for rule in types:
         if rule.body is not None and rule.body.search(opening):
             return rule.doc_type
     return "other"
@@ -91,14 +60,14 @@ def doc_type_of(title_block: str, opening: str) -> str:
 
 def plan_term_of(text: str) -> int | None:
     """제N기 when it names a 지역사회보장계획 term (not 민선 7기 or a 제1기 특별지원구역 cohort)."""
-    m = meta_rules().term.search(text)
+    m = rules.doc_types().terms.pattern.search(text)
     return int(m.group("term")) if m else None
 
 
 def issued_year_of(lines: list[str]) -> int | None:
     """The year of the first printed date ('2022. 11.', '2024년 2월') in the opening lines."""
     for line in lines:
-        m = meta_rules().issued.search(line)
+        m = rules.doc_types().issued.pattern.search(line)
         if m:
             return int(m.group("year"))
     return None
@@ -144,7 +113,7 @@ def document_to_meta(doc: Document) -> Meta:
     opening = "\n".join(lines)
     doc_type = doc_type_of(head, opening)
     term = plan_term_of(head) or plan_term_of(opening)
-    period = parse_period(head) or (meta_rules().term_periods.get(term) if term else None)
+    period = parse_period(head) or (rules.doc_types().terms.periods.get(term) if term else None)
     if period is None and doc_type == "implementation_plan":
         single = re.search(r"((?:19|20)\d{2})\s*년", head)
         period = (int(single.group(1)),) * 2 if single else None

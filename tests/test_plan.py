@@ -7,12 +7,10 @@ from conftest import SAMPLES
 from extractors import extract
 from extractors.document import Document, Paragraph, Source
 from extractors.grid import infer_header_rows, spans_from_blank_headers
-from normalizers.departments import department_rules, is_department, split_department
-from normalizers.meta import doc_type_of, document_to_meta, issued_year_of, meta_rules, plan_term_of
+from normalizers.meta import document_to_meta
 from normalizers.plan import normalise
 from normalizers.tables.builder import PlanFacts
 from normalizers.tables.checks import budgets_to_checks
-from normalizers.tables.columns import path_to_role, role_rules, row_rules
 from normalizers.tables.reader import TableInput, tables_to_plan
 
 HEAD = ["구분\t중점\t성과지표\t목표수준\t\t예산(백만원)\t\t",
@@ -23,40 +21,6 @@ def _plan(*rows: str, unit: str | None = None) -> PlanFacts:
     lines = [r.split("\t") for r in rows]
     table = spans_from_blank_headers(lines, infer_header_rows(lines))
     return tables_to_plan([TableInput(table, "t1", unit)])
-
-
-# --- rule files: every example matches its own rule ---------------------------------------------
-
-@pytest.mark.parametrize("rule", role_rules(), ids=lambda r: r.role)
-def test_column_role_example(rule):
-    assert path_to_role(rule.example.split(" / "), None).role == rule.role
-
-
-@pytest.mark.parametrize("name", ["total", "strategy", "numbered", "program"])
-def test_row_label_example(name):
-    rules = row_rules()
-    assert getattr(rules, name).search(rules.examples[name])
-
-
-@pytest.mark.parametrize("rule", meta_rules().types, ids=lambda r: r.doc_type)
-def test_doc_type_example(rule):
-    assert doc_type_of(rule.example, "") == rule.doc_type
-
-
-def test_term_and_issue_date_examples():
-    rules = meta_rules()
-    assert plan_term_of(rules.term_example) == 4
-    assert plan_term_of("민선 7기 찾아가는 동주민센터") is None
-    assert plan_term_of("제1기 사회보장 특별지원구역 8개 시군구") is None
-    assert issued_year_of([rules.issued_example]) == 2022
-
-
-def test_department_examples():
-    rules = department_rules()
-    for text, expected in rules.examples:
-        assert is_department(text) is expected, text
-    for text, name, dept in rules.splits:
-        assert split_department(text) == (name, dept)
 
 
 # --- table rows ------------------------------------------------------------------------------------
@@ -186,12 +150,6 @@ def test_every_sample_normalises():
 
 
 # --- program cards and fund-source breakdowns ------------------------------------------------------
-
-def test_card_keys_examples():
-    from normalizers.tables.cards import card_rules, key_of
-    assert [key_of(e) for e in card_rules().examples] == [
-        "name", "department", "description", "priority", "indicator", "budget"]
-
 
 def test_program_cards_give_programs_indicators_and_budgets_by_fund_source():
     record = normalise(extract(SAMPLES / "goesan-2023-plan-program-cards.html"))

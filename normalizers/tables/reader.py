@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from extractors.document import Issue, Table
+from normalizers import rules as R
 from normalizers.tables.builder import PlanFacts
 from normalizers.tables.cards import budget_block, card_code, indicator_block, rows_to_card
-from normalizers.tables.columns import ColumnRole, has_values, priority_of, row_rules
+from normalizers.tables.columns import ColumnRole, has_values, priority_of
 from normalizers.tables.rows import (
     ClassifiedRow,
     FundRow,
@@ -82,16 +83,16 @@ def tables_to_plan(tables: list[TableInput]) -> PlanFacts:
 
 def card_to_facts(facts: PlanFacts, ctx: ReadingContext, item: TableInput, view: TableView) -> ReadingContext:
     """One program card; a '추진전략 N …' line just before it sets the strategy."""
-    rules = row_rules()
+    rules = R.columns()
     page = item.table.source.page
     for line in item.context:
-        m = rules.strategy.match(line)
+        m = rules.strategy.pattern.match(line)
         if m:
             title = strip_tags(m.group("title") or "")
             ctx = start_strategy(facts, ctx, StrategyRow(ascii_code(m.group("num")), title or None, m.group("num")),
                                  RowView((), (), 0, item.table_id, page))
     card = rows_to_card([[clean(t) for t in r] for r in view.rows])
-    code, raw, name = card_code(card, list(item.context), rules.program)
+    code, raw, name = card_code(card, list(item.context), rules.program.pattern)
     p = facts.program(code, raw or code, name, ctx.strategy_id, description=card.fields.get("description"),
                       department=card.fields.get("department"),
                       is_priority=priority_of(card.fields.get("priority", "")),

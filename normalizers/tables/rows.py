@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass
 
 from extractors.document import Table
+from normalizers import rules as R
 from normalizers.departments import is_department, split_department
 from normalizers.money import fund_source
 from normalizers.tables.cards import is_card
-from normalizers.tables.columns import ColumnRole, has_values, priority_of, row_rules, table_to_roles
+from normalizers.tables.columns import ColumnRole, has_values, is_total, priority_of, table_to_roles
 from normalizers.text import ascii_code, clean, is_roman
 
 _NUMBERS = re.compile(r"[△▲\-]?\d[\d,]*(?:\.\d+)?")
@@ -159,9 +160,9 @@ class ClassifiedRow:
 
 def find_code(texts: tuple[str, ...] | list[str], limit: int = 3) -> tuple[int, re.Match[str]] | None:
     """(column, match) of the first program code among the first `limit` cells."""
-    rules = row_rules()
+    rules = R.columns()
     for c, text in enumerate(texts[:limit]):
-        m = rules.program.search(text)
+        m = rules.program.pattern.search(text)
         if m:
             return c, m
     return None
@@ -193,8 +194,8 @@ def classify_table(table: Table, table_id: str, unit: str | None,
 def header_strategy(view: RowView, has_codes: bool) -> StrategyRow | None:
     """A header row whose first cell names a strategy ('추진전략 1 …', or '1. …' in a coded table)."""
     label = view.texts[0] if view.texts else ""
-    rules = row_rules()
-    m = rules.strategy.match(label) or (rules.numbered.match(label) if has_codes else None)
+    rules = R.columns()
+    m = rules.strategy.pattern.match(label) or (rules.numbered.pattern.match(label) if has_codes else None)
     return _strategy_row(m) if m else None
 
 
@@ -210,7 +211,7 @@ def label_end(roles: tuple[ColumnRole, ...]) -> int:
 
 def classify_row(view: RowView, has_codes: bool, *, fund: bool = True) -> ClassifiedRow:
     """What one body row is, from its own cells and the table's roles."""
-    rules = row_rules()
+    rules = R.columns()
     end = label_end(view.roles)
     label_cells = [t for t in view.texts[:end] if t]
     label = " ".join(label_cells)
@@ -230,7 +231,7 @@ def classify_row(view: RowView, has_codes: bool, *, fund: bool = True) -> Classi
     strategy = strategy_cell(view, found)
     if found:
         return ClassifiedRow(view, program_row(view, found, end), strategy)
-    m = rules.strategy.match(label) or (rules.numbered.match(label) if has_codes and label
+    m = rules.strategy.pattern.match(label) or (rules.numbered.pattern.match(label) if has_codes and label
                                         and not _has_numbers(view, end) else None)
     if m:
         return ClassifiedRow(view, _strategy_row(m), strategy)
@@ -243,21 +244,17 @@ def classify_row(view: RowView, has_codes: bool, *, fund: bool = True) -> Classi
     return ClassifiedRow(view, LabelRow(strip_tags(label), name, dept), strategy)
 
 
-def is_total(text: str) -> bool:
-    return bool(row_rules().total.match(text.replace(" ", "")))
-
-
 def strategy_cell(view: RowView, found: tuple[int, re.Match[str]] | None) -> StrategyCell | None:
     """A cell under a 추진전략 column ('1. 돌봄', '추진전략 2 …', or a bare title).
 
     A bare title takes its number from the row's program code ('1-2' -> '1',
     'I-1-2' -> '1'); without a code the number is left to the reader (next).
     """
-    rules = row_rules()
+    rules = R.columns()
     for text, role in zip(view.texts, view.roles):
         if role.role != "strategy" or not text:
             continue
-        m = rules.strategy.match(text) or rules.numbered.match(text)
+        m = rules.strategy.pattern.match(text) or rules.numbered.pattern.match(text)
         if m:
             title = strip_tags(m.group("title") or "")
             return StrategyCell(ascii_code(m.group("num")), title or None, m.group("num"), True)
@@ -273,7 +270,7 @@ def program_row(view: RowView, found: tuple[int, re.Match[str]], end: int) -> Pr
     raw = m.group("code")
     parts = ascii_code(raw).split("-")
     prefix = strip_tags(view.texts[col][:m.start()])
-    prefix = row_rules().program_prefix.sub("", prefix).strip()
+    prefix = R.columns().program_prefix.pattern.sub("", prefix).strip()
     shift = max(0, col - end + 1)
     roles = (ColumnRole("label"),) * (col + 1) + view.roles[col + 1 - shift:] if shift else view.roles
     name = clean(m.group("name")).rstrip(".").strip() or _next_label(view.texts, col, end)
