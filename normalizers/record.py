@@ -129,6 +129,7 @@ class Budget:
     table_id: str | None = None
     row: int | None = None
     col: int | None = None
+    parent_budget_id: str | None = None   # the row this one is a part of (a total, a line over its sources)
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,8 @@ class Check:
     actual: float | None
     ok: bool
     note: str = ""
+    program_id: str | None = None   # the program (or None) and year the checked figure belongs to
+    year: int | None = None
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,9 @@ class Columns:
     priority: Priority
     card: CardSettings
     card_key: tuple[CardKey, ...]
+    subtotal_formula: PlainRule
+    part_marker: PlainRule
+    line_marker: PlainRule
 
 
 # --- doc_types.toml ------------------------------------------------------------------

@@ -10,7 +10,11 @@ from typing import Any
 from normalizers.record import PlanRecord
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = 2  # 2: region_codes crosswalk table
+SCHEMA_VERSION = 3  # 2: region_codes crosswalk table; 3: budget hierarchy, checks by program and year
+# Columns added to existing tables, by the version that added them (new tables come from schema.sql).
+ADDED_COLUMNS = {3: (("budgets", "parent_budget_id TEXT"), ("checks", "program_id TEXT"), ("checks", "year INTEGER"))}
+# Views whose columns changed, by version: dropped and created again from schema.sql.
+CHANGED_VIEWS = {3: ("budget_lines",)}
 FACT_TABLES = ("sections", "sections_fts", "doc_tables", "table_cells", "strategies", "programs",
                "program_tags", "indicators", "indicator_targets", "budgets", "executions",
                "mentions", "checks", "doc_regions")
@@ -64,6 +68,13 @@ def migrate(conn: sqlite3.Connection) -> None:
         raise DatabaseError(f"database schema version {version} is newer than this planextract "
                             f"({SCHEMA_VERSION}); upgrade planextract")
     if version < SCHEMA_VERSION:
+        for v in range(version + 1, SCHEMA_VERSION + 1):
+            for view in CHANGED_VIEWS.get(v, ()):
+                conn.execute(f"DROP VIEW IF EXISTS {view}")
+            for table, column in ADDED_COLUMNS.get(v, ()):
+                present = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+                if present and column.split()[0] not in present:   # a missing table comes from schema.sql
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
         conn.executescript(SCHEMA_SQL.read_text(encoding="utf-8"))
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -161,11 +172,11 @@ def record_to_rows(doc_id: str, rec: PlanRecord) -> list[tuple[str, list[dict[st
                              skip=("targets",)) for i in rec.indicators]),
         ("indicator_targets", [dict(_row(t, doc_id, ()), indicator_id=_gid(doc_id, i.indicator_id))
                                for i in rec.indicators for t in i.targets]),
-        ("budgets", [_row(b, doc_id, ("budget_id", "program_id", "strategy_id", "table_id"))
+        ("budgets", [_row(b, doc_id, ("budget_id", "program_id", "strategy_id", "table_id", "parent_budget_id"))
                      for b in rec.budgets]),
         ("executions", [_row(e, doc_id, ("execution_id", "program_id", "section_id")) for e in rec.executions]),
         ("mentions", [_row(m, doc_id, ("mention_id", "section_id")) for m in rec.mentions]),
-        ("checks", [_row(c, doc_id, ("check_id", "table_id")) for c in rec.checks]),
+        ("checks", [_row(c, doc_id, ("check_id", "table_id", "program_id")) for c in rec.checks]),
         ("doc_regions", [_row(r, doc_id, ("section_id",)) for r in rec.doc_regions]),
     ]
     return out

@@ -159,7 +159,8 @@ CREATE TABLE IF NOT EXISTS budgets (
     table_id TEXT,
     row INTEGER,
     col INTEGER,
-    department TEXT                     -- ext: department printed with a budget line
+    department TEXT,                    -- ext: department printed with a budget line
+    parent_budget_id TEXT               -- ext (v3): the row this one is a part of; leaves (is_total = 0) sum to the grand total
 );
 CREATE INDEX IF NOT EXISTS budgets_doc ON budgets(doc_id);
 
@@ -201,14 +202,16 @@ CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id);
 CREATE TABLE IF NOT EXISTS checks (
     check_id TEXT PRIMARY KEY,
     doc_id TEXT NOT NULL,
-    kind TEXT,                          -- row_total | column_total | strategy_total | rate
+    kind TEXT,                          -- row_total | column_total | subtotal | strategy_total | fund_total | rate | breakdown_sum
     table_id TEXT,
     row INTEGER,
     col INTEGER,
     expected REAL,
     actual REAL,
     ok INTEGER,
-    note TEXT
+    note TEXT,
+    program_id TEXT,                    -- ext (v3): the program the checked figure belongs to
+    year INTEGER                        -- ext (v3): the year the checked figure belongs to
 );
 CREATE INDEX IF NOT EXISTS checks_doc ON checks(doc_id);
 
@@ -261,7 +264,7 @@ SELECT d.region_code, d.region_name, d.doc_type, d.period_start, d.period_end, d
        p.code AS program_code, p.name AS program_name,
        COALESCE(p.department, b.department) AS department,
        b.item, b.year, b.kind, b.amount_krw, b.amount_text, b.unit_text, b.is_total,
-       b.fund_source, b.doc_id, b.table_id, b.row, b.col
+       b.fund_source, b.parent_budget_id, b.budget_id, b.doc_id, b.table_id, b.row, b.col
 FROM budgets b
 JOIN documents d ON d.doc_id = b.doc_id
 LEFT JOIN programs p ON p.program_id = b.program_id

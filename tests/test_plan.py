@@ -87,14 +87,26 @@ def test_investment_table_items_departments_and_totals():
     assert {(c.kind, c.ok) for c in checks} == {("row_total", True), ("column_total", True)}
 
 
-def test_strategy_total_check_reports_a_mismatch():
+def test_strategy_total_check_reports_a_mismatch_beyond_rounding():
     b = _plan(*HEAD,
               "추진전략 1 돌봄\t\t\t\t\t10\t20\t30",
               "세부사업 1-1 가\t○\t\t\t\t4\t8\t12",
-              "세부사업 1-2 나\t○\t\t\t\t6\t11\t17")
-    checks = {(c.kind, c.expected, c.actual, c.ok) for c in budgets_to_checks(b.budgets, b.programs)}
-    assert ("strategy_total", 20_000_000, 19_000_000, False) in checks
-    assert ("strategy_total", 10_000_000, 10_000_000, True) in checks
+              "세부사업 1-2 나\t○\t\t\t\t6\t9\t15")
+    checks = {(c.kind, c.year, c.expected, c.actual, c.ok) for c in budgets_to_checks(b.budgets, b.programs)}
+    assert ("strategy_total", 2023, 20_000_000, 17_000_000, False) in checks
+    assert ("strategy_total", 2022, 10_000_000, 10_000_000, True) in checks
+    assert [(x.parent_budget_id, x.is_total) for x in b.budgets if x.program_id and x.year == 2023] == [
+        ("b2", False), ("b2", False)]
+
+
+def test_a_difference_within_one_printed_unit_per_part_is_rounding():
+    b = _plan("구분\t2025 예산\t2026 예산", "총지출(a+b)\t353\t377", "예산지출(a)\t58\t67", "기금지출(b)\t296\t311",
+              unit="억원")
+    checks = {(c.kind, c.year, c.ok) for c in budgets_to_checks(b.budgets, b.programs)}
+    assert checks == {("column_total", 2025, True), ("column_total", 2026, True)}   # 377 vs 378: rounding
+    b = _plan("구분\t2025 예산", "총지출(a+b)\t350", "예산지출(a)\t58", "기금지출(b)\t296", unit="억원")
+    assert [(c.kind, c.expected, c.actual, c.ok) for c in budgets_to_checks(b.budgets, b.programs)] == [
+        ("column_total", 35_000_000_000, 35_400_000_000, False)]
 
 
 def test_council_report_codes_qualify_strategies_and_read_departments():

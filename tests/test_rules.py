@@ -30,6 +30,7 @@ from normalizers.regions import find_regions, resolve
 from normalizers.sections import is_title_like, kind_of, split_marker
 from normalizers.tables.cards import key_of
 from normalizers.tables.columns import is_total, path_to_role, priority_of
+from normalizers.tables.hierarchy import formula_parts, line_marker, part_marker
 from normalizers.textfacts.executions import (
     case_starts,
     clean_title,
@@ -139,6 +140,9 @@ EVALUATE: dict[str, Callable[[Any], Any]] = {
     "columns.priority": lambda e: priority_of(e.example),
     "columns.card": lambda e: bool(e.indicator_name.search(e.example)),
     "columns.card_key": lambda e: key_of(e.example),
+    "columns.subtotal_formula": lambda e: sorted(formula_parts(e.example)),
+    "columns.part_marker": lambda e: part_marker(e.example),
+    "columns.line_marker": lambda e: line_marker(e.example),
     # doc_types.toml
     "doc_types.type": lambda e: doc_type_of(e.example, ""),
     "doc_types.terms": lambda e: plan_term_of(e.example),

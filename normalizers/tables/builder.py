@@ -12,6 +12,7 @@ from typing import Any
 
 from extractors.document import Issue, Source
 from normalizers.record import Budget, Indicator, Program, Strategy
+from normalizers.tables.hierarchy import RowLabel
 from normalizers.text import is_roman
 
 
@@ -25,6 +26,7 @@ class PlanFacts:
     budgets: list[Budget] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     by_code: dict[str, int] = field(default_factory=dict)
+    row_labels: dict[tuple[str, int], RowLabel] = field(default_factory=dict)
 
     def strategy(self, strategy_id: str | None) -> Strategy | None:
         return next((s for s in self.strategies if s.strategy_id == strategy_id), None)
@@ -57,6 +59,9 @@ class PlanFacts:
         for i, s in enumerate(self.strategies):
             if s.strategy_id == strategy_id:
                 self.strategies[i] = replace(s, **changes)
+
+    def program_by_id(self, program_id: str | None) -> Program | None:
+        return next((p for p in self.programs if p.program_id == program_id), None) if program_id else None
 
     def has_program(self, code: str) -> bool:
         return code in self.by_code

@@ -20,6 +20,7 @@ from normalizers import rules
 from normalizers.money import fund_source, is_no_budget, parse_krw, unit_from_text
 from normalizers.record import Budget, Indicator, IndicatorTarget
 from normalizers.tables.columns import is_total
+from normalizers.tables.hierarchy import RowLabel
 from normalizers.text import ascii_code, clean, split_trailing_paren
 from normalizers.years import year_header
 
@@ -128,10 +129,10 @@ def _value(text: str) -> float | None:
 
 
 def budget_block(rows: list[list[str]], unit_label: str, table_unit: str | None, owner_id: str,
-                 page, table_id: str, first_row: int) -> list[Budget]:
-    """Budgets of a card: the 계 row is the program's budget, other rows are fund sources."""
+                 page, table_id: str, first_row: int) -> tuple[list[Budget], dict[tuple[str, int], RowLabel]]:
+    """Budgets of a card (the 계 row is the program's budget, other rows fund sources), and each row's label."""
     if not rows:
-        return []
+        return [], {}
     header, body = rows[0], rows[1:]
     unit = unit_from_text(unit_label) or next((u for h in header if (u := unit_from_text(h))), None) or table_unit
     columns: dict[int, tuple[int | None, bool]] = {}
@@ -142,12 +143,14 @@ def budget_block(rows: list[list[str]], unit_label: str, table_unit: str | None,
         elif is_total(h):
             columns[i] = (None, False)
     out = []
+    labels: dict[tuple[str, int], RowLabel] = {}
     for k, row in enumerate(body):
         label = next((clean(c) for c in row[:min(columns, default=1)] if c.strip()), "")
         total = not label or is_total(label)
         source = None if total else fund_source(label)
         if (not total and source is None) or unit is None:
             continue
+        labels[(table_id, first_row + 1 + k)] = RowLabel("total" if total else "fund", label)
         for i, (year, baseline) in columns.items():
             text = row[i] if i < len(row) else ""
             amount = parse_krw(text, unit, on_error="none") if text.strip() else None
@@ -157,4 +160,4 @@ def budget_block(rows: list[list[str]], unit_label: str, table_unit: str | None,
                               amount_krw=amount, amount_text=clean(text), unit_text=unit,
                               kind="baseline" if baseline else "planned", fund_source=source,
                               page=page, table_id=table_id, row=first_row + 1 + k, col=i + 1))
-    return out
+    return out, labels

@@ -20,6 +20,7 @@ from normalizers import rules as R
 from normalizers.tables.builder import PlanFacts
 from normalizers.tables.cards import budget_block, card_code, indicator_block, rows_to_card
 from normalizers.tables.columns import ColumnRole, has_values, priority_of
+from normalizers.tables.hierarchy import RowLabel, budgets_to_hierarchy
 from normalizers.tables.rows import (
     ClassifiedRow,
     FundRow,
@@ -37,6 +38,7 @@ from normalizers.tables.rows import (
     classify_row,
     classify_table,
     header_strategy,
+    label_end,
     strip_tags,
 )
 from normalizers.tables.values import Owner, row_to_budgets, row_to_indicator
@@ -76,6 +78,7 @@ def tables_to_plan(tables: list[TableInput]) -> PlanFacts:
             ctx = card_to_facts(facts, ctx, item, view)
         elif view.kind == "plan":
             ctx = plan_table_to_facts(facts, ctx, view)
+    facts.budgets = budgets_to_hierarchy(facts.budgets, facts.row_labels)
     return facts
 
 
@@ -100,8 +103,10 @@ def card_to_facts(facts: PlanFacts, ctx: ReadingContext, item: TableInput, view:
     for indicator in indicator_block(card.indicator_rows, p.program_id, 1, page, item.table_id,
                                      card.starts.get("indicator", 0)):
         facts.add_indicator(indicator)
-    facts.add_budgets(budget_block(card.budget_rows, card.budget_key, item.unit, p.program_id, page,
-                                   item.table_id, card.starts.get("budget", 0)))
+    budgets, labels = budget_block(card.budget_rows, card.budget_key, item.unit, p.program_id, page,
+                                   item.table_id, card.starts.get("budget", 0))
+    facts.add_budgets(budgets)
+    facts.row_labels.update(labels)
     return replace(ctx, owner=Owner("program", strategy_id=p.strategy_id, program_id=p.program_id))
 
 
@@ -129,6 +134,7 @@ def row_to_facts(facts: PlanFacts, ctx: ReadingContext, row: ClassifiedRow) -> R
     if isinstance(kind, FundRow):
         if ctx.owner is not None and ctx.owner.kind != "total":
             _add_budgets(facts, ctx.owner, view, view.roles, fund=kind.source)
+            facts.row_labels[(view.table_id, view.row)] = RowLabel("fund", _label_text(view))
             return ctx
         kind = kind.otherwise
     if isinstance(kind, TotalRow):
@@ -204,6 +210,10 @@ def add_values(facts: PlanFacts, ctx: ReadingContext, view: RowView, owner: Owne
     if owner is None:
         return ctx
     roles = view.roles if roles is None else roles
+    program = facts.program_by_id(owner.program_id)
+    facts.row_labels.setdefault((view.table_id, view.row), RowLabel(
+        "program" if program else owner.kind, _label_text(view), program.code if program else None,
+        program.strategy_id if program else owner.strategy_id))
     indicator = row_to_indicator(view, roles, owner)
     if isinstance(indicator, Issue):
         facts.issues.append(indicator)
@@ -218,6 +228,11 @@ def _add_budgets(facts: PlanFacts, owner: Owner, view: RowView, roles: tuple[Col
     budgets, issues = row_to_budgets(view, roles, owner, _budget_item(facts, owner), fund)
     facts.issues += issues
     facts.add_budgets(budgets)
+
+
+def _label_text(view: RowView) -> str:
+    """The row's label cells as printed (markers kept), for the budget hierarchy."""
+    return " ".join(t for t in view.texts[:label_end(view.roles)] if t)
 
 
 def _budget_item(facts: PlanFacts, owner: Owner) -> str | None:
