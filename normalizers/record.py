@@ -167,6 +167,8 @@ class Mention:
     fund_source: str | None = None
     page: int | None = None
     line: int | None = None
+    currency: str | None = None          # money: ISO code ('KRW', 'USD' …); only KRW has amount_krw
+    currency_amount: float | None = None  # money: the amount in `currency`, never converted
 
 
 @dataclass(frozen=True)

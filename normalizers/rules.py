@@ -245,6 +245,30 @@ class WordList:
 
 
 @dataclass(frozen=True)
+class BareMoney:
+    """When an amount without 원 ('1,017억') is money: its ending, the words around it."""
+
+    endings: tuple[str, ...]
+    not_after: tuple[str, ...]
+    not_before: tuple[str, ...]
+    context: tuple[str, ...]
+    window: int
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class Currency:
+    """A foreign currency: ISO `code`, words printed after an amount, signs printed before it."""
+
+    code: str
+    words: tuple[str, ...]
+    example: str
+    expected: Any
+    signs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Sign:
     marker: str
     factor: int
@@ -290,7 +314,7 @@ class Units:
     money_unit: tuple[MoneyUnit, ...]
     magnitudes: Magnitudes
     compound: tuple[Example, ...]
-    bare_money: WordList
+    bare_money: BareMoney
     money_not_followed_by: WordList
     sign: tuple[Sign, ...]
     no_budget: tuple[Marker, ...]
@@ -299,6 +323,7 @@ class Units:
     counts: WordList
     percent_unit: tuple[QuantityUnit, ...]
     fund_source: tuple[FundSource, ...]
+    currency: tuple[Currency, ...]
 
 
 # --- years.toml -------------------------------------------------------------------

@@ -12,7 +12,8 @@ from normalizers.record import PlanRecord
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 SCHEMA_VERSION = 3  # 2: region_codes crosswalk table; 3: budget hierarchy, checks by program and year
 # Columns added to existing tables, by the version that added them (new tables come from schema.sql).
-ADDED_COLUMNS = {3: (("budgets", "parent_budget_id TEXT"), ("checks", "program_id TEXT"), ("checks", "year INTEGER"))}
+ADDED_COLUMNS = {3: (("budgets", "parent_budget_id TEXT"), ("checks", "program_id TEXT"), ("checks", "year INTEGER"),
+                     ("mentions", "currency TEXT"), ("mentions", "currency_amount REAL"))}
 # Views whose columns changed, by version: dropped and created again from schema.sql.
 CHANGED_VIEWS = {3: ("budget_lines",)}
 FACT_TABLES = ("sections", "sections_fts", "doc_tables", "table_cells", "strategies", "programs",

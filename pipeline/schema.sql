@@ -195,7 +195,9 @@ CREATE TABLE IF NOT EXISTS mentions (
     char_start INTEGER,
     char_end INTEGER,
     fund_source TEXT,                   -- ext
-    page INTEGER, line INTEGER          -- ext
+    page INTEGER, line INTEGER,         -- ext
+    currency TEXT,                      -- ext (v3): money: ISO 4217 code (KRW, USD, JPY …); amount_krw only for KRW
+    currency_amount REAL                -- ext (v3): money: the amount in that currency (never converted)
 );
 CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id);
 

@@ -116,6 +116,8 @@ EVALUATE: dict[str, Callable[[Any], Any]] = {
     "units.percent_unit": lambda e: find_percents(e.example)[0].value,
     "units.fund_source": lambda e: e.name if e.name in {q.fund_source for q in find_money(e.example)} else None,
     "units.magnitudes": _magnitudes,
+    "units.currency": lambda e: next(([q.currency, q.currency_amount] for q in find_money(e.example)
+                                      if q.currency == e.code), None),
     # years.toml
     "years.two_digit": lambda e: year_header(e.example)[0] if two_digit_year(e.pivot - 1) == 2000 + e.pivot - 1
     and two_digit_year(e.pivot) == 1900 + e.pivot else None,

@@ -17,10 +17,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from decimal import Decimal
 
 from normalizers import rules
-from normalizers.money import normalize_unit
+from normalizers.money import printed_precision
 from normalizers.record import Budget
 
 GRAND, SUB, STRATEGY, LINE, MARKED = 0.0, 1.0, 1.0, 1.0, 2.0
@@ -104,18 +103,9 @@ def labels_to_shapes(labels: list[RowLabel]) -> list[RowShape]:
     return out
 
 
-def precision(b: Budget) -> int:
-    """KRW of one unit in the last printed digit: '12.5' 백만원 -> 100,000; '1,234' 억원 -> 100,000,000."""
-    units = {u.unit: u.multiplier for u in rules.units().money_unit}
-    unit = units.get(normalize_unit(b.unit_text or "원"), 1)
-    digits = b.amount_text.replace(",", "").split(".")
-    decimals = len(re.sub(r"\D", "", digits[1])) if len(digits) > 1 else 0
-    return max(1, int(Decimal(unit) / (Decimal(10) ** decimals)))
-
-
 def tolerance(parent: Budget, parts: list[Budget]) -> int:
     """How far a printed total may be from the sum of its printed parts by rounding: one unit per part."""
-    return len(parts) * max(precision(b) for b in [parent, *parts])
+    return len(parts) * max(printed_precision(b.amount_text, b.unit_text or "원") for b in [parent, *parts])
 
 
 def _adds_up(parent: Budget, parts: list[Budget]) -> bool:

@@ -33,7 +33,7 @@ from spacy.tokens import Span
 
 from extractors.document import Block, Document, Heading, Issue, ListItem, Paragraph, Source, Table
 from normalizers import rules
-from normalizers.money import unit_from_text
+from normalizers.money import printed_precision, unit_from_text
 from normalizers.record import Check, DocRegion, Execution, Mention, Meta
 from normalizers.regions import Region, planning_body, resolve
 from normalizers.sections import SectionTree, block_to_text
@@ -336,8 +336,9 @@ def breakdown_checks(pairs: Sequence[tuple[Mention, Span]]) -> list[Check]:
         if parent is None or parent.amount_krw is None or len(group) < 2:
             continue
         total = sum(p.amount_krw or 0 for p in group)
+        tol = len(group) * max(printed_precision(m.text, None) for m in [parent, *group])
         out.append(Check(f"{parent.mention_id}.sum", "breakdown_sum", None, None, None, float(parent.amount_krw),
-                         float(total), total == parent.amount_krw,
+                         float(total), abs(total - parent.amount_krw) <= tol,
                          f"mention {parent.mention_id} {parent.text}: {', '.join(p.text for p in group)}"))
     return out
 
