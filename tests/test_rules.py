@@ -323,3 +323,10 @@ def test_fragments_are_expanded_where_used():
     money = next(f.pattern for f in rules.fragments().fragment if f.name == "money_unit")
     assert money in rules.units().unit_line[0].pattern.pattern
     assert money in rules.executions().values.amount
+
+
+def test_test_strings_must_be_a_list_of_strings():
+    assert rules._test_strings(["인천 중구"], "regions.toml") == ("인천 중구",)
+    for bad in ("인천 중구", ["인천 중구", 3], [" "]):
+        with pytest.raises(rules.RuleError, match=r"regions.toml: `test_strings` must be an array"):
+            rules._test_strings(bad, "regions.toml")
