@@ -12,7 +12,7 @@ from normalizers.text import clean
 from normalizers.years import parse_period, text_year
 
 _TITLE_WORDS = re.compile(r"(계획|보고|사례집|보도\s*자료|요약본)\s*(\(안\)|\(\d{4}\s*[~-]\s*\d{4}\))?"
-                          r"\s*[」』\"”]?\s*[ㄱ-ㅎ]?$")
+                          r"\s*[」』\"”]?$")
 _TITLE_LINES = 12
 _ISSUER_LINES = 20
 _HEAD_SUFFIX = re.compile(r"(?<=[구시군도])(청장|장|수|지사)$")  # 영등포구청장 -> 영등포구, 괴산군수 -> 괴산군

@@ -6,7 +6,10 @@ Every entry carries an `example` string and the `expected` value its rule
 gives for it; unknown or missing keys are errors, so a typo in a rule file
 fails at load time with the file, entry and allowed keys in the message.
 `tests/test_rules.py` checks every example against its own rule in one test,
-and that every example is text of our own samples.
+and that every example is text of our own samples (`samples/`) or of the
+file's own `test_strings`: a top-level array of sentences we wrote for
+examples no sample document can hold (abolished names, negative cases).
+No example and no test string may be text of `../shared/seeds`.
 
 Patterns may name a fragment of `fragments.toml` as `{{name}}` (the money
 unit, the total-row words, the program-code prefix), so each is written once.
@@ -59,6 +62,7 @@ class Fragment:
 @dataclass(frozen=True)
 class FragmentFile:
     fragment: tuple[Fragment, ...]
+    test_strings: tuple[str, ...] = ()
 
 
 # --- headings.toml -------------------------------------------------------------------
@@ -96,6 +100,7 @@ class Headings:
     title: TitleRules
     marker: tuple[HeadingMarker, ...]
     kind: tuple[HeadingKind, ...]
+    test_strings: tuple[str, ...] = ()
 
 
 # --- columns.toml --------------------------------------------------------------------
@@ -161,6 +166,7 @@ class Columns:
     subtotal_formula: PlainRule
     part_marker: PlainRule
     line_marker: PlainRule
+    test_strings: tuple[str, ...] = ()
 
 
 # --- doc_types.toml ------------------------------------------------------------------
@@ -187,6 +193,7 @@ class DocTypes:
     type: tuple[DocType, ...]
     terms: Terms
     issued: PlainRule
+    test_strings: tuple[str, ...] = ()
 
 
 # --- departments.toml ----------------------------------------------------------------
@@ -205,6 +212,7 @@ class Departments:
     names: DepartmentNames
     recognise: tuple[Example, ...]
     split: tuple[Example, ...]
+    test_strings: tuple[str, ...] = ()
 
 
 # --- units.toml -------------------------------------------------------------------
@@ -324,6 +332,7 @@ class Units:
     percent_unit: tuple[QuantityUnit, ...]
     fund_source: tuple[FundSource, ...]
     currency: tuple[Currency, ...]
+    test_strings: tuple[str, ...] = ()
 
 
 # --- years.toml -------------------------------------------------------------------
@@ -358,6 +367,7 @@ class Years:
     period: tuple[NamedPattern, ...]
     date: tuple[NamedPattern, ...]
     weekdays: Setting
+    test_strings: tuple[str, ...] = ()
 
 
 # --- cases.toml -------------------------------------------------------------------
@@ -394,6 +404,7 @@ class Cases:
     skip: tuple[PatternRule, ...]
     title_cleanup: TitleCleanup
     region_list: RegionList
+    test_strings: tuple[str, ...] = ()
 
 
 # --- executions.toml ----------------------------------------------------------------
@@ -429,6 +440,7 @@ class ExecutionRules:
     header_parts: Fragments
     values: Fragments
     rate_check: Fragments
+    test_strings: tuple[str, ...] = ()
 
 
 # --- tags.toml and orgs.toml -----------------------------------------------------------
@@ -446,6 +458,7 @@ class Tag:
 class Tags:
     domain: tuple[Tag, ...]
     target: tuple[Tag, ...]
+    test_strings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -461,6 +474,7 @@ class Orgs:
     text_suffixes: WordList
     trailing: WordList
     and_particle: AndParticle
+    test_strings: tuple[str, ...] = ()
 
 
 # --- regions.toml ------------------------------------------------------------------------
@@ -499,6 +513,7 @@ class RegionRules:
     code_change: tuple[CodeChange, ...]
     ambiguous_alone: WordList
     short_sido_followers: WordList
+    test_strings: tuple[str, ...] = ()
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -595,12 +610,21 @@ def read_toml(stem: str) -> dict[str, Any]:
         raise RuleError(f"{path.name}: {exc}") from None
 
 
+def _test_strings(raw: Any, where: str) -> tuple[str, ...]:
+    """The file's `test_strings`: sentences we wrote to host examples no sample can (old names, negatives)."""
+    if not isinstance(raw, list) or not all(isinstance(s, str) and s.strip() for s in raw):
+        raise RuleError(f"{where}: `test_strings` must be an array of non-empty strings")
+    return tuple(raw)
+
+
 def _load(stem: str, cls: type) -> Any:
     """Load `rules/<stem>.toml` into `cls`, whose fields name the file's tables."""
     path = RULES_DIR / f"{stem}.toml"
     data = dict(read_toml(stem))
-    kwargs = {}
+    kwargs: dict[str, Any] = {"test_strings": _test_strings(data.pop("test_strings", []), path.name)}
     for f in fields(cls):
+        if f.name == "test_strings":
+            continue
         if f.name not in data:
             raise RuleError(f"{path.name}: missing table [{f.name}] (or [[{f.name}]])")
         element = globals()[_element_type(str(f.type))]

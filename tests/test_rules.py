@@ -4,16 +4,25 @@
 gives when run through the code that uses the rule; `test_rule_example`
 compares that with the entry's `expected`. A new table in a rule file needs
 a line here, or `test_every_rule_table_is_evaluated` fails.
+
+Examples are our own text: each is found (whitespace ignored, NFC) in the
+extracted text of a sample in samples/ or in its file's `test_strings`, and
+none is text of ../shared/seeds.
 """
 from __future__ import annotations
 
 import itertools
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from typing import Any
 
 import pytest
+from conftest import sample_files, shared_path
 
+from extractors import extract
+from extractors.document import Heading, Table
 from normalizers import rules
 from normalizers.departments import is_department, split_department
 from normalizers.meta import doc_type_of, issued_year_of, plan_term_of
@@ -162,7 +171,7 @@ EVALUATE: dict[str, Callable[[Any], Any]] = {
     "cases.region_list": _region_list,
     # executions.toml
     "executions.column": lambda e: next(iter(header_roles([e.example])), None),
-    "executions.header_parts": lambda e: find_execution_blocks(e.example + "\n1 1 100%")[0].year,
+    "executions.header_parts": lambda e: find_execution_blocks(e.example + "\n95 95 100%")[0].year,
     "executions.values": lambda e: [parse_krw(_execution(e).budget_text), parse_krw(_execution(e).executed_text),
                                     parse_number(_execution(e).rate_text)],
     "executions.rate_check": _rate,
@@ -177,8 +186,8 @@ EVALUATE: dict[str, Callable[[Any], Any]] = {
     "regions.alias": _region,
     "regions.sido_change": _region,
     "regions.code_change": _region,
-    "regions.ambiguous_alone": lambda e: [s.text for s in find_regions(f"안산, 평택, {e.example}, 하남")]
-    + ([e.example] if resolve(e.example) is not None else []),
+    "regions.ambiguous_alone": lambda e: [s.text for s in find_regions(e.example) if s.text in e.words]
+    + [w for w in e.words if resolve(w) is not None],
     "regions.short_sido_followers": lambda e: find_regions(e.example)[0].region.code_today,
 }
 
@@ -214,8 +223,79 @@ def test_negative_examples():
     assert find_money("제43조에 따라") == []
     assert parse_period("2019~2035") is None
     assert find_regions("경기침체와 부산물") == []
-    assert plan_term_of("민선 7기 찾아가는 동주민센터") is None
-    assert plan_term_of("제1기 사회보장 특별지원구역 8개 시군구") is None
+    assert plan_term_of("민선 8기 공약사업과 연계한 돌봄 정책") is None
+    assert plan_term_of("제2기 사회보장 특별지원구역 6개 시군구 선정") is None
+
+
+# --- examples are our own text --------------------------------------------------------------------
+
+def _norm(text: str) -> str:
+    """NFC text without whitespace: how examples are looked up."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
+
+
+def _labels(example: str) -> list[str]:
+    """The pieces of an example to look up: each label of a header path ('목표수준 / 2023'), else the whole."""
+    return [label for label in example.split(" / ") if label.strip()] or [example]
+
+
+def _test_strings(key: str) -> tuple[str, ...]:
+    """The `test_strings` of the rule file an entry key (`file.table #n`) belongs to."""
+    return rules.ALL[key.split(".")[0]]().test_strings
+
+
+@pytest.fixture(scope="module")
+def sample_text() -> str:
+    """Every sample extracted once: headings, paragraphs, list items, table cells and rows (cells joined)."""
+    pieces: list[str] = []
+    for path in sample_files():
+        for block in extract(path).blocks:
+            if isinstance(block, Table):
+                pieces += [c.text for c in block.cells] + ["".join(row) for row in block.rows_text()]
+            else:
+                pieces.append(block.title if isinstance(block, Heading) else block.text)
+    return "\n".join(_norm(p) for p in pieces)
+
+
+@pytest.fixture(scope="module")
+def seed_text() -> str:
+    return "\n".join(_norm(p.read_text(encoding="utf-8")) for p in sorted(shared_path("seeds").glob("*.txt")))
+
+
+def test_rule_examples_are_sample_text_or_test_strings(sample_text):
+    missing = [f"{key}: {entry.example!r}" for key, entry in ENTRIES
+               if not all(_norm(label) in sample_text or any(_norm(label) in _norm(s) for s in _test_strings(key))
+                          for label in _labels(entry.example))]
+    assert not missing, ("rule examples found neither in the extracted text of samples/ nor in their file's "
+                         "test_strings (use a sample's text, or write a sample or test string):\n" + "\n".join(missing))
+
+
+def test_every_test_string_hosts_an_example():
+    idle = [f"{name}.toml: {s!r}" for name, load in rules.ALL.items() for s in load().test_strings
+            if not any(all(_norm(label) in _norm(s) for label in _labels(e.example))
+                       for key, e in ENTRIES if key.startswith(f"{name}.") and _norm(e.example))]
+    assert not idle, "test strings that host no example of their file:\n" + "\n".join(idle)
+
+
+SEED_WINDOW = 8
+"""A test string may share no run of this many characters (whitespace ignored) with a seed,
+unless our samples print that run too (a generic term such as '지역사회보장계획')."""
+
+
+def _seed_run(text: str, seed_text: str, sample_text: str) -> str | None:
+    """The first run of SEED_WINDOW characters of `text` (all of it, when shorter) only the seeds contain."""
+    t = _norm(text)
+    runs = (t[i:i + SEED_WINDOW] for i in range(max(1, len(t) - SEED_WINDOW + 1)))
+    return next((run for run in runs if run in seed_text and run not in sample_text), None)
+
+
+def test_no_example_or_test_string_is_seed_text(sample_text, seed_text):
+    """Examples may share short generic words with the seeds only when our samples print them too."""
+    found = [f"{key}: example {entry.example!r}" for key, entry in ENTRIES
+             if any(_norm(label) in seed_text and _norm(label) not in sample_text for label in _labels(entry.example))]
+    found += [f"{name}.toml test_strings: {s!r} shares {run!r}" for name, load in rules.ALL.items()
+              for s in load().test_strings if (run := _seed_run(s, seed_text, sample_text))]
+    assert not found, "seed text (../shared/seeds) in rule files; write our own:\n" + "\n".join(found)
 
 
 # --- loading and validation ----------------------------------------------------------------------
@@ -249,3 +329,10 @@ def test_fragments_are_expanded_where_used():
     money = next(f.pattern for f in rules.fragments().fragment if f.name == "money_unit")
     assert money in rules.units().unit_line[0].pattern.pattern
     assert money in rules.executions().values.amount
+
+
+def test_test_strings_must_be_a_list_of_strings():
+    assert rules._test_strings(["인천 중구"], "regions.toml") == ("인천 중구",)
+    for bad in ("인천 중구", ["인천 중구", 3], [" "]):
+        with pytest.raises(rules.RuleError, match=r"regions.toml: `test_strings` must be an array"):
+            rules._test_strings(bad, "regions.toml")
