@@ -38,6 +38,7 @@ score: $(STAMP)
 samples: $(STAMP)
 	$(BIN)/python samples/make_hwpx.py
 	$(BIN)/python samples/make_pdf_docx.py
+	$(BIN)/python samples/make_sixth_term.py
 
 clean:
 	rm -rf $(VENV) output/*.db
