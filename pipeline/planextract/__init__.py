@@ -70,6 +70,6 @@ def extract(path: str | Path) -> Extraction:
     return Extraction(str(file), row.doc_id, row.format, row.status, row.error, outcome.record)
 
 
-def open(path: str | Path = "output/plans.db") -> Database:  # noqa: A001 - the name researchers expect
+def open(path: str | Path = "output/plans.db") -> Database:
     """A plan database, read-only: `.budgets()`, `.programs()`, `.indicators()`, `.checks()` ..."""
     return Database(Path(path))

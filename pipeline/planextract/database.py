@@ -47,7 +47,7 @@ class Database:
         return self.sql(f"SELECT d.* FROM documents d WHERE {where} ORDER BY d.path", params)
 
     def budgets(self, region: str | None = None, year: int | None = None, doc_type: str | None = None,
-                primary_only: bool = True, fund_source: str | None | bool = False) -> pd.DataFrame:
+                primary_only: bool = True, fund_source: str | bool | None = False) -> pd.DataFrame:
         """Budget lines with government, program and strategy. `fund_source=False` (default) keeps
         every line; None keeps only whole amounts (no 국비/시비 shares); a string keeps that source."""
         where, params = _filters(region, year, doc_type, primary_only, year_column="b.year")
@@ -112,7 +112,8 @@ class Database:
 
 def _filters(region: str | None, year: int | None, doc_type: str | None, primary_only: bool,
              year_column: str | None) -> tuple[str, dict[str, Any]]:
-    where, params = ["1 = 1"], {}
+    where: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {}
     if region:
         if str(region).isdigit():
             where.append("d.region_code = :region")
