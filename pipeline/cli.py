@@ -140,7 +140,19 @@ def cmd_run(args) -> int:
         console.print(f"[red]{exc}[/red]")
         return EXIT_DB
     print_summary(summary, args.db)
+    _print_not_documents(args.paths)
     return EXIT_OK
+
+
+def _print_not_documents(paths: list[Path]) -> None:
+    """Files skipped as not documents (archives, spreadsheets, templates, notes), counted."""
+    from pipeline.files import not_documents
+
+    skipped = not_documents(paths)
+    if skipped:
+        names = ", ".join(p.name for p in skipped[:5]) + (", …" if len(skipped) > 5 else "")
+        Console().print(f"{len(skipped)} files are not documents and were skipped (not failed): {names}",
+                        highlight=False, markup=False)
 
 
 def print_summary(summary, db: Path) -> None:

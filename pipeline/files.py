@@ -6,12 +6,19 @@ content only when no other path still holds it.
 """
 from __future__ import annotations
 
+import fnmatch
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 STATUS_RANK = {"ok": 0, "partial": 1, "failed": 2}
+# Files that sit in download folders beside documents but are not documents: archives, data
+# sheets, Hangul templates, checksum lists and notes. `run` skips and counts them.
+NOT_DOCUMENTS = ("*.zip", "*.7z", "*.tar", "*.gz", "*.xlsx", "*.xls", "*.xlsm", "*.csv", "*.tsv", "*.jsonl",
+                 "*.parquet", "*.hwt", "*.log", "MANIFEST*", "CHANGELOG*", "NOTES*", "SHA256SUMS*", "*.sha256",
+                 "*.md5")
 
 
 class FileRow(Protocol):
@@ -109,6 +116,23 @@ def _delete_documents(conn: sqlite3.Connection, doc_ids: list[str]) -> None:
 
     for doc_id in doc_ids:
         delete_document(conn, doc_id)
+
+
+def is_not_document(name: str) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) for pattern in NOT_DOCUMENTS)
+
+
+def not_documents(paths: list[Path]) -> list[Path]:
+    """Files under `paths` that `run` skips as not documents (hidden folders left out, as `run` does)."""
+    found = []
+    for root in paths:
+        if root.is_file():
+            found += [root] if is_not_document(root.name) else []
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "__pycache__"]
+            found += [Path(dirpath) / n for n in sorted(filenames) if not n.startswith(".") and is_not_document(n)]
+    return found
 
 
 def missing_files(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:

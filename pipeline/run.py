@@ -24,14 +24,14 @@ from normalizers.plan import normalise
 from normalizers.record import PlanRecord
 from normalizers.regions import code_history_rows, gazetteer_rows
 from pipeline import pipeline_version
-from pipeline.files import touch_file
+from pipeline.files import NOT_DOCUMENTS, touch_file
 from pipeline.load import DocumentRow, connect, known_documents, load_document, load_regions, record_run
 from pipeline.works import refresh_works
 
 # Files that sit beside documents but are not documents.
 IGNORED = ("README*", "LICENSE*", "*.py", "*.sh", "*.css", "*.js", "*.png", "*.jpg", "*.jpeg",
            "*.gif", "*.bmp", "*.svg", "*.json", "*.toml", "*.yml", "*.yaml", "Makefile",
-           "SHA256SUMS", "*.db", "*.sqlite")
+           "SHA256SUMS", "*.db", "*.sqlite", *NOT_DOCUMENTS)
 
 
 @dataclass(frozen=True)

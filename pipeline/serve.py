@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from pipeline.metadata import datasette_metadata, with_columns
+from pipeline.catalog import datasette_metadata, with_columns
 
 
 class ServeError(Exception):

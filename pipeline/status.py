@@ -7,6 +7,8 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table as RichTable
 
@@ -65,8 +67,14 @@ def work_groups(conn: sqlite3.Connection) -> list[tuple[tuple, list[tuple]]]:
 
 
 def one_line(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+    """`text` on one line (inner whitespace collapsed, indentation kept), cut to `width` terminal cells."""
+    indent = text[: len(text) - len(text.lstrip(" "))]
+    flat = indent + " ".join(text.split())
+    if cell_len(flat) <= width:
+        return flat
+    while cell_len(flat) > width - 1:
+        flat = flat[:-1]
+    return flat + "…"
 
 
 def print_status(conn: sqlite3.Connection, console: Console, failed_only: bool, long: bool, db: str) -> None:
@@ -88,19 +96,26 @@ def print_status(conn: sqlite3.Connection, console: Console, failed_only: bool, 
             print("\t".join(("work", w[0], w[2] or "", f"{w[3] or ''}-{w[4] or ''}", w[1] or "",
                              " | ".join(f"{c[0]}{' (primary)' if c[3] else ''}" for c in copies))))
         return
-    table = RichTable(title=f"files in {db}", title_justify="left", expand=False, pad_edge=False)
+    table = RichTable(title=f"files in {db}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                      padding=(0, 1, 0, 0))
     shown = COLUMNS if long else ("path", "status", "type", "period", "failing checks", "copy", "error")
+    fixed = {"status": 9, "type": 13, "period": 11, "failing checks": 6, "copy": 9}  # widths include padding
+    err_w = max(8, console.width - 74)
+    path_w = max(20, console.width - sum(fixed.values()) - err_w - 2)
     for col in shown:
-        if col == "path":
-            table.add_column(col, overflow="fold", ratio=3)
+        if long:
+            table.add_column(col, overflow="fold")
+        elif col == "path":
+            table.add_column(col, overflow="fold", width=path_w)
         elif col == "error":
-            table.add_column(col, overflow="fold" if long else "ellipsis", no_wrap=not long, ratio=2)
+            table.add_column(col, no_wrap=True, overflow="ellipsis", width=err_w)
         else:
-            table.add_column("fail" if col == "failing checks" and not long else col, no_wrap=True)
+            table.add_column("fail" if col == "failing checks" else col, no_wrap=True, overflow="ellipsis",
+                             width=fixed[col])
     for row in rows:
         values = {"path": row.path, "format": row.format, "status": row.status, "type": row.doc_type,
                   "region": row.region, "period": row.period, "failing checks": row.failing, "copy": row.copy,
-                  "work": row.work_id, "error": row.error if long else one_line(row.error, 200)}
+                  "work": row.work_id, "error": row.error if long else one_line(row.error, err_w)}
         table.add_row(*(values[c] for c in shown))
     console.print(table)
     for line in check_lines:

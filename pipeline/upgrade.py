@@ -5,6 +5,7 @@ database interrupted half-way through an upgrade is upgraded again on the next o
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def _add_missing_columns(conn: sqlite3.Connection, script: str) -> set[tuple[str
 def has_fts(conn: sqlite3.Connection) -> bool:
     """True when `sections_fts` is the external-content index over `sections` this version builds."""
     row = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (FTS_TABLE,)).fetchone()
-    return bool(row) and "content=[sections]" in row[0] and "search_text" in row[0]
+    return bool(row) and bool(re.search(r"""content\s*=\s*["'\[]?sections\b""", row[0])) and "search_text" in row[0]
 
 
 def ensure_fts(conn: sqlite3.Connection) -> None:

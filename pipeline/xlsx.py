@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from pipeline.catalog import column, table_info
 from pipeline.export import XLSX_MAX_ROWS, _typed, column_types, display_width, rows_of, spreadsheet_safe
-from pipeline.metadata import column, table_info
 
 MAX_WIDTH, MIN_WIDTH = 60, 6
 CELL_LIMIT = 32_767  # Excel's longest cell text

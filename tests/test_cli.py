@@ -67,7 +67,7 @@ def test_query_and_export(sample_db, tmp_path, capsys):
     assert (tmp_path / "pq" / "budgets.parquet").exists()
 
 
-def test_bad_inputs_each_get_a_failed_row_and_the_batch_goes_on(tmp_path):
+def test_bad_inputs_each_get_a_failed_row_and_the_batch_goes_on(tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "empty.txt").write_bytes(b"")
@@ -82,10 +82,11 @@ def test_bad_inputs_each_get_a_failed_row_and_the_batch_goes_on(tmp_path):
     shutil.copy(SAMPLES / "yangpyeong-2023-plan-summary.txt", folder / "good.txt")
     db = tmp_path / "bad.db"
     assert main(["run", str(folder), "--db", str(db), "--quiet"]) == 0
-    rows = dict(_q(db, "SELECT path, status || ': ' || coalesce(error, '') FROM documents"))
+    assert "1 files are not documents and were skipped (not failed): table.xlsx" in capsys.readouterr().out
+    rows = dict(_q(db, "SELECT path, status || ': ' || coalesce(error, '') FROM files"))
     assert rows.pop("good.txt") == "ok: "
     expected = {"empty.txt": "empty", "garbage.txt": "binary", "undecodable.txt": "cannot decode",
-                "table.xlsx": "no extractor for '.xlsx'", "dangling.txt": "cannot read",
+                "dangling.txt": "cannot read",
                 "fake.pdf": "", "fake.hwp": "", "fake.hwpx": "", "fake.docx": ""}
     assert set(rows) == set(expected)
     for path, fragment in expected.items():

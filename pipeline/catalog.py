@@ -1,7 +1,7 @@
 """Titles and descriptions of every table and column (pipeline/metadata.toml), canned queries
 (pipeline/queries.toml): Datasette metadata, XLSX headers and docs/schema.md from one source.
 
-    python -m pipeline.metadata > docs/schema.md
+    python -m pipeline.catalog > docs/schema.md
 """
 from __future__ import annotations
 
@@ -110,7 +110,7 @@ def schema_markdown() -> str:
     lines = [
         f"# The plan database (schema version {SCHEMA_VERSION})", "",
         "Generated from `pipeline/metadata.toml` and `pipeline/schema.sql` by "
-        "`python -m pipeline.metadata > docs/schema.md`; a test fails when this file is out of date.",
+        "`python -m pipeline.catalog > docs/schema.md`; a test fails when this file is out of date.",
         "The contract is `../shared/PLAN_SCHEMA.md`; columns beyond it are marked ext in schema.sql.",
         "Money is integer KRW with the printed text beside it; ids are `<first 12 hex of doc_id>:<local id>`.", "",
         f"Code lists (regions, region_codes): {meta['licence']['code_lists']}.", "",
