@@ -111,15 +111,15 @@ def government_section(conn: sqlite3.Connection, gov: str, name: str) -> str:
                                  for i, c in enumerate(categories)], numeric=set(range(1, len(years) + 1))))
     indicators = indicator_rows(conn, gov)
     if indicators:
-        years = sorted({t[0] for _, _, ts in indicators for t in ts if t[0] is not None})
+        target_years: list[int] = sorted({t[0] for _, _, ts in indicators for t in ts if t[0] is not None})
         rows = []
         for ind, unit, targets in indicators:
             by_year = {t[0]: t[2] + (" (기준)" if t[3] else "") for t in targets}
-            rows.append([escape(ind), escape(unit), *(escape(by_year.get(y, "")) for y in years),
+            rows.append([escape(ind), escape(unit), *(escape(by_year.get(y, "")) for y in target_years),
                          sparkline_svg([(t[0], t[1]) for t in targets if t[0] is not None])])
         parts.append("<h3>성과지표 목표 · indicator targets over the plan period</h3>")
-        parts.append(_table(["지표 · indicator", "단위", *map(str, years), "추이"], rows,
-                            numeric=set(range(2, len(years) + 2))))
+        parts.append(_table(["지표 · indicator", "단위", *map(str, target_years), "추이"], rows,
+                            numeric=set(range(2, len(target_years) + 2))))
     checks = conn.execute(f"""SELECT d.path, c.kind, c.table_id, c.row, c.col, c.expected, c.actual, c.note
                               FROM checks c JOIN documents d ON d.doc_id = c.doc_id
                               WHERE c.ok = 0 AND d.is_primary = 1 AND {GOV_SQL} = ? ORDER BY d.path""",

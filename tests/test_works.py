@@ -84,7 +84,7 @@ def test_readme_queries_count_each_fact_once(demo_db, tmp_path):
     for sql in _readme_queries():
         assert _q(demo_db, sql) == _q(single, sql), sql
         assert _q(demo_db, sql), f"README query gives no rows on the demo database: {sql}"
-    spending = dict(((r[0], r[1], r[2]), r[3]) for r in _q(demo_db, _readme_queries()[3]))
+    spending = {(r[0], r[1], r[2]): r[3] for r in _q(demo_db, _readme_queries()[3])}
     assert spending[("강원특별자치도 원주시", 2024, "건강·의료")] == 1_712_000_000
 
 
