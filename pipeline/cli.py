@@ -179,13 +179,18 @@ def print_summary(summary, db: Path) -> None:
     console.print(f"{len(summary.outcomes)} files in {summary.seconds:.1f} s")
 
 
+def _err(text: str) -> None:
+    """An error on stderr, in red on a terminal, never wrapped (scripts read it)."""
+    Console(stderr=True, soft_wrap=True).print(text, style="red", highlight=False, markup=False)
+
+
 def _open(db: Path) -> sqlite3.Connection | None:
     from pipeline.reading import ReadError, open_db
 
     try:
         return open_db(db)
     except ReadError as exc:
-        Console(stderr=True).print(f"[red]{exc}[/red]", highlight=False)
+        _err(str(exc))
         return None
 
 
@@ -232,17 +237,16 @@ def cmd_query(args) -> int:
     conn = _open(args.db)
     if conn is None:
         return EXIT_DB
-    err = Console(stderr=True)
     try:
         names, rows = guarded_query(conn, args.sql, args.timeout)
         print("\t".join(names))
         for row in rows:
             print("\t".join("" if v is None else str(v) for v in row))
     except QueryRefused as exc:
-        err.print(f"[red]{exc}[/red]", highlight=False)
+        _err(str(exc))
         return EXIT_USAGE
     except sqlite3.Error as exc:
-        err.print(f"[red]SQL error:[/red] {exc}", highlight=False)
+        _err(f"SQL error: {exc}")
         return EXIT_USAGE
     return EXIT_OK
 
@@ -257,7 +261,7 @@ def cmd_export(args) -> int:
     try:
         written = export_tables(conn, args.out, fmt, force=args.force)
     except ExportError as exc:
-        Console(stderr=True).print(f"[red]{exc}[/red]", highlight=False)
+        _err(str(exc))
         return EXIT_USAGE
     for path, n in written:
         print(f"{path}\t{n} rows")
@@ -272,7 +276,7 @@ def cmd_serve(args) -> int:
     try:
         serve(args.db, host=args.host, port=args.port)
     except ServeError as exc:
-        Console(stderr=True).print(f"[red]{exc}[/red]", highlight=False)
+        _err(str(exc))
         return EXIT_USAGE
     return EXIT_OK
 
@@ -286,7 +290,7 @@ def cmd_show(args) -> int:
     try:
         summary = document_summary(conn, args.doc)
     except NotFound as exc:
-        Console(stderr=True).print(f"[red]{exc}[/red]", highlight=False)
+        _err(str(exc))
         return EXIT_USAGE
     print(json.dumps(summary, ensure_ascii=False, indent=1) if args.json else summary_text(summary))
     return EXIT_OK
@@ -301,7 +305,7 @@ def cmd_explain(args) -> int:
     try:
         info = explain(conn, args.kind, args.id)
     except NotFound as exc:
-        Console(stderr=True).print(f"[red]{exc}[/red]", highlight=False)
+        _err(str(exc))
         return EXIT_USAGE
     print(json.dumps(info, ensure_ascii=False, indent=1) if args.json else explain_text(info))
     return EXIT_OK
@@ -314,7 +318,7 @@ def cmd_report(args) -> int:
     if conn is None:
         return EXIT_DB
     if args.out.is_dir():
-        Console(stderr=True).print(f"[red]{args.out} is a folder; give the HTML file to write[/red]")
+        _err(f"{args.out} is a folder; give the HTML file to write")
         return EXIT_USAGE
     n = write_report(conn, args.out, region=args.region)
     print(f"{args.out}\t{n} governments")
@@ -348,7 +352,7 @@ def cmd_prune(args) -> int:
         if not args.dry_run and (paths or docs):
             refresh_works(conn)
     except DatabaseError as exc:
-        Console(stderr=True).print(f"[red]{exc}[/red]")
+        _err(str(exc))
         return EXIT_DB
     verb = "would remove" if args.dry_run else "removed"
     for root, path in paths:

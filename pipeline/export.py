@@ -9,6 +9,8 @@ Excel's quote prefix, so the printed text is kept and nothing is evaluated.
 from __future__ import annotations
 
 import csv
+import io
+import json
 import re
 import sqlite3
 import unicodedata
@@ -70,7 +72,9 @@ def _typed(value, kind: str):
     if value is None:
         return None
     if kind == "text" and not isinstance(value, str):
-        return str(value)
+        return value.hex() if isinstance(value, bytes) else str(value)
+    if kind == "int" and isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 
@@ -125,22 +129,29 @@ def _csv_cell(value, kind: str) -> str:
 
 
 def _write_parquet(conn: sqlite3.Connection, table: str, path: Path) -> int:
-    """Integer columns as nullable int64, REAL as float64, the rest as UTF-8 strings (pyarrow)."""
+    """Integer columns as nullable int64, REAL as float64, the rest as UTF-8 strings.
+
+    Rows go to pyarrow as JSON lines read against an explicit schema: `pa.array` over Python
+    lists would make pyarrow import pandas to look for DataFrames.
+    """
     import pyarrow as pa
+    import pyarrow.json as pa_json
     import pyarrow.parquet as pq
 
     types = column_types(conn, table)
     arrow = {"int": pa.int64(), "float": pa.float64(), "text": pa.string()}
     schema = pa.schema([(name, arrow[kind]) for name, kind in types])
+    options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error")
     n = 0
     with pq.ParquetWriter(path, schema) as writer:
-        wrote = False
         for batch in rows_of(conn, table):
-            columns = [[_typed(row[i], kind) for row in batch] for i, (_, kind) in enumerate(types)]
-            writer.write_table(pa.table(columns, schema=schema))
+            lines = "".join(json.dumps({name: _typed(v, kind) for v, (name, kind) in zip(row, types)},
+                                       ensure_ascii=False) + "\n" for row in batch)
+            data = lines.encode("utf-8")
+            block = pa_json.ReadOptions(block_size=min(2**31 - 1, max(1 << 20, len(data) + 1)))  # one block
+            writer.write_table(pa_json.read_json(io.BytesIO(data), read_options=block, parse_options=options))
             n += len(batch)
-            wrote = True
-        if not wrote:
+        if not n:
             writer.write_table(schema.empty_table())
     return n
 

@@ -19,13 +19,6 @@ TWINS = {"gwangju-seogu-2024-elderly-basic-plan": 4, "yangpyeong-2023-plan-summa
          "wonju-2024-implementation-plan": 3, "unruled-investment-plan": 2, "gangnam-2025-sign-language-plan": 2}
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("works") / "plans.db"
-    assert main(["run", str(SAMPLES), "--db", str(db), "--quiet"]) == 0
-    return db
-
-
 def _q(db, sql, *args):
     return sqlite3.connect(db).execute(sql, args).fetchall()
 
