@@ -83,7 +83,6 @@ def datasette_metadata(db_name: str, tables: list[str]) -> dict[str, Any]:
         out_tables[table] = entry
     return {
         "title": meta["title"], "description": meta["description"], "source": meta["source"],
-        "license": meta["licence"]["code_lists"], "license_url": meta["licence"]["code_lists_url"],
         "databases": {db_name: {"tables": out_tables,
                                 "queries": {k: dict(v) for k, v in queries().items()}}},
     }
