@@ -108,7 +108,32 @@ def similarity(a: Copy, b: Copy, text_a: frozenset[int], text_b: frozenset[int],
     return None
 
 
-def copies_of(conn: sqlite3.Connection) -> list[Copy]:
+KEY_SQL = """SELECT d.doc_id, d.work_id, d.status, COALESCE(d.region_code, d.region_name), d.title,
+                    d.period_start, d.period_end FROM documents d"""
+
+
+def _key_of(row: tuple) -> tuple | None:
+    _, _, status, issuer, title, start, end = row
+    if status == "failed" or not (issuer or title):
+        return None
+    return issuer, start, end
+
+
+def dirty_documents(conn: sqlite3.Connection) -> set[str]:
+    """Documents whose work must be decided again: new or re-loaded ones (no work yet), members
+    of a work that lost or changed a copy, and every document of the same block as those."""
+    rows = conn.execute(KEY_SQL).fetchall()
+    broken = {r[0] for r in conn.execute("""
+        SELECT w.work_id FROM works w
+        LEFT JOIN (SELECT work_id, count(*) AS n FROM documents GROUP BY work_id) m ON m.work_id = w.work_id
+        WHERE m.n IS NULL OR m.n != w.n_copies
+           OR NOT EXISTS (SELECT 1 FROM documents p WHERE p.doc_id = w.primary_doc_id AND p.work_id = w.work_id)""")}
+    seeds = [r for r in rows if r[1] is None or r[1] in broken]
+    keys = {_key_of(r) for r in seeds} - {None}
+    return {r[0] for r in seeds} | {r[0] for r in rows if _key_of(r) in keys}
+
+
+def copies_of(conn: sqlite3.Connection, doc_ids: set[str] | None = None) -> list[Copy]:
     rows = conn.execute("""
         SELECT d.doc_id, d.path, COALESCE(d.format, ''), d.status, COALESCE(d.title, ''), d.doc_type, d.region_code,
                d.region_name, d.period_start, d.period_end, d.issued_year,
@@ -118,8 +143,22 @@ def copies_of(conn: sqlite3.Connection) -> list[Copy]:
                  + (SELECT count(*) FROM indicator_targets t WHERE t.doc_id = d.doc_id)
                  + (SELECT count(*) FROM programs p WHERE p.doc_id = d.doc_id)
                  + (SELECT count(*) FROM mentions m WHERE m.doc_id = d.doc_id)
-        FROM documents d ORDER BY d.doc_id""").fetchall()
+        FROM documents d ORDER BY d.doc_id""").fetchall() if doc_ids is None else [
+        r for chunk in _chunks(sorted(doc_ids), 500) for r in conn.execute(f"""
+        SELECT d.doc_id, d.path, COALESCE(d.format, ''), d.status, COALESCE(d.title, ''), d.doc_type, d.region_code,
+               d.region_name, d.period_start, d.period_end, d.issued_year,
+               COALESCE(json_array_length(d.issues), 0)
+                 + (SELECT count(*) FROM checks c WHERE c.doc_id = d.doc_id AND c.ok = 0),
+               (SELECT count(*) FROM budgets b WHERE b.doc_id = d.doc_id)
+                 + (SELECT count(*) FROM indicator_targets t WHERE t.doc_id = d.doc_id)
+                 + (SELECT count(*) FROM programs p WHERE p.doc_id = d.doc_id)
+                 + (SELECT count(*) FROM mentions m WHERE m.doc_id = d.doc_id)
+        FROM documents d WHERE d.doc_id IN ({",".join("?" * len(chunk))}) ORDER BY d.doc_id""", chunk)]
     return [Copy(*r) for r in rows]
+
+
+def _chunks(items: list[str], n: int) -> list[list[str]]:
+    return [items[i:i + n] for i in range(0, len(items), n)]
 
 
 def document_text(conn: sqlite3.Connection, doc_id: str) -> str:
@@ -178,17 +217,28 @@ def _find(parent: dict[str, str], x: str) -> str:
     return x
 
 
-def refresh_works(conn: sqlite3.Connection) -> int:
-    """Recompute `works`, `documents.work_id` and `documents.is_primary` in one transaction; returns
-    the number of works with more than one copy."""
-    groups = group_copies(conn, copies_of(conn))
+def refresh_works(conn: sqlite3.Connection, everything: bool = False) -> int:
+    """Decide works again where documents changed (or for `everything`), updating `works`,
+    `documents.work_id` and `documents.is_primary` in one transaction; an unchanged database
+    costs one query. Returns the number of works regrouped."""
+    doc_ids = None if everything else dirty_documents(conn)
+    if doc_ids is not None and not doc_ids:
+        _drop_orphan_works(conn)
+        return 0
+    groups = group_copies(conn, copies_of(conn, doc_ids))
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.execute("DELETE FROM works")
+        if doc_ids is None:
+            conn.execute("DELETE FROM works")
+        else:
+            for chunk in _chunks(sorted(doc_ids), 500):
+                conn.execute(f"DELETE FROM works WHERE work_id IN (SELECT work_id FROM documents WHERE doc_id IN "
+                             f"({','.join('?' * len(chunk))}))", chunk)
+        _drop_orphan_works(conn, commit=False)
         for group, sim in groups:
             first = group[0]
             work_id = "w:" + min(c.doc_id for c in group)[:12]
-            conn.execute("INSERT INTO works VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            conn.execute("INSERT OR REPLACE INTO works VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          (work_id, first.doc_id, len(group), "|".join(c.format for c in group), first.title or None,
                           first.doc_type, first.region_code, first.region_name, first.period_start,
                           first.period_end, first.issued_year, sim if len(group) > 1 else 1.0))
@@ -198,4 +248,15 @@ def refresh_works(conn: sqlite3.Connection) -> int:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return sum(1 for g, _ in groups if len(g) > 1)
+    return len(groups)
+
+
+def _drop_orphan_works(conn: sqlite3.Connection, commit: bool = True) -> None:
+    """Works none of whose copies is left (documents removed by prune or replaced)."""
+    sql = "DELETE FROM works WHERE work_id NOT IN (SELECT work_id FROM documents WHERE work_id IS NOT NULL)"
+    if commit:
+        if conn.execute("SELECT 1 FROM works WHERE work_id NOT IN (SELECT work_id FROM documents "
+                        "WHERE work_id IS NOT NULL) LIMIT 1").fetchone():
+            conn.execute(sql)
+    else:
+        conn.execute(sql)

@@ -218,3 +218,18 @@ def test_a_version_2_database_is_upgraded(tmp_path, capsys):
     assert conn.execute("SELECT n_copies FROM works").fetchall() == [(1,)]
     assert re.search(r"content=.?sections", conn.execute("SELECT sql FROM sqlite_master WHERE name = 'sections_fts'").fetchone()[0])
     assert "budget_id" in {r[1] for r in conn.execute("PRAGMA table_info(budget_lines)")}
+
+
+def test_a_copy_added_later_joins_its_work(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "wonju-2024-implementation-plan.md", folder / "plan.md")
+    db = tmp_path / "later.db"
+    assert main(["run", str(folder), "--db", str(db), "--quiet"]) == 0
+    first = _q(db, "SELECT work_id, n_copies FROM works")
+    shutil.copy(SAMPLES / "wonju-2024-implementation-plan.pdf", folder / "plan.pdf")
+    shutil.copy(SAMPLES / "casebook-2023-excerpt.txt", folder / "casebook.txt")
+    assert main(["run", str(folder), "--db", str(db), "--quiet"]) == 0
+    assert _q(db, "SELECT n_copies, formats FROM works ORDER BY n_copies") == [(1, "txt"), (2, "pdf|md")]
+    assert _q(db, "SELECT path FROM documents WHERE is_primary = 1 ORDER BY path") == [("casebook.txt",), ("plan.pdf",)]
+    assert first[0][1] == 1
