@@ -30,7 +30,7 @@ def pipeline_version() -> str:
     for package in ("extractors", "normalizers", "pipeline"):
         for path in sorted((_ROOT / package).rglob("*")):
             if path.suffix in {".py", ".toml", ".csv", ".sql"} and path.name not in NOT_SHAPING_OUTPUT \
-                    and "planextract" not in path.parts:
+                    and "planextract" not in path.relative_to(_ROOT).parts:
                 digest.update(path.relative_to(_ROOT).as_posix().encode())
                 digest.update(path.read_bytes())
     return f"{base}+{digest.hexdigest()[:10]}"
