@@ -233,3 +233,18 @@ def test_a_copy_added_later_joins_its_work(tmp_path):
     assert _q(db, "SELECT n_copies, formats FROM works ORDER BY n_copies") == [(1, "txt"), (2, "pdf|md")]
     assert _q(db, "SELECT path FROM documents WHERE is_primary = 1 ORDER BY path") == [("casebook.txt",), ("plan.pdf",)]
     assert first[0][1] == 1
+
+
+def test_a_new_path_of_known_bytes_gets_its_own_file_row(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "unruled-investment-plan.txt", folder / "a.txt")
+    db = tmp_path / "n.db"
+    assert main(["run", str(folder), "--db", str(db), "--quiet"]) == 0
+    shutil.copy(folder / "a.txt", folder / "b.txt")
+    assert main(["run", str(folder), "--db", str(db), "--quiet"]) == 0  # b.txt: bytes known, not re-processed
+    assert _q(db, "SELECT path, status FROM files ORDER BY path") == [("a.txt", "ok"), ("b.txt", "ok")]
+    assert _q(db, "SELECT count(*) FROM documents") == [(1,)]
+    capsys.readouterr()
+    assert main(["show", "b.txt", "--db", str(db)]) == 0
+    assert "same bytes at: b.txt" in capsys.readouterr().out
