@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
 from pathlib import Path
 
 from normalizers.text import search_text_of
@@ -82,17 +83,29 @@ def has_fts(conn: sqlite3.Connection) -> bool:
 def ensure_fts(conn: sqlite3.Connection) -> None:
     """Create the FTS index with sqlite-utils (trigram, external content, triggers) unless present.
 
-    sqlite-utils (which imports pandas when installed) is imported only here, so commands
-    that read a current database never load it.
+    sqlite-utils is imported only here (creating or upgrading a database), so commands that
+    read a current database never load it.
     """
     if has_fts(conn):
         return
-    import sqlite_utils
-
-    db = sqlite_utils.Database(conn)
+    db = _sqlite_utils().Database(conn)
     if db[FTS_TABLE].exists():  # version 2: a standalone FTS table holding its own copy of the text
         conn.execute(f"DROP TABLE [{FTS_TABLE}]")
     db.table("sections").enable_fts(list(FTS_COLUMNS), tokenize="trigram", create_triggers=True, replace=True)
+
+
+def _sqlite_utils():
+    """sqlite-utils without its optional pandas/numpy support (0.3 s of imports we never use:
+    only `enable_fts` is called); modules already loaded are left as they are."""
+    blocked = [m for m in ("pandas", "numpy") if m not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` fail fast
+    try:
+        import sqlite_utils
+    finally:
+        for name in blocked:
+            del sys.modules[name]
+    return sqlite_utils
 
 
 def _fill_search_text(conn: sqlite3.Connection) -> None:
