@@ -8,15 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from normalizers.record import PlanRecord
+from normalizers.text import search_text_of
+from pipeline import files
+from pipeline.upgrade import upgrade
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = 3  # 2: region_codes crosswalk table; 3: budget hierarchy, checks by program and year
-# Columns added to existing tables, by the version that added them (new tables come from schema.sql).
-ADDED_COLUMNS = {3: (("budgets", "parent_budget_id TEXT"), ("checks", "program_id TEXT"), ("checks", "year INTEGER"),
-                     ("mentions", "currency TEXT"), ("mentions", "currency_amount REAL"))}
-# Views whose columns changed, by version: dropped and created again from schema.sql.
-CHANGED_VIEWS = {3: ("budget_lines",)}
-FACT_TABLES = ("sections", "sections_fts", "doc_tables", "table_cells", "strategies", "programs",
+SCHEMA_VERSION = 3  # 2: region_codes crosswalk table; 3: budget hierarchy, checks by program and year, currencies; files, works, sections.search_text, FTS by sqlite-utils
+FACT_TABLES = ("sections", "doc_tables", "table_cells", "strategies", "programs",
                "program_tags", "indicators", "indicator_targets", "budgets", "executions",
                "mentions", "checks", "doc_regions")
 
@@ -69,14 +67,7 @@ def migrate(conn: sqlite3.Connection) -> None:
         raise DatabaseError(f"database schema version {version} is newer than this planextract "
                             f"({SCHEMA_VERSION}); upgrade planextract")
     if version < SCHEMA_VERSION:
-        for v in range(version + 1, SCHEMA_VERSION + 1):
-            for view in CHANGED_VIEWS.get(v, ()):
-                conn.execute(f"DROP VIEW IF EXISTS {view}")
-            for table, column in ADDED_COLUMNS.get(v, ()):
-                present = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
-                if present and column.split()[0] not in present:   # a missing table comes from schema.sql
-                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
-        conn.executescript(SCHEMA_SQL.read_text(encoding="utf-8"))
+        upgrade(conn, version)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -88,19 +79,20 @@ def known_documents(conn: sqlite3.Connection) -> dict[str, tuple[str, str | None
 def load_document(conn: sqlite3.Connection, row: DocumentRow, record: PlanRecord | None) -> None:
     """Replace everything stored for `row.doc_id` (and older versions of the same file) in one transaction.
 
-    An older version is a document with the same `path` under the same input `root`.
+    An older version is a document with the same `path` under the same input `root` that no
+    other path holds (pipeline/files.py); when the same bytes are stored from another path
+    with a better status, only this path's `files` row is written.
     """
     conn.execute("BEGIN IMMEDIATE")
     try:
-        stale = [r[0] for r in conn.execute(
-            "SELECT doc_id FROM documents WHERE path = ? AND root IS ? AND doc_id != ?",
-            (row.path, row.root, row.doc_id))]
-        for doc_id in [row.doc_id, *stale]:
-            delete_document(conn, doc_id)
-        insert_rows(conn, "documents", [document_values(row, record)])
-        if record is not None:
-            for table, rows in record_to_rows(row.doc_id, record):
-                insert_rows(conn, table, rows)
+        if not files.keeps_stored(conn, row):
+            for doc_id in [row.doc_id, *files.stale_documents(conn, row)]:
+                delete_document(conn, doc_id)
+            insert_rows(conn, "documents", [document_values(row, record)])
+            if record is not None:
+                for table, rows in record_to_rows(row.doc_id, record):
+                    insert_rows(conn, table, rows)
+        files.record_file(conn, row, row.processed_at)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -156,9 +148,8 @@ def record_to_rows(doc_id: str, rec: PlanRecord) -> list[tuple[str, list[dict[st
     """Every fact table's rows for one record."""
     sec_ids = ("section_id", "parent_id")
     out = [
-        ("sections", [_row(s, doc_id, sec_ids) for s in rec.sections]),
-        ("sections_fts", [{"section_id": _gid(doc_id, s.section_id), "doc_id": doc_id,
-                           "title": s.title, "text": s.text} for s in rec.sections]),
+        ("sections", [dict(_row(s, doc_id, sec_ids), search_text=search_text_of(s.title, s.text))
+                      for s in rec.sections]),  # sections_fts follows by trigger
         ("doc_tables", [_row(t, doc_id, ("table_id", "section_id"), skip=("cells",)) for t in rec.tables]),
         ("table_cells", [dict(_row(c, doc_id, ()), table_id=_gid(doc_id, t.table_id))
                          for t in rec.tables for c in t.cells]),

@@ -24,12 +24,14 @@ from normalizers.plan import normalise
 from normalizers.record import PlanRecord
 from normalizers.regions import code_history_rows, gazetteer_rows
 from pipeline import pipeline_version
+from pipeline.files import NOT_DOCUMENTS, touch_file
 from pipeline.load import DocumentRow, connect, known_documents, load_document, load_regions, record_run
+from pipeline.works import refresh_works
 
 # Files that sit beside documents but are not documents.
 IGNORED = ("README*", "LICENSE*", "*.py", "*.sh", "*.css", "*.js", "*.png", "*.jpg", "*.jpeg",
            "*.gif", "*.bmp", "*.svg", "*.json", "*.toml", "*.yml", "*.yaml", "Makefile",
-           "SHA256SUMS", "*.db", "*.sqlite")
+           "SHA256SUMS", "*.db", "*.sqlite", *NOT_DOCUMENTS)
 
 
 @dataclass(frozen=True)
@@ -177,9 +179,12 @@ def run(paths: list[Path], db_path: Path, *, jobs: int = 1, force: bool = False,
     for outcome in _outcomes(items, known, jobs, force, on_file):
         if not outcome.skipped:
             load_document(conn, outcome.row, outcome.record)
+        else:
+            touch_file(conn, outcome.row)
         outcomes.append(outcome)
         if on_done:
             on_done(outcome)
+    refresh_works(conn)
     counts = {s: sum(1 for o in outcomes if o.row.status == s and not o.skipped) for s in ("ok", "partial", "failed")}
     run_id = record_run(conn, {
         "started_at": started, "finished_at": _now(),
@@ -204,7 +209,7 @@ def _outcomes(items: list[InputFile], known: dict, jobs: int, force: bool,
             continue
         status = known.get(doc_id)
         if not force and status and status[1] == version:
-            yield Outcome(DocumentRow(doc_id=doc_id, path=item.rel, format=None, status=status[0]),
+            yield Outcome(DocumentRow(doc_id=doc_id, path=item.rel, root=item.root, format=None, status=status[0]),
                           None, skipped=True)
             continue
         todo.append((item, doc_id))

@@ -51,3 +51,13 @@ def golden(request):
             f"output differs from golden {path.name}; if intended, run pytest --update-golden and review the diff")
 
     return check
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    """`make demo`'s database: every sample run into a fresh plans.db (read it, do not change it)."""
+    from pipeline.cli import main
+
+    db = tmp_path_factory.mktemp("demo") / "plans.db"
+    assert main(["run", str(SAMPLES), "--db", str(db), "--quiet"]) == 0
+    return db

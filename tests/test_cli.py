@@ -80,7 +80,7 @@ def test_query_and_export(sample_db, tmp_path, capsys):
     assert pq.read_table(tmp_path / "pq" / "budgets.parquet").num_rows == n_budgets
 
 
-def test_bad_inputs_each_get_a_failed_row_and_the_batch_goes_on(tmp_path):
+def test_bad_inputs_each_get_a_failed_row_and_the_batch_goes_on(tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "empty.txt").write_bytes(b"")
@@ -95,11 +95,12 @@ def test_bad_inputs_each_get_a_failed_row_and_the_batch_goes_on(tmp_path):
     shutil.copy(SAMPLES / "yangpyeong-2023-plan-summary.txt", folder / "good.txt")
     db = tmp_path / "bad.db"
     assert main(["run", str(folder), "--db", str(db), "--quiet"]) == 0
-    rows = dict(_q(db, "SELECT path, status || ': ' || coalesce(error, '') FROM documents"))
+    assert "1 files are not documents and were skipped (not failed): table.xlsx" in capsys.readouterr().out
+    rows = dict(_q(db, "SELECT path, status || ': ' || coalesce(error, '') FROM files"))
     assert rows.pop("good.txt") == ("partial: table t1 row 11: 2 indicators share one set of targets; "
                                     "left out (▪ 참여자 수(명) ▪ 활동시간(시간))")   # planted in the sample
     expected = {"empty.txt": "empty", "garbage.txt": "binary", "undecodable.txt": "cannot decode",
-                "table.xlsx": "no extractor for '.xlsx'", "dangling.txt": "cannot read",
+                "dangling.txt": "cannot read",
                 "fake.pdf": "not a readable PDF", "fake.hwp": "not an OLE compound file",
                 "fake.hwpx": "not a zip archive", "fake.docx": "not a readable DOCX"}
     assert set(rows) == set(expected)
