@@ -147,7 +147,7 @@ def budget_facts(conn: sqlite3.Connection, doc_id: str) -> dict[tuple, list[int]
     for r in conn.execute("""SELECT i.name, t.year, t.is_baseline, t.value FROM indicator_targets t
                              JOIN indicators i USING (indicator_id) WHERE t.doc_id = ?""", (doc_id,)):
         out[("target", r[0] or "", r[1], "baseline" if r[2] else "target", None)].append(r[3])
-    return {(k[0], _key(k[1]), *k[2:]): sorted(v) for k, v in out.items()}
+    return {(k[0], _key(k[1]), *k[2:]): sorted(v, key=lambda x: (x is None, x or 0)) for k, v in out.items()}
 
 
 def _label(conn: sqlite3.Connection, doc_id: str) -> dict[str, str]:
@@ -164,7 +164,7 @@ def _label(conn: sqlite3.Connection, doc_id: str) -> dict[str, str]:
 def _amounts(values: list | None) -> str:
     if not values:
         return "—"
-    return ", ".join(f"{v:,.0f}" if float(v).is_integer() else f"{v:,}" for v in values)
+    return ", ".join("(no value)" if v is None else f"{v:,.0f}" if float(v).is_integer() else f"{v:,}" for v in values)
 
 
 def diff_lines(conn: sqlite3.Connection, work_id: str | None = None) -> list[str]:

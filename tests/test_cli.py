@@ -61,11 +61,12 @@ def test_status_lists_documents_and_failing_checks(sample_db, capsys):
 @pytest.mark.parametrize("query", ["돌봄", "예산", "통합돌봄", "노인일자리 참여자"])
 def test_search_finds_short_and_long_korean_terms(sample_db, capsys, query):
     assert main(["search", query, "--db", str(sample_db)]) == 0
-    out = capsys.readouterr().out
+    lines = capsys.readouterr().out.splitlines()       # piped: path, page, section path, snippet
     names = {p.name for p in sample_files()}
-    assert out.split(" · ")[0] in names                 # the first hit names its document
-    assert f"[{query.split()[0]}]" in out               # and shows the word in its snippet
-    assert "no section mentions" not in out
+    assert lines[0] == "path\tpage\tsection\tsnippet"
+    hits = [line.split("\t") for line in lines[1:]]
+    assert hits and all(len(h) == 4 and h[0] in names for h in hits)
+    assert all(all(w in h[3].replace("[", "").replace("]", "") for w in query.split()) for h in hits)
 
 
 def test_query_and_export(sample_db, tmp_path, capsys):
@@ -75,7 +76,8 @@ def test_query_and_export(sample_db, tmp_path, capsys):
     assert main(["export", str(tmp_path / "csv"), "--db", str(sample_db)]) == 0
     with (tmp_path / "csv" / "budget_lines.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == n_budgets and {"amount_krw", "program_code", "region_code"} <= set(rows[0])
+    n_primary = _q(sample_db, "SELECT count(*) FROM budgets JOIN documents USING (doc_id) WHERE is_primary = 1")[0][0]
+    assert len(rows) == n_primary and {"amount_krw", "program_code", "region_code"} <= set(rows[0])
     assert main(["export", str(tmp_path / "pq"), "--db", str(sample_db), "--format", "parquet"]) == 0
     assert pq.read_table(tmp_path / "pq" / "budgets.parquet").num_rows == n_budgets
 

@@ -16,7 +16,8 @@ from pipeline.cli import main
 from pipeline.load import SCHEMA_VERSION, connect
 
 TWINS = {"gwangju-seogu-2024-elderly-basic-plan": 4, "yangpyeong-2023-plan-summary": 3,
-         "wonju-2024-implementation-plan": 3, "unruled-investment-plan": 2, "gangnam-2025-sign-language-plan": 2}
+         "wonju-2024-implementation-plan": 3, "unruled-investment-plan": 2, "gangnam-2025-sign-language-plan": 2,
+         "gangseo-2027-sixth-term-plan": 4, "hongseong-2027-sixth-term-plan-latin": 4}
 
 
 def _q(db, sql, *args):
