@@ -56,8 +56,7 @@ def document_to_unboxed(doc: Document) -> Document:
         else:
             kinds.append(kind)
         blocks.append(Heading(level=kinds.index(kind) + 1, title=title, number=number, source=block.source))
-    return replace(doc, blocks=tuple(blocks)) if len(blocks) != len(doc.blocks) or blocks != list(doc.blocks) \
-        else doc
+    return replace(doc, blocks=tuple(blocks))
 
 
 def table_to_box(table: Table) -> tuple[str | None, str, str | None] | None:

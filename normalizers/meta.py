@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 
 from extractors.document import Document, Heading, ListItem, Paragraph, Table
+from normalizers import rules
 from normalizers.boxes import BOX_STYLE
 from normalizers.record import Meta
 from normalizers.regions import find_regions, planning_body, resolve
-from normalizers.rules import read_toml
+from normalizers.sections import is_sentence
 from normalizers.text import clean
 from normalizers.years import parse_period, text_year
 
 _TITLE_WORDS = re.compile(r"(계획|보고|사례집|보도\s*자료|요약본)\s*(\(안\)|\(\d{4}\s*[~-]\s*\d{4}\))?"
-                          r"\s*[」』\"”]?\s*[ㄱ-ㅎ]?$")
+                          r"\s*[」』\"”]?$")
 _TITLE_LINES = 12
 _ISSUER_LINES = 20
 _HEAD_SUFFIX = re.compile(r"(?<=[구시군도])(청장|장|수|지사)$")  # 영등포구청장 -> 영등포구, 괴산군수 -> 괴산군
@@ -25,40 +24,6 @@ _COVER_TITLE_MAX = 120
 _COVER_TITLE_COMMAS = 3
 """A box listing more items than this (commas) is a note, not a title."""
 _NOT_TITLES = re.compile(r"^[\[(<〈【]?\s*(목\s*차|차\s*례|contents|보도\s*자료|붙임\s*\d*)\s*[\])>〉】]?$", re.I)
-
-
-@dataclass(frozen=True)
-class DocTypeRule:
-    doc_type: str
-    title: re.Pattern
-    body: re.Pattern | None
-    example: str
-
-
-@dataclass(frozen=True)
-class MetaRules:
-    types: tuple[DocTypeRule, ...]
-    term: re.Pattern
-    term_example: str
-    term_periods: dict[int, tuple[int, int]]
-    issued: re.Pattern
-    issued_example: str
-    date_line: re.Pattern
-    release_labels: tuple[re.Pattern, ...]
-
-
-@lru_cache(maxsize=1)
-def meta_rules() -> MetaRules:
-    data = read_toml("doc_types")
-    types = tuple(DocTypeRule(t["doc_type"], re.compile(t["title"]),
-                              re.compile(t["body"]) if t.get("body") else None, t["example"])
-                  for t in data["type"])
-    terms = data["terms"]
-    return MetaRules(types, re.compile(terms["pattern"]), terms["example"],
-                     {int(k): (v[0], v[1]) for k, v in terms["periods"].items()},
-                     re.compile(data["issued"]["pattern"]), data["issued"]["example"],
-                     re.compile(data["date_line"]["pattern"]),
-                     tuple(re.compile(p) for p in data["release_date"]["labels"]))
 
 
 def opening_lines(doc: Document, limit: int = _OPENING_LINES) -> list[str]:
@@ -91,7 +56,7 @@ def choose_title(doc: Document, lines: list[str]) -> str | None:
 
 def is_date_line(line: str) -> bool:
     """True for a line that is only a printed date: '2023. 11.', '2025. 12. 11.', '2024년 2월'."""
-    return bool(meta_rules().date_line.match(line.strip()))
+    return bool(rules.doc_types().date_line.pattern.match(line.strip()))
 
 
 def cover_title(doc: Document) -> str | None:
@@ -104,23 +69,23 @@ def cover_title(doc: Document) -> str | None:
         else:
             continue
         if text and len(text) <= _COVER_TITLE_MAX and not is_date_line(text) and not _NOT_TITLES.match(text) \
-                and not re.search(r"(다|함|음)\.?$", text) and not text.startswith(("※", "○", "*")) \
+                and not is_sentence(text) and not text.startswith(("※", "○", "*")) \
                 and text.count(",") <= _COVER_TITLE_COMMAS:
             return text
     return None
 
 
 def _looks_like_sentence(line: str) -> bool:
-    return bool(re.search(r"(다|함|음)\.?$", line)) or line.startswith(("-", "※", "○", "□"))
+    return is_sentence(line) or line.startswith(("-", "※", "○", "□"))
 
 
 def doc_type_of(title_block: str, opening: str) -> str:
     """doc_type from the title block, else from signals in the opening text."""
-    rules = meta_rules().types
-    for rule in rules:
+    types = rules.doc_types().type
+    for rule in types:
         if rule.title.search(title_block):
             return rule.doc_type
-    for rule in rules:
+    for rule in types:
         if rule.body is not None and rule.body.search(opening):
             return rule.doc_type
     return "other"
@@ -128,18 +93,18 @@ def doc_type_of(title_block: str, opening: str) -> str:
 
 def plan_term_of(text: str) -> int | None:
     """제N기 when it names a 지역사회보장계획 term (not 민선 7기 or a 제1기 특별지원구역 cohort)."""
-    m = meta_rules().term.search(text)
+    m = rules.doc_types().terms.pattern.search(text)
     return int(m.group("term")) if m else None
 
 
 def issued_year_of(lines: list[str]) -> int | None:
     """The year of a cover date line ('2023. 11.' alone), else of the first printed date in the opening lines."""
     for line in lines[:_TITLE_LINES]:
-        m = meta_rules().date_line.match(line.strip())
+        m = rules.doc_types().date_line.pattern.match(line.strip())
         if m:
             return int(m.group("year"))
     for line in lines:
-        m = meta_rules().issued.search(line)
+        m = rules.doc_types().issued.pattern.search(line)
         if m:
             return int(m.group("year"))
     return None
@@ -147,16 +112,15 @@ def issued_year_of(lines: list[str]) -> int | None:
 
 def release_year_of(doc: Document) -> int | None:
     """The year in the cell after a press release's `보도일시` (or `배포일시`) label in a cover table."""
-    tables = [b for b in doc.blocks[:_COVER_BLOCKS] if isinstance(b, Table)]
-    for label in meta_rules().release_labels:
-        for table in tables:
-            for cell in table.cells:
-                if not label.match(cell.text.replace(" ", "")):
-                    continue
-                after = next((c for c in table.cells if c.row == cell.row and c.col == cell.col + cell.col_span), None)
-                m = meta_rules().issued.search(after.text) if after is not None else None
-                if m:
-                    return int(m.group("year"))
+    label = rules.doc_types().release_date.pattern
+    for table in (b for b in doc.blocks[:_COVER_BLOCKS] if isinstance(b, Table)):
+        for cell in table.cells:
+            if not label.match(cell.text.replace(" ", "")):
+                continue
+            after = next((c for c in table.cells if c.row == cell.row and c.col == cell.col + cell.col_span), None)
+            m = rules.doc_types().issued.pattern.search(after.text) if after is not None else None
+            if m:
+                return int(m.group("year"))
     return None
 
 
@@ -200,7 +164,7 @@ def document_to_meta(doc: Document) -> Meta:
     opening = "\n".join(lines)
     doc_type = doc_type_of(head, opening)
     term = plan_term_of(head) or plan_term_of(opening)
-    period = parse_period(head) or (meta_rules().term_periods.get(term) if term else None)
+    period = parse_period(head) or (rules.doc_types().terms.periods.get(term) if term else None)
     if period is None and doc_type == "implementation_plan":
         single = re.search(r"((?:19|20)\d{2})\s*년", head)
         period = (int(single.group(1)),) * 2 if single else None

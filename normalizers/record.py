@@ -10,7 +10,9 @@ printed text beside the normalised value.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from extractors.document import Issue
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ class Budget:
     table_id: str | None = None
     row: int | None = None
     col: int | None = None
+    parent_budget_id: str | None = None   # the row this one is a part of (a total, a line over its sources)
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,8 @@ class Mention:
     fund_source: str | None = None
     page: int | None = None
     line: int | None = None
+    currency: str | None = None          # money: ISO code ('KRW', 'USD' …); only KRW has amount_krw
+    currency_amount: float | None = None  # money: the amount in `currency`, never converted
 
 
 @dataclass(frozen=True)
@@ -177,6 +182,8 @@ class Check:
     actual: float | None
     ok: bool
     note: str = ""
+    program_id: str | None = None   # the program (or None) and year the checked figure belongs to
+    year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -217,4 +224,4 @@ class PlanRecord:
     mentions: tuple[Mention, ...] = ()
     checks: tuple[Check, ...] = ()
     doc_regions: tuple[DocRegion, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    issues: tuple[Issue, ...] = ()   # recoverable problems (rows left out as ambiguous …); any makes it partial

@@ -9,40 +9,13 @@ heading by the order in which its marker type first appeared there, so
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from extractors.document import Block, Document, Heading, ListItem, Paragraph, Table
+from normalizers import rules
 from normalizers.record import Section
-from normalizers.rules import read_toml
 
 _TITLE_ON_NEXT_LINE = {"chapter", "part"}  # "PARTⅠ- 1" / "제2장" alone: the title is the next line
-
-
-@dataclass(frozen=True)
-class Marker:
-    name: str
-    pattern: re.Pattern
-    role: str
-    example: str
-    number: str
-
-
-@dataclass(frozen=True)
-class KindRule:
-    kind: str
-    pattern: re.Pattern
-    example: str
-
-
-@dataclass(frozen=True)
-class HeadingRules:
-    markers: tuple[Marker, ...]
-    kinds: tuple[KindRule, ...]
-    max_chars: int
-    sentence_endings: tuple[re.Pattern, ...]
-    toc: re.Pattern
 
 
 @dataclass(frozen=True)
@@ -55,23 +28,10 @@ class MarkedLine:
     title: str
 
 
-@lru_cache(maxsize=1)
-def heading_rules() -> HeadingRules:
-    """Load and compile rules/headings.toml once."""
-    data = read_toml("headings")
-    markers = tuple(Marker(m["name"], re.compile(m["pattern"]), m["role"], m["example"], m["number"])
-                    for m in data["marker"])
-    kinds = tuple(KindRule(k["kind"], re.compile(k["pattern"]), k["example"]) for k in data["kind"])
-    title = data["title"]
-    return HeadingRules(markers, kinds, title["max_chars"],
-                        tuple(re.compile(p) for p in title["sentence_endings"]),
-                        re.compile(title["toc_pattern"]))
-
-
 def split_marker(text: str, *, marked_up: bool = False) -> MarkedLine | None:
     """The first marker rule matching `text` (roles 'marked' only for marked-up headings)."""
     stripped = text.strip()
-    for marker in heading_rules().markers:
+    for marker in rules.headings().marker:
         if marker.role == "marked" and not marked_up:
             continue
         m = marker.pattern.match(stripped)
@@ -83,15 +43,20 @@ def split_marker(text: str, *, marked_up: bool = False) -> MarkedLine | None:
 
 def is_title_like(title: str) -> bool:
     """Short, not a sentence, not a table-of-contents line."""
-    rules = heading_rules()
-    if not title or len(title) > rules.max_chars or rules.toc.search(title):
+    title_rules = rules.headings().title
+    if not title or len(title) > title_rules.max_chars or title_rules.toc_pattern.search(title):
         return False
-    return not any(p.search(title) for p in rules.sentence_endings)
+    return not is_sentence(title)
+
+
+def is_sentence(text: str) -> bool:
+    """True when `text` ends like a sentence ('…한다.', '…함', '…음') rather than a title."""
+    return any(p.search(text) for p in rules.headings().title.sentence_endings)
 
 
 def kind_of(title: str) -> str | None:
     """Canonical heading key (`strategy`, `program`, `budget`, …) from words in a title."""
-    for rule in heading_rules().kinds:
+    for rule in rules.headings().kind:
         if rule.pattern.search(title):
             return rule.kind
     return None

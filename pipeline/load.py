@@ -1,7 +1,6 @@
 """Write `PlanRecord`s into SQLite: schema versioning, one transaction per document, idempotent."""
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
@@ -9,10 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from normalizers.record import PlanRecord
+from normalizers.text import search_text_of
+from pipeline import files
+from pipeline.upgrade import upgrade
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = 2  # 2: region_codes crosswalk table
-FACT_TABLES = ("sections", "sections_fts", "doc_tables", "table_cells", "strategies", "programs",
+SCHEMA_VERSION = 3  # 2: region_codes crosswalk table; 3: budget hierarchy, checks by program and year, currencies; files, works, sections.search_text, FTS by sqlite-utils
+FACT_TABLES = ("sections", "doc_tables", "table_cells", "strategies", "programs",
                "program_tags", "indicators", "indicator_targets", "budgets", "executions",
                "mentions", "checks", "doc_regions")
 
@@ -65,7 +67,7 @@ def migrate(conn: sqlite3.Connection) -> None:
         raise DatabaseError(f"database schema version {version} is newer than this planextract "
                             f"({SCHEMA_VERSION}); upgrade planextract")
     if version < SCHEMA_VERSION:
-        conn.executescript(SCHEMA_SQL.read_text(encoding="utf-8"))
+        upgrade(conn, version)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -77,19 +79,20 @@ def known_documents(conn: sqlite3.Connection) -> dict[str, tuple[str, str | None
 def load_document(conn: sqlite3.Connection, row: DocumentRow, record: PlanRecord | None) -> None:
     """Replace everything stored for `row.doc_id` (and older versions of the same file) in one transaction.
 
-    An older version is a document with the same `path` under the same input `root`.
+    An older version is a document with the same `path` under the same input `root` that no
+    other path holds (pipeline/files.py); when the same bytes are stored from another path
+    with a better status, only this path's `files` row is written.
     """
     conn.execute("BEGIN IMMEDIATE")
     try:
-        stale = [r[0] for r in conn.execute(
-            "SELECT doc_id FROM documents WHERE path = ? AND root IS ? AND doc_id != ?",
-            (row.path, row.root, row.doc_id))]
-        for doc_id in [row.doc_id, *stale]:
-            delete_document(conn, doc_id)
-        insert_rows(conn, "documents", [document_values(row, record)])
-        if record is not None:
-            for table, rows in record_to_rows(row.doc_id, record):
-                insert_rows(conn, table, rows)
+        if not files.keeps_stored(conn, row):
+            for doc_id in [row.doc_id, *files.stale_documents(conn, row)]:
+                delete_document(conn, doc_id)
+            insert_rows(conn, "documents", [document_values(row, record)])
+            if record is not None:
+                for table, rows in record_to_rows(row.doc_id, record):
+                    insert_rows(conn, table, rows)
+        files.record_file(conn, row, row.processed_at)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -118,7 +121,6 @@ def document_values(row: DocumentRow, record: PlanRecord | None) -> dict[str, An
         values[name] = getattr(meta, name) if meta is not None else None
     if meta is not None and meta.title and not values["title"]:
         values["title"] = meta.title
-    values["notes"] = json.dumps(list(record.notes), ensure_ascii=False) if record and record.notes else None
     return values
 
 
@@ -146,9 +148,8 @@ def record_to_rows(doc_id: str, rec: PlanRecord) -> list[tuple[str, list[dict[st
     """Every fact table's rows for one record."""
     sec_ids = ("section_id", "parent_id")
     out = [
-        ("sections", [_row(s, doc_id, sec_ids) for s in rec.sections]),
-        ("sections_fts", [{"section_id": _gid(doc_id, s.section_id), "doc_id": doc_id,
-                           "title": s.title, "text": s.text} for s in rec.sections]),
+        ("sections", [dict(_row(s, doc_id, sec_ids), search_text=search_text_of(s.title, s.text))
+                      for s in rec.sections]),  # sections_fts follows by trigger
         ("doc_tables", [_row(t, doc_id, ("table_id", "section_id"), skip=("cells",)) for t in rec.tables]),
         ("table_cells", [dict(_row(c, doc_id, ()), table_id=_gid(doc_id, t.table_id))
                          for t in rec.tables for c in t.cells]),
@@ -163,11 +164,11 @@ def record_to_rows(doc_id: str, rec: PlanRecord) -> list[tuple[str, list[dict[st
                              skip=("targets",)) for i in rec.indicators]),
         ("indicator_targets", [dict(_row(t, doc_id, ()), indicator_id=_gid(doc_id, i.indicator_id))
                                for i in rec.indicators for t in i.targets]),
-        ("budgets", [_row(b, doc_id, ("budget_id", "program_id", "strategy_id", "table_id"))
+        ("budgets", [_row(b, doc_id, ("budget_id", "program_id", "strategy_id", "table_id", "parent_budget_id"))
                      for b in rec.budgets]),
         ("executions", [_row(e, doc_id, ("execution_id", "program_id", "section_id")) for e in rec.executions]),
         ("mentions", [_row(m, doc_id, ("mention_id", "section_id")) for m in rec.mentions]),
-        ("checks", [_row(c, doc_id, ("check_id", "table_id")) for c in rec.checks]),
+        ("checks", [_row(c, doc_id, ("check_id", "table_id", "program_id")) for c in rec.checks]),
         ("doc_regions", [_row(r, doc_id, ("section_id",)) for r in rec.doc_regions]),
     ]
     return out

@@ -19,17 +19,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from extractors import extractor_for, format_of
-from extractors.document import Document, ExtractError
+from extractors.document import ExtractError, Issue
 from normalizers.plan import normalise
 from normalizers.record import PlanRecord
 from normalizers.regions import code_history_rows, gazetteer_rows
 from pipeline import pipeline_version
+from pipeline.files import NOT_DOCUMENTS, touch_file
 from pipeline.load import DocumentRow, connect, known_documents, load_document, load_regions, record_run
+from pipeline.works import refresh_works
 
 # Files that sit beside documents but are not documents.
 IGNORED = ("README*", "LICENSE*", "*.py", "*.sh", "*.css", "*.js", "*.png", "*.jpg", "*.jpeg",
            "*.gif", "*.bmp", "*.svg", "*.json", "*.toml", "*.yml", "*.yaml", "Makefile",
-           "SHA256SUMS", "*.db", "*.sqlite")
+           "SHA256SUMS", "*.db", "*.sqlite", *NOT_DOCUMENTS)
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,22 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def issues_json(doc: Document) -> str | None:
-    if not doc.issues:
+def issues_json(issues: tuple[Issue, ...]) -> str | None:
+    """The `documents.issues` column: extractor and normaliser issues as a JSON list."""
+    if not issues:
         return None
     return json.dumps([{"code": i.code, "message": i.message,
                         "page": i.source.page if i.source else None,
-                        "line": i.source.line if i.source else None} for i in doc.issues],
+                        "line": i.source.line if i.source else None} for i in issues],
                       ensure_ascii=False)
+
+
+def issues_error(issues: tuple[Issue, ...], shown: int = 3) -> str | None:
+    """The `documents.error` text of a partial document: the first issues, and how many more."""
+    if not issues:
+        return None
+    text = "; ".join(i.message for i in issues[:shown])
+    return text + (f" (+{len(issues) - shown} more issues)" if len(issues) > shown else "")
 
 
 def _base_row(item: InputFile, doc_id: str) -> dict:
@@ -103,15 +114,16 @@ def process_file(item: InputFile, doc_id: str) -> Outcome:
     except Exception as exc:
         return _failed(base, f"extractor crashed: {type(exc).__name__}: {exc} "
                              f"({_where(exc)})", start)
-    status, error = ("partial", "; ".join(i.message for i in doc.issues)) if doc.issues else ("ok", None)
     try:
-        record = normalise(doc)
-    except Exception as exc:
+        record: PlanRecord | None = normalise(doc)
+        issues = doc.issues + (record.issues if record else ())
+    except Exception as exc:  # the heading tree itself failed: keep the document row
         record = None
-        status, error = "partial", f"normaliser failed: {type(exc).__name__}: {exc} ({_where(exc)})"
-    row = DocumentRow(status=status, error=error, encoding=doc.encoding, pages=doc.pages,
-                      title=doc.title, seconds=round(time.perf_counter() - start, 4),
-                      issues=issues_json(doc), **base)
+        issues = (*doc.issues, Issue("normaliser-failed", f"normaliser failed: {type(exc).__name__}: {exc} "
+                                                          f"({_where(exc)})"))
+    row = DocumentRow(status="partial" if issues else "ok", error=issues_error(issues), encoding=doc.encoding,
+                      pages=doc.pages, title=doc.title, seconds=round(time.perf_counter() - start, 4),
+                      issues=issues_json(issues), **base)
     return Outcome(row, record)
 
 
@@ -167,9 +179,12 @@ def run(paths: list[Path], db_path: Path, *, jobs: int = 1, force: bool = False,
     for outcome in _outcomes(items, known, jobs, force, on_file):
         if not outcome.skipped:
             load_document(conn, outcome.row, outcome.record)
+        else:
+            touch_file(conn, outcome.row)
         outcomes.append(outcome)
         if on_done:
             on_done(outcome)
+    refresh_works(conn)
     counts = {s: sum(1 for o in outcomes if o.row.status == s and not o.skipped) for s in ("ok", "partial", "failed")}
     run_id = record_run(conn, {
         "started_at": started, "finished_at": _now(),
@@ -194,7 +209,7 @@ def _outcomes(items: list[InputFile], known: dict, jobs: int, force: bool,
             continue
         status = known.get(doc_id)
         if not force and status and status[1] == version:
-            yield Outcome(DocumentRow(doc_id=doc_id, path=item.rel, format=None, status=status[0]),
+            yield Outcome(DocumentRow(doc_id=doc_id, path=item.rel, root=item.root, format=None, status=status[0]),
                           None, skipped=True)
             continue
         todo.append((item, doc_id))

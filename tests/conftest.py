@@ -62,3 +62,13 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("-", "corpus twin agreement (headings, table cells, money; mean)")
         for pair in sorted(TWIN_AGREEMENT):
             terminalreporter.write_line(f"{TWIN_AGREEMENT[pair]}  {pair}")
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    """`make demo`'s database: every sample run into a fresh plans.db (read it, do not change it)."""
+    from pipeline.cli import main
+
+    db = tmp_path_factory.mktemp("demo") / "plans.db"
+    assert main(["run", str(SAMPLES), "--db", str(db), "--quiet"]) == 0
+    return db

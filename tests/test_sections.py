@@ -6,21 +6,7 @@ import re
 import pytest
 
 from extractors.document import Document, Heading, Paragraph, Source
-from normalizers.sections import document_to_sections, heading_rules, is_title_like, kind_of, split_marker
-
-
-@pytest.mark.parametrize("marker", heading_rules().markers, ids=lambda m: m.name)
-def test_marker_example_matches_its_own_rule(marker):
-    m = marker.pattern.match(marker.example)
-    assert m, f"{marker.name}: example {marker.example!r} does not match"
-    assert (m.group("num") or "").strip() == marker.number
-    split = split_marker(marker.example, marked_up=marker.role == "marked")
-    assert split is not None and split.marker == marker.name, "an earlier rule shadows this one"
-
-
-@pytest.mark.parametrize("rule", heading_rules().kinds, ids=lambda k: k.kind)
-def test_kind_example_gives_its_kind(rule):
-    assert kind_of(rule.example) == rule.kind
+from normalizers.sections import document_to_sections, is_title_like, kind_of
 
 
 def _doc(*lines: str, marked: dict[int, int] | None = None) -> Document:

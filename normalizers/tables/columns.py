@@ -3,33 +3,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from extractors.document import Table
+from normalizers import rules
 from normalizers.money import unit_from_text
-from normalizers.rules import read_toml
 from normalizers.text import clean
 from normalizers.years import year_header
-
-_TOTAL_WORDS = re.compile(r"^(합\s*계|총\s*계|계|소\s*계|총사업비)$")
-
-
-@dataclass(frozen=True)
-class RoleRule:
-    role: str
-    pattern: re.Pattern
-    example: str
-
-
-@dataclass(frozen=True)
-class RowRules:
-    total: re.Pattern
-    strategy: re.Pattern
-    numbered: re.Pattern
-    program: re.Pattern
-    priority_yes: frozenset[str]
-    priority_no: frozenset[str]
-    examples: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -44,41 +23,21 @@ class ColumnRole:
     unit: str | None = None
 
 
-def spaced(pattern: str) -> re.Pattern:
-    """Compile a label pattern so that a space may fall between any two Hangul letters.
-
-    Narrow PDF and HWP cells break words anywhere ("성과지 표", "추진전 략 5"),
-    so '성과지표' in a rule also matches '성과지 표'.
-    """
-    return re.compile(re.sub(r"([가-힣])(?=[가-힣])", r"\1\\s*", pattern))
-
-
-@lru_cache(maxsize=1)
-def role_rules() -> tuple[RoleRule, ...]:
-    data = read_toml("columns")
-    return tuple(RoleRule(r["role"], spaced(r["pattern"]), r["example"]) for r in data["role"])
-
-
-@lru_cache(maxsize=1)
-def row_rules() -> RowRules:
-    rows = read_toml("columns")["rows"]
-    return RowRules(
-        total=spaced(rows["total"]), strategy=spaced(rows["strategy"]),
-        numbered=re.compile(rows["numbered"]), program=spaced(rows["program"]),
-        priority_yes=frozenset(rows["priority_yes"]), priority_no=frozenset(rows["priority_no"]),
-        examples={k[:-8]: v for k, v in rows.items() if k.endswith("_example")})
-
-
 def priority_of(mark: str) -> bool | None:
     """A 중점 mark: '○' -> True, '×' -> False, blank or anything else -> None."""
-    rules, mark = row_rules(), mark.strip()
-    return True if mark in rules.priority_yes else False if mark in rules.priority_no else None
+    priority, mark = rules.columns().priority, mark.strip()
+    return True if mark in priority.yes else False if mark in priority.no else None
+
+
+def is_total(text: str) -> bool:
+    """True for a total label: '계', '합 계', '소계', '총사업비', '합계(①+②)'."""
+    return bool(rules.columns().total.pattern.match(text.replace(" ", "")))
 
 
 def role_of_label(label: str) -> str | None:
     """The role a single header label names, or None."""
     label = clean(label)
-    for rule in role_rules():
+    for rule in rules.columns().role:
         if rule.pattern.search(label):
             return rule.role
     return None
@@ -119,7 +78,7 @@ def path_to_role(path: list[str], table_unit: str | None) -> ColumnRole:
         yh = label_year(label)
         if yh:
             year, baseline = yh
-        elif _TOTAL_WORDS.match(label.replace(" ", "")):
+        elif is_total(label):
             total = True
     role = None
     for label in path:

@@ -25,7 +25,8 @@ def span_to_mention(span: Span, start: int, end: int, *, mention_id: str, sectio
     ext = span._
     return Mention(mention_id=mention_id, section_id=section_id, kind=kind, text=span.text,
                    value=ext.value, unit=ext.unit, amount_krw=ext.amount_krw,
-                   char_start=start, char_end=end, fund_source=ext.fund_source, page=page, line=line)
+                   char_start=start, char_end=end, fund_source=ext.fund_source, page=page, line=line,
+                   currency=ext.currency, currency_amount=ext.currency_amount)
 
 
 def text_to_mentions(text: str, *, section_id: str | None = None, page: int | None = None,

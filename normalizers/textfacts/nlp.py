@@ -43,7 +43,7 @@ from normalizers.years import find_dates
 
 LABELS = ("MONEY", "PERCENT", "COUNT", "DATE", "REGION", "ORG")
 PRIORITY = {"MONEY": 0, "PERCENT": 1, "COUNT": 2, "DATE": 3, "REGION": 4, "ORG": 4}   # lower wins an overlap
-EXTENSIONS = ("value", "unit", "amount_krw", "fund_source", "region", "part_of")
+EXTENSIONS = ("value", "unit", "amount_krw", "fund_source", "region", "part_of", "currency", "currency_amount")
 USER_DATA_KEY = "planextract_entities"
 SEPARATOR = "\n\x00\n"   # joins texts for one Doc; no finder pattern crosses a NUL
 _TOKEN = re.compile(r"(\d+(?:[.,]\d+)*|[가-힣]+|[A-Za-z]+|\S)( (?! ))?|(\s+)")
@@ -62,11 +62,13 @@ class Entity:
     fund_source: str | None = None
     region: Region | None = None
     part_of: int | None = None
+    currency: str | None = None
+    currency_amount: float | None = None
 
 
 def _quantities(label: str, found: Iterable[Quantity]) -> list[Entity]:
-    return [Entity(label, q.start, q.end, q.value, q.unit, q.amount_krw, q.fund_source, part_of=q.parent_start)
-            for q in found]
+    return [Entity(label, q.start, q.end, q.value, q.unit, q.amount_krw, q.fund_source, part_of=q.parent_start,
+                   currency=q.currency, currency_amount=q.currency_amount) for q in found]
 
 
 def _dates(text: str) -> list[Entity]:
