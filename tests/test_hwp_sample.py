@@ -182,3 +182,30 @@ def test_a_lone_surrogate_is_replaced_with_an_issue(tmp_path):
     doc = extract(path)
     assert [i.code for i in doc.issues] == ["encoding-defect"]
     assert [b.text for b in doc.blocks] == ["앞", "예산 \ufffd 확대"]
+
+
+def nested_tables(depth: int, level: int = 0) -> bytes:
+    """A paragraph holding a one-cell table whose cell holds the next one, `depth` deep."""
+    if depth == 0:
+        return make_hwp.paragraph("td", "안쪽", level)
+    cell = struct.pack("<iI4HII4HH", 1, 0, 0, 0, 1, 1, 1000, 1000, 0, 0, 0, 0, 3)
+    table = struct.pack("<IHHhHHHHH", 0, 1, 1, 0, 0, 0, 0, 0, 1) + struct.pack("<HH", 3, 0)
+    children = (make_hwp.record("table", level + 2, table) + make_hwp.record("list_header", level + 2, cell)
+                + nested_tables(depth - 1, level + 2))
+    return make_hwp.paragraph("body", "", level, [("tbl ", b"\0" * 40, children)])
+
+
+def test_nested_tables_are_read_and_absurd_nesting_is_refused(tmp_path):
+    doc = extract(hwp_with(tmp_path, {("BodyText", "Section0"): make_hwp.compress(nested_tables(5))}))
+    assert len(doc.tables()) == 5 and doc.tables()[-1].cells[0].text == "안쪽"
+    with pytest.raises(TooLarge, match="too deeply"):
+        extract(hwp_with(tmp_path, {("BodyText", "Section0"): make_hwp.compress(nested_tables(400))}))
+
+
+def test_record_tree_of_a_thousand_levels_needs_no_recursion():
+    flat = [(0x42, level, b"") for level in range(1000)]
+    (root,) = records.records_to_tree(flat)
+    depth, node = 1, root
+    while node.children:
+        depth, node = depth + 1, node.children[0]
+    assert depth == 1000

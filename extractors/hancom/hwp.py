@@ -230,7 +230,11 @@ def _sections_items(ole: olefile.OleFileIO, header: FileHeader, sections: list[l
         if unknown := sorted({tag for tag, _, _ in records if not HWPTAG_BEGIN <= tag < HWPTAG_END}):
             walk.issues.append(Issue("record-unknown", f"{'/'.join(name)} has records with unknown tags "
                                                        f"{unknown}; skipped"))
-        items.extend(_section_items(records_to_tree(records), walk))
+        try:
+            items.extend(_section_items(records_to_tree(records), walk))
+        except RecursionError as error:
+            raise TooLarge(f"{'/'.join(name)} nests controls (tables in tables, text boxes) too deeply "
+                           "to read; refused") from error
     if failures == len(sections):
         raise ExtractError(f"{path.name}: no BodyText section could be read; re-save the file from Hangul")
     return items

@@ -150,24 +150,25 @@ def stream_to_records(data: bytes) -> tuple[list[tuple[int, int, bytes]], bool]:
 
 
 def records_to_tree(flat: list[tuple[int, int, bytes]]) -> tuple[Record, ...]:
-    """Top records with their children: each record owns the following records of a higher level."""
-    roots = []
-    index = 0
-    while index < len(flat):
-        node, index = _subtree(flat, index)
-        roots.append(node)
+    """Top records with their children: each record owns the following records of a higher level.
+
+    Built without recursion, so a hostile stream nesting 1,000 levels deep cannot exhaust the stack.
+    """
+    roots: list[Record] = []
+    stack: list[tuple[int, int, bytes, list[Record]]] = []
+
+    def close() -> None:
+        tag, level, data, children = stack.pop()
+        node = Record(tag, level, data, tuple(children))
+        (stack[-1][3] if stack else roots).append(node)
+
+    for tag, level, data in flat:
+        while stack and stack[-1][1] >= level:
+            close()
+        stack.append((tag, level, data, []))
+    while stack:
+        close()
     return tuple(roots)
-
-
-def _subtree(flat: list[tuple[int, int, bytes]], index: int) -> tuple[Record, int]:
-    """The record at `index` with its descendants, and the index after them."""
-    tag, level, data = flat[index]
-    children = []
-    index += 1
-    while index < len(flat) and flat[index][1] > level:
-        child, index = _subtree(flat, index)
-        children.append(child)
-    return Record(tag, level, data, tuple(children)), index
 
 
 def para_text_to_pieces(data: bytes) -> list[str | int]:
