@@ -14,7 +14,9 @@ ruled PDF frame), so this is decided here, once, for all of them:
   in `normalizers.sections`, so the text under a box lands in its section;
 - any other box with one filled cell (a cover title, a `[ 목 차 ]` label, a
   note frame) becomes a `Paragraph` with the cell's text;
-- tables with two filled cells or more stay tables.
+- a one-column frame of two or three text rows (a headline over its
+  subtitle) becomes one paragraph per row;
+- other tables with two filled cells or more stay tables.
 
 A box is a table of at most 3 x 3 positions with exactly one filled cell,
 or one row whose only filled cells are a bare number and a title.
@@ -34,6 +36,7 @@ BOX_MAX_SIDE = 3
 _PRIVATE_USE = "\ue000-\uf8ff\U000f0000-\U000ffffd"
 _GLYPH_NUMBER = re.compile(f"^(?P<num>[{_PRIVATE_USE}])\\s*(?P<title>\\S.*)$")
 _BARE_NUMBER = re.compile(f"^(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|\\d{{1,2}}|[①-⑳]|[가나다라마바사아자차카타파하]|[{_PRIVATE_USE}])[.．)]?$")
+_NUMBER_ONLY = re.compile(r"^[\d,.%△▲\-+\s]+$")
 _FAMILY = {"roman_bare": "roman", "arabic_bare": "arabic"}
 """Marker names that print the same number style (`Ⅲ.` and `Ⅲ추진`, `1.` and a bare `1`)."""
 
@@ -45,7 +48,9 @@ def document_to_unboxed(doc: Document) -> Document:
     for block in doc.blocks:
         box = table_to_box(block) if isinstance(block, Table) else None
         if box is None:
-            blocks.append(block)
+            lines = table_to_stacked_lines(block) if isinstance(block, Table) else None
+            blocks.extend(Paragraph(text=line, source=block.source, style=BOX_STYLE) for line in lines or ()) \
+                if lines else blocks.append(block)
             continue
         number, title, kind = box
         if kind is None:
@@ -70,6 +75,16 @@ def table_to_box(table: Table) -> tuple[str | None, str, str | None] | None:
     text = " ".join(filled[0].text.split())
     numbered = text_to_numbered_title(text)
     return numbered if numbered is not None else (None, text, None)
+
+
+def table_to_stacked_lines(table: Table) -> list[str] | None:
+    """The lines of a one-column frame of two or three text rows (a headline over its subtitle), else None."""
+    filled = [" ".join(c.text.split()) for c in sorted(table.cells, key=lambda c: c.row) if c.text.strip()]
+    if table.n_cols != 1 or not 2 <= len(filled) <= BOX_MAX_SIDE or table.n_rows > BOX_MAX_SIDE:
+        return None
+    if any(_NUMBER_ONLY.match(line) for line in filled):
+        return None
+    return filled
 
 
 def text_to_numbered_title(text: str) -> tuple[str | None, str, str] | None:

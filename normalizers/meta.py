@@ -23,6 +23,8 @@ _COVER_BLOCKS = 12
 _COVER_TITLE_MAX = 120
 _COVER_TITLE_COMMAS = 3
 """A box listing more items than this (commas) is a note, not a title."""
+_PRESS_LABEL = re.compile(r"^[\[(<〈【]?\s*보도\s*(참고\s*)?자료\s*[\])>〉】]?$")
+_LABEL_LINE = re.compile(r"^[^\s:：]{1,10}\s*[:：]|^(보도|배포)\s*(일시|시점)|^담당\s*(부서|자|과장)")
 _NOT_TITLES = re.compile(r"^[\[(<〈【]?\s*(목\s*차|차\s*례|contents|보도\s*자료|붙임\s*\d*)\s*[\])>〉】]?$", re.I)
 
 
@@ -42,16 +44,28 @@ def opening_lines(doc: Document, limit: int = _OPENING_LINES) -> list[str]:
 def choose_title(doc: Document, lines: list[str]) -> str | None:
     """The first opening line naming a plan/report/casebook, else the cover's title box, else the extractor's title.
 
-    A date line ("2022. 1.") is never a title.
+    A date line ("2022. 1.") or a bare label ("보도자료", "목 차") is never a title; a press release opening
+    with the bare label is titled by its headline.
     """
-    lines = [line for line in lines if not is_date_line(line)]
+    press = any(_PRESS_LABEL.match(line) for line in lines[:_TITLE_LINES])
+    lines = [line for line in lines if not is_date_line(line) and not _NOT_TITLES.match(line)]
     for i, line in enumerate(lines[:_TITLE_LINES]):
         if len(line) <= 80 and _TITLE_WORDS.search(line) and not _looks_like_sentence(line):
             if len(line) < 15 and i and len(lines[i - 1]) < 40 and not _TITLE_WORDS.search(lines[i - 1]):
                 return f"{lines[i - 1]} {line}"
             return line
     fallback = clean(doc.title)
-    return cover_title(doc) or (fallback if fallback and not is_date_line(fallback) else None)
+    usable = fallback and not is_date_line(fallback) and not _NOT_TITLES.match(fallback)
+    return cover_title(doc) or (headline_of(lines) if press else None) or (fallback if usable else None)
+
+
+def headline_of(lines: list[str]) -> str | None:
+    """A press release's headline: the first opening line that is short and not a `label: value` line,
+    a sentence or a bullet (the 보도일시 / 담당부서 lines come before it)."""
+    for line in lines[:_TITLE_LINES]:
+        if 8 <= len(line) <= 80 and not _LABEL_LINE.match(line) and not _looks_like_sentence(line):
+            return line
+    return None
 
 
 def is_date_line(line: str) -> bool:

@@ -172,3 +172,20 @@ def test_kps_title_is_the_cover_box_not_the_date():
 def test_msit_press_release_is_dated_by_its_header_in_every_format(parts):
     meta = corpus_record(*parts).meta
     assert (meta.doc_type, meta.issued_year) == ("press_release", 2018)
+
+
+def test_a_bare_label_is_never_a_title_and_a_press_release_is_titled_by_its_headline():
+    blocks = (Paragraph("보도자료"), Paragraph("보도일시: 2025. 11. 6.(목) 배포 즉시"), Paragraph("담당부서: 경기도 사회적경제과"),
+              Paragraph("경기도 사회적경제기업, 해외 판로 넓혀 수출 계약 달성"), Paragraph("□ 경기도는 6일 계약을 맺었다고 밝혔다."))
+    meta = document_to_meta(Document(path="p.txt", format="txt", blocks=blocks, title="보도자료"))
+    assert (meta.title, meta.doc_type, meta.issued_year) == ("경기도 사회적경제기업, 해외 판로 넓혀 수출 계약 달성",
+                                                             "press_release", 2025)
+
+
+def test_a_one_column_frame_of_a_headline_and_its_subtitle_becomes_paragraphs():
+    frame = table_from_rows([["‘국민주권시대, AI와 함께 열다’ 정부혁신 청사진 공개"], ["- 정부혁신 추진전략 발표 -"]])
+    doc = document_to_unboxed(Document(path="x.hwp", format="hwp", blocks=(frame,)))
+    assert [b.text for b in doc.blocks if isinstance(b, Paragraph)] == [
+        "‘국민주권시대, AI와 함께 열다’ 정부혁신 청사진 공개", "- 정부혁신 추진전략 발표 -"]
+    numbers = table_from_rows([["1,200"], ["3,400"]])
+    assert document_to_unboxed(Document(path="x.hwp", format="hwp", blocks=(numbers,))).blocks == (numbers,)
