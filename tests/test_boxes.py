@@ -189,3 +189,15 @@ def test_a_one_column_frame_of_a_headline_and_its_subtitle_becomes_paragraphs():
         "‘국민주권시대, AI와 함께 열다’ 정부혁신 청사진 공개", "- 정부혁신 추진전략 발표 -"]
     numbers = table_from_rows([["1,200"], ["3,400"]])
     assert document_to_unboxed(Document(path="x.hwp", format="hwp", blocks=(numbers,))).blocks == (numbers,)
+
+
+def test_nikl_hwp_and_both_pdfs_give_the_same_budgets_and_hierarchy():
+    """Issue 10 'done when': the HWP and both PDFs of the 국립국어원 plan give the same budgets."""
+    def budgets(record: PlanRecord) -> list[tuple]:
+        ids = {b.budget_id: b for b in record.budgets}
+        return sorted((b.year, b.amount_krw, b.is_total, ids[b.parent_budget_id].amount_krw if b.parent_budget_id
+                       else None) for b in record.budgets)
+    hwp = budgets(corpus_record("hwp", "nikl-2022-work-plan.hwp"))
+    assert len(hwp) == 40
+    for pdf in ("nikl-2022-work-plan.hwp2022-win.pdf", "nikl-2022-work-plan.hancomviewer-macos.pdf"):
+        assert budgets(corpus_record("pdf", pdf)) == hwp, pdf
