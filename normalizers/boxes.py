@@ -46,11 +46,13 @@ def document_to_unboxed(doc: Document) -> Document:
     kinds: list[str] = []
     blocks: list[Block] = []
     for block in doc.blocks:
-        box = table_to_box(block) if isinstance(block, Table) else None
+        if not isinstance(block, Table):
+            blocks.append(block)
+            continue
+        box = table_to_box(block)
         if box is None:
-            lines = table_to_stacked_lines(block) if isinstance(block, Table) else None
-            blocks.extend(Paragraph(text=line, source=block.source, style=BOX_STYLE) for line in lines or ()) \
-                if lines else blocks.append(block)
+            lines = table_to_stacked_lines(block) or []
+            blocks.extend([Paragraph(text=line, source=block.source, style=BOX_STYLE) for line in lines] or [block])
             continue
         number, title, kind = box
         if kind is None:
