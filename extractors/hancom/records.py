@@ -4,7 +4,10 @@ Layouts follow 한글 문서 파일 형식 5.0 (revision 1.3): 표 3 파일 인�
 4.1 데이터 레코드 (tag 10 bits, level 10 bits, size 12 bits, 0xFFF = a DWORD
 size follows), 표 6 제어 문자, 표 38-44 (문단 번호, 글머리표, 문단 모양),
 표 47 스타일, 표 58 문단 헤더. Where real files differ from the document
-(문단 머리 정보 is 12 bytes, not 8), the code follows the files.
+(문단 머리 정보 is 12 bytes, not 8), the code follows the files. Distribution
+(배포용) documents follow 한글 문서 파일 형식 - 배포용 문서 (revision 1.2): each
+ViewText/SectionN stream opens with an HWPTAG_DISTRIBUTE_DOC_DATA record whose
+256 scrambled bytes carry the AES-128 key of the rest of the stream.
 
 본 제품은 한글과컴퓨터의 한/글 문서 파일(.hwp) 공개 문서를 참고하여 개발하였습니다.
 """
