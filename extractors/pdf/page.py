@@ -316,13 +316,39 @@ _PATH, _IMAGE, _FORM = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_P
 
 def _walk_objects(container: int, count, get, matrix: Matrix, height: float,
                   segments: list[Segment], image_area: list[float]) -> None:
-    """Visit paths and images once, descending into form XObjects with their matrices."""
+    """Visit paths and images once, descending into form XObjects with their matrices.
+
+    The common case (a path on the page itself) is inlined: this loop runs
+    once per object, tens of thousands of times on pages with dotted borders.
+    """
+    identity = matrix is _IDENTITY
+    b0, b1, b2, b3 = _BOX
+    fill, stroke = _MODE
+    mode_at, box_at = _MODE_AT, _BOX_AT
+    object_type, draw_mode, bounds, add = _object_type, _draw_mode, _bounds, segments.append
     for i in range(count(container)):
         obj = get(container, i)
-        kind = _object_type(obj)
+        kind = object_type(obj)
         if kind == _PATH:
-            if _is_visible_path(obj):
-                segments.extend(_path_segments(obj, matrix, height))
+            draw_mode(obj, mode_at[0], mode_at[1])
+            if not stroke.value and (not fill.value or not _is_visible_fill(obj)):
+                continue
+            if not identity:
+                segments.extend(_path_segments(obj, _object_box(obj, matrix, height), matrix, height))
+                continue
+            bounds(obj, box_at[0], box_at[1], box_at[2], box_at[3])
+            x0, x1 = b0.value, b2.value
+            top, bottom = height - b3.value, height - b1.value
+            w, h = x1 - x0, bottom - top
+            if w <= DOT_MAX and h <= DOT_MAX:
+                add(Segment(False, (top + bottom) / 2, x0, x1))
+                add(Segment(True, (x0 + x1) / 2, top, bottom))
+            elif h <= LINE_MAX_WIDTH and w >= 4 * h:
+                add(Segment(False, (top + bottom) / 2, x0, x1))
+            elif w <= LINE_MAX_WIDTH and h >= 4 * w:
+                add(Segment(True, (x0 + x1) / 2, top, bottom))
+            else:
+                segments.extend(_path_segments(obj, (x0, top, x1, bottom), matrix, height))
         elif kind == _IMAGE:
             x0, top, x1, bottom = _object_box(obj, matrix, height)
             image_area[0] += (x1 - x0) * (bottom - top)
@@ -361,20 +387,18 @@ def _object_box(obj: int, matrix: Matrix, height: float) -> tuple[float, float, 
     return (left, height - top, right, height - bottom)
 
 
-def _is_visible_path(obj: int) -> bool:
-    """Filled or stroked, and not a white or transparent fill without a stroke (backgrounds, erasers)."""
-    _draw_mode(obj, *_MODE_AT)
-    fill, stroke = _MODE[0].value, _MODE[1].value
-    if not stroke and fill:
-        _fill_color(obj, *_RGBA_AT)
-        r, g, b, a = _RGBA[0].value, _RGBA[1].value, _RGBA[2].value, _RGBA[3].value
-        return not (min(r, g, b) >= 250 or a == 0)
-    return bool(stroke)
+def _is_visible_fill(obj: int) -> bool:
+    """A fill that shows: not white or transparent (backgrounds and erasers are filled white)."""
+    _fill_color(obj, *_RGBA_AT)
+    r, g, b, a = _RGBA[0].value, _RGBA[1].value, _RGBA[2].value, _RGBA[3].value
+    return not (min(r, g, b) >= 250 or a == 0)
 
 
-def _path_segments(obj: int, matrix: Matrix, height: float) -> list[Segment]:
-    """Ruling segments drawn by one path: a line, a dot, a rectangle's four edges, or a polyline's pieces."""
-    x0, top, x1, bottom = _object_box(obj, matrix, height)
+def _path_segments(obj: int, box: tuple[float, float, float, float], matrix: Matrix,
+                   height: float) -> list[Segment]:
+    """Ruling segments drawn by one path with page-space `box`: a line, a dot, a rectangle's four edges, or
+    a polyline's pieces."""
+    x0, top, x1, bottom = box
     w, h = x1 - x0, bottom - top
     if w <= DOT_MAX and h <= DOT_MAX:
         return [Segment(False, (top + bottom) / 2, x0, x1), Segment(True, (x0 + x1) / 2, top, bottom)]
