@@ -104,7 +104,7 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
     try:
         pdf = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
-        raise ExtractError(f"{path.name}: {open_error_to_message(str(exc), problem)}") from exc
+        raise ExtractError(f"{path.name}: {open_error_to_message(str(exc), problem, path)}") from exc
     if len(pdf) == 0:
         pdf.close()
         raise ExtractError(f"{path.name}: the PDF has no pages")
@@ -128,24 +128,39 @@ def file_problem(path: Path) -> str | None:
     return None
 
 
-def open_error_to_message(message: str, problem: str | None) -> str:
-    """A specific reason for PDFium's refusal: password, what the file's ends show, or PDFium's own words
-    ("Success" is what PDFium says of a document without pages)."""
+def open_error_to_message(message: str, problem: str | None, path: Path) -> str:
+    """A specific reason for PDFium's refusal: password, what the file's ends show, a file without page
+    objects, or PDFium's own words (its last error is process-wide and may be stale, so "Success" and
+    page trees are judged from the file itself)."""
     if "password" in message.lower():
         return f"PDF is encrypted and needs a password ({message})"
     if problem:
         return f"{problem}; PDFium cannot open it ({message})"
-    if "Success" in message:
-        return "the PDF has no pages (no page tree)"
+    if not has_page_objects(path):
+        return "the PDF has no pages (no page objects)"
     return f"not a readable PDF ({message})"
+
+
+def has_page_objects(path: Path) -> bool:
+    """Whether the file may hold a page: a `/Type /Page` object, or object streams that could hide one
+    (read only when PDFium has already refused the file)."""
+    data = path.read_bytes()
+    return b"/ObjStm" in data or re.search(rb"/Type\s*/Page(?![a-zA-Z])", data) is not None
+
+
+class PageUnreadable(Exception):
+    """PDFium cannot load one page (a broken page object or content stream); the others may be fine."""
 
 
 def scan_page(pdf: pdfium.PdfDocument, index: int) -> PageScan:
     """Read page `index` (0-based) into a `PageScan`, closing PDFium's page objects afterwards.
 
-    Raises `pdfium.PdfiumError` when PDFium cannot load the page.
+    Raises `PageUnreadable` when PDFium cannot load the page.
     """
-    page = pdf[index]
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError as exc:
+        raise PageUnreadable(str(exc)) from exc
     try:
         width, height = page.get_size()
         textpage = page.get_textpage()
@@ -154,6 +169,8 @@ def scan_page(pdf: pdfium.PdfDocument, index: int) -> PageScan:
         finally:
             textpage.close()
         segments, image_area = _page_graphics(_address(page.raw), height)
+    except pdfium.PdfiumError as exc:
+        raise PageUnreadable(str(exc)) from exc
     finally:
         page.close()
     cover = min(1.0, image_area / (width * height)) if width and height else 0.0

@@ -1,0 +1,261 @@
+"""What each ruled region of a page is: a table, a boxed title, a text box, or part of a drawing.
+
+Hancom documents draw far more boxes than tables. `page_regions` sorts the
+grids `rulings` found on a page:
+
+- a grid of two or more rows and columns is a table unless it reads like a
+  drawing (`is_drawing`: rules cutting through words, or most of its area
+  empty and its outer frame open, as in an organisation chart);
+- boxes of one column and several rows standing side by side with the same
+  rows (a yearly schedule: year / tasks / budget per box) are the columns of
+  one table (`columns_to_grid`);
+- a box holding one line of text, or boxes side by side each holding one
+  piece of one line, at least `BOXED_TITLE_WIDTH` of the page wide, is a
+  boxed title ("1 | 성 과", "참고 1 | …", "1. 국어 정보자원 … (57억원)"):
+  its line stays text and is marked `boxed`, so it reads as a heading;
+- other boxes beside boxes, and grids that are drawings, are a drawing:
+  their text is kept box by box (`drawing` lines per box);
+- any other box (a framed paragraph) just holds text: its glyphs go back
+  to the page's text.
+
+Row splitting: a ruled row whose cells stack several lines that line up
+across columns, one value per line (a staff table drawn without rules
+between its rows), is split into one row per line (`split_stacked_rows`).
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from extractors.grid import is_number_text
+from extractors.pdf.lines import TextLine, glyphs_to_lines
+from extractors.pdf.page import Glyph
+from extractors.pdf.rulings import SNAP, Box, Grid, GridCell, anchor_point, drop_empty_lines, fill_grid, is_grid_table
+from extractors.pdf.words import is_full_width
+
+BOXED_TITLE_WIDTH = 0.4   # a boxed title's box is at least this share of the page width
+EMPTY_SHARE = 0.2         # a grid whose empty cells cover this share of its area ...
+FRAME_SHARE = 0.7         # ... and whose top and bottom rules cover less than this share of its width is a drawing
+STACK_MIN = 3             # a ruled cell stacking this many value lines may hold that many rows
+SIDE_OVERLAP = 0.5        # boxes overlapping vertically by this share of the lower one stand side by side
+
+
+@dataclass(frozen=True)
+class PageRegions:
+    """A page's ruled regions by kind; `glyphs` are those left for the page's running text."""
+
+    tables: tuple[Grid, ...]
+    titles: tuple[Box, ...]
+    drawings: tuple[tuple[Box, tuple[TextLine, ...]], ...]
+    glyphs: tuple[Glyph, ...]
+
+
+def page_regions(grids: list[Grid], glyphs: list[Glyph], page_width: float) -> PageRegions:
+    """Sort a page's grids (top to bottom) into tables, boxed titles and drawing boxes (see the module
+    docstring); the glyphs of framed text and of everything outside the grids are returned for the text."""
+    rest = list(glyphs)
+    tables: list[Grid] = []
+    columns: list[tuple[Grid, list[Glyph]]] = []
+    boxes: list[tuple[Grid, list[Glyph]]] = []
+    for grid in grids:
+        inside, rest = glyphs_inside(grid.bbox, rest)
+        if not inside:
+            continue
+        if is_grid_table(grid):
+            filled = drop_empty_lines(fill_grid(grid, inside)[0])
+            if not is_drawing(filled):
+                tables.append(split_stacked_rows(filled))
+                continue
+            boxes.append((filled, inside))
+        elif len(grid.xs) == 2 and len(grid.ys) > 2:
+            columns.append((fill_grid(grid, inside)[0], inside))
+        else:
+            boxes.append((fill_grid(grid, inside)[0], inside))
+    merged, lone = columns_to_grids(columns)
+    tables.extend(merged)
+    boxes.extend(lone)
+    titles: list[Box] = []
+    drawings: list[tuple[Box, tuple[TextLine, ...]]] = []
+    for band in boxes_to_bands(boxes):
+        lines = [glyphs_to_lines(inside) for _, inside in band]
+        box = _union([grid.bbox for grid, _ in band])
+        if all(not is_grid_table(grid) for grid, _ in band) and is_title_band(lines, box, page_width):
+            titles.append(box)
+        elif len(band) > 1 or is_grid_table(band[0][0]):
+            drawings.extend((cell.bbox, cell.lines) for grid, _ in band for cell in grid.cells if cell.lines)
+            continue
+        rest.extend(g for _, inside in band for g in inside)
+    return PageRegions(tuple(sorted(tables, key=lambda g: g.ys[0])), tuple(titles), tuple(drawings), tuple(rest))
+
+
+def boxes_to_bands(boxes: list[tuple[Grid, list[Glyph]]]) -> list[list[tuple[Grid, list[Glyph]]]]:
+    """Boxes grouped with those standing side by side with them (and theirs), each band left to right."""
+    bands: list[list[tuple[Grid, list[Glyph]]]] = []
+    for item in boxes:
+        joined = [b for b in bands if any(side_by_side(item[0].bbox, other.bbox) for other, _ in b)]
+        band = [item] + [x for b in joined for x in b]
+        bands = [b for b in bands if not any(b is j for j in joined)] + [band]
+    return [sorted(b, key=lambda x: x[0].bbox[0]) for b in bands]
+
+
+def is_title_band(lines: list[list[TextLine]], box: Box, page_width: float) -> bool:
+    """Whether boxes side by side (or one box) hold one title line: one line in each box, all at one
+    height, the boxes together at least `BOXED_TITLE_WIDTH` of the page wide ("참고 1 | …", "1 | 성 과")."""
+    if any(len(ls) != 1 for ls in lines) or box[2] - box[0] < BOXED_TITLE_WIDTH * page_width:
+        return False
+    middles = [(ls[0].top + ls[0].bottom) / 2 for ls in lines]
+    return max(middles) - min(middles) <= 0.3 * min(ls[0].height for ls in lines)
+
+
+def _union(boxes: list[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def glyphs_inside(box: Box, glyphs: list[Glyph]) -> tuple[list[Glyph], list[Glyph]]:
+    """(glyphs whose centre lies in `box`, the others)."""
+    x0, top, x1, bottom = box
+    inside: list[Glyph] = []
+    outside: list[Glyph] = []
+    for g in glyphs:
+        cx, cy = anchor_point(g)
+        (inside if x0 <= cx <= x1 and top <= cy <= bottom else outside).append(g)
+    return inside, outside
+
+
+def side_by_side(a: Box, b: Box) -> bool:
+    """Whether two boxes stand beside each other: apart horizontally, overlapping vertically by
+    `SIDE_OVERLAP` of the lower one."""
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    apart = a[2] <= b[0] + SNAP or b[2] <= a[0] + SNAP
+    return apart and overlap >= SIDE_OVERLAP * min(a[3] - a[1], b[3] - b[1])
+
+
+# --- tables or drawings ------------------------------------------------------------------------
+
+def is_drawing(grid: Grid) -> bool:
+    """Whether a grid with text is a drawing rather than a table: a rule runs through a word (the text
+    was not laid out in these cells), or empty cells cover `EMPTY_SHARE` of its area while neither its
+    top nor its bottom rule spans `FRAME_SHARE` of its width (boxes joined by connector lines, as in an
+    organisation chart)."""
+    return cuts_words(grid) or (grid.frame < FRAME_SHARE and empty_share(grid) >= EMPTY_SHARE)
+
+
+def cuts_words(grid: Grid) -> bool:
+    """Whether two cells side by side hold the two halves of one word: a line in one cell ending in a
+    syllable and a line at the same height in the next cell starting with one, no wider apart than a fifth of an em."""
+    ends: dict[int, list[TextLine]] = {}
+    for cell in grid.cells:
+        for line in cell.lines:
+            if is_full_width(line.text[-1:]):
+                ends.setdefault(cell.col + cell.col_span, []).append(line)
+    for cell in grid.cells:
+        for line in cell.lines:
+            if not is_full_width(line.text[:1]):
+                continue
+            for left in ends.get(cell.col, ()):
+                same_row = abs((left.top + left.bottom) / 2 - (line.top + line.bottom) / 2) < 0.3 * line.height
+                if same_row and line.x0 - left.x1 < 0.2 * line.size:
+                    return True
+    return False
+
+
+def empty_share(grid: Grid) -> float:
+    """The share of the grid's area in cells without text."""
+    def area(b: Box) -> float:
+        return (b[2] - b[0]) * (b[3] - b[1])
+
+    total = area(grid.bbox)
+    return sum(area(c.bbox) for c in grid.cells if not c.lines) / total if total else 0.0
+
+
+# --- boxes side by side as one table -----------------------------------------------------------
+
+def columns_to_grids(columns: list[tuple[Grid, list[Glyph]]]) -> tuple[list[Grid], list[tuple[Grid, list[Glyph]]]]:
+    """One-column boxes standing side by side with the same row bounds, joined into one grid per group
+    (each box a column; a gap between boxes goes to the column on its left); and the boxes left alone."""
+    groups: list[list[tuple[Grid, list[Glyph]]]] = []
+    for item in sorted(columns, key=lambda c: (round(c[0].ys[0]), c[0].xs[0])):
+        group = next((g for g in groups if same_rows(g[0][0], item[0])), None)
+        if group is None:
+            groups.append([item])
+        else:
+            group.append(item)
+    merged, lone = [], []
+    for group in groups:
+        if len(group) < 2:
+            lone.extend(group)
+            continue
+        boxes = sorted((g for g, _ in group), key=lambda g: g.xs[0])
+        xs = tuple(b.xs[0] for b in boxes) + (boxes[-1].xs[-1],)
+        cells = tuple(GridCell(c.row, col, c.row_span, 1, (xs[col], c.bbox[1], xs[col + 1], c.bbox[3]), c.lines)
+                      for col, box in enumerate(boxes) for c in box.cells)
+        merged.append(Grid(xs, boxes[0].ys, tuple(sorted(cells, key=lambda c: (c.row, c.col)))))
+    return merged, lone
+
+
+def same_rows(a: Grid, b: Grid) -> bool:
+    """Whether two boxes have the same row bounds (within `SNAP`)."""
+    return len(a.ys) == len(b.ys) and all(abs(x - y) <= SNAP for x, y in zip(a.ys, b.ys))
+
+
+# --- rows drawn without rules --------------------------------------------------------------------
+
+def split_stacked_rows(grid: Grid) -> Grid:
+    """The grid with each ruled row that stacks rows without rules between them split into one row per
+    text line (see `stack_bands`)."""
+    r = 0
+    while r < len(grid.ys) - 1:
+        bands = stack_bands(grid, r)
+        if bands:
+            grid = _split_row(grid, r, bands)
+            r += len(bands)
+        else:
+            r += 1
+    return grid
+
+
+def stack_bands(grid: Grid, row: int) -> list[tuple[float, float]] | None:
+    """The line bands (top, bottom) of ruled row `row` when it stacks rows: every cell in it spans only
+    this row, some cell holds `STACK_MIN` or more lines that are all values, and the lines of all its
+    cells fall into as many bands as that cell has lines, one line per band in each cell."""
+    cells = [c for c in grid.cells if c.row <= row < c.row + c.row_span]
+    if any(c.row_span > 1 for c in cells):
+        return None
+    tall = [c for c in cells if len(c.lines) >= STACK_MIN and all(is_number_text(ln.text) or ln.text.strip() in
+                                                                   ("-", "–", "—") for ln in c.lines)]
+    if not tall:
+        return None
+    reference = max(tall, key=lambda c: len(c.lines))
+    bands = [(ln.top, ln.bottom) for ln in reference.lines]
+    for cell in cells:
+        used = [_band_of(ln, bands) for ln in cell.lines]
+        if any(u is None for u in used) or len(set(used)) != len(used):
+            return None
+    return bands
+
+
+def _band_of(line: TextLine, bands: list[tuple[float, float]]) -> int | None:
+    """The band whose vertical middle the line's middle is closest to, if within half a line height."""
+    middle = (line.top + line.bottom) / 2
+    best = min(range(len(bands)), key=lambda i: abs((bands[i][0] + bands[i][1]) / 2 - middle))
+    return best if abs((bands[best][0] + bands[best][1]) / 2 - middle) <= 0.5 * line.height else None
+
+
+def _split_row(grid: Grid, row: int, bands: list[tuple[float, float]]) -> Grid:
+    """Grid row `row` cut between its line bands: each of its cells becomes one cell per band."""
+    cuts = [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(bands)]
+    ys = grid.ys[:row + 1] + tuple(cuts) + grid.ys[row + 1:]
+    extra = len(cuts)
+    cells: list[GridCell] = []
+    for c in grid.cells:
+        if c.row > row:
+            cells.append(GridCell(c.row + extra, c.col, c.row_span, c.col_span, c.bbox, c.lines))
+        elif c.row + c.row_span <= row:
+            cells.append(c)
+        else:
+            for i in range(len(bands)):
+                lines = tuple(ln for ln in c.lines if _band_of(ln, bands) == i)
+                box = (c.bbox[0], ys[row + i], c.bbox[2], ys[row + i + 1])
+                cells.append(GridCell(row + i, c.col, 1, c.col_span, box, lines))
+    return Grid(grid.xs, ys, tuple(sorted(cells, key=lambda c: (c.row, c.col))))
+
