@@ -37,6 +37,7 @@ score: $(STAMP)
 ## Regenerate the binary samples (PDF/DOCX/HWPX) from the hand-written sources
 samples: $(STAMP)
 	$(BIN)/python samples/make_hwpx.py
+	$(BIN)/python samples/make_hancom_pdf.py
 	$(BIN)/python samples/make_pdf_docx.py
 
 clean:

@@ -267,10 +267,15 @@ def body_size(blocks: list[TextBlock]) -> float:
     return counts.most_common(1)[0][0] if counts else 0.0
 
 
-def heading_levels(blocks: list[TextBlock], body: float) -> dict[float, int]:
-    """Font size → heading level over the sizes of heading-like blocks, largest first (level 1)."""
-    sizes = {round(b.size * 2) / 2 for b in blocks if _is_heading_like(b, body)}
-    return {size: level for level, size in enumerate(sorted(sizes, reverse=True), start=1)}
+def heading_levels(blocks: list[TextBlock], body: float) -> dict[tuple[float, bool], int]:
+    """(font size, boxed) → heading level over the heading-like blocks: larger sizes first (level 1), and
+    at one size a boxed title above plain text."""
+    keys = {_level_key(b) for b in blocks if _is_heading_like(b, body)}
+    return {key: level for level, key in enumerate(sorted(keys, reverse=True), start=1)}
+
+
+def _level_key(block: TextBlock) -> tuple[float, bool]:
+    return (round(block.size * 2) / 2, block.boxed)
 
 
 def _is_heading_like(block: TextBlock, body: float) -> bool:
@@ -283,8 +288,8 @@ def _is_heading_like(block: TextBlock, body: float) -> bool:
     return block.size >= body * HEADING_RATIO or (block.bold and block.size >= body + 0.5)
 
 
-def with_level(block: TextBlock, levels: dict[float, int], body: float) -> TextBlock:
-    """The block marked as a heading when it is heading-like (its level from its font size)."""
+def with_level(block: TextBlock, levels: dict[tuple[float, bool], int], body: float) -> TextBlock:
+    """The block marked as a heading when it is heading-like (its level from its font size and box)."""
     if not _is_heading_like(block, body):
         return block
-    return replace(block, level=levels[round(block.size * 2) / 2])
+    return replace(block, level=levels[_level_key(block)])

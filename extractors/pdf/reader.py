@@ -19,6 +19,7 @@ OCR.
 """
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Iterator
@@ -51,7 +52,7 @@ from extractors.pdf.tables import (
     stitch,
 )
 from extractors.pdf.unruled import lines_to_unruled_tables
-from extractors.pdf.words import WordStats, texts_to_word_stats
+from extractors.pdf.words import WordStats, texts_to_word_stats, wrap_habit
 
 BROKEN_SHARE = 0.5       # a page with at least this share of unmapped glyphs has a broken text layer
 SCAN_COVER = 0.3         # a page without text whose images cover this much of it is a scan
@@ -97,7 +98,7 @@ def extract(path: Path) -> Document:
     if len(unreadable) == len(layouts):
         raise ExtractError(f"{path.name}: PDFium cannot load any of its {len(layouts)} page(s) "
                            f"({unreadable[0].problem[1] if unreadable[0].problem else ''})")
-    stats = texts_to_word_stats(layout_texts(layouts))
+    stats = wrap_habit(texts_to_word_stats(layout_texts(layouts)), layout_wraps(layouts))
     items = stitch_items(layouts_to_items(layouts, stats))
     blocks = items_to_blocks(items)
     title = _title(metadata.get("Title"), blocks)
@@ -152,6 +153,16 @@ def layout_texts(layouts: list[PageLayout]) -> Iterator[str]:
         yield from (line.text for line in layout.lines)
         yield from (line.text for grid in layout.tables for cell in grid.cells for line in cell.lines)
         yield from (line.text for _, lines in layout.drawings for line in lines)
+
+
+def layout_wraps(layouts: list[PageLayout]) -> Iterator[tuple[str, str]]:
+    """(line, next line) texts wherever a full line (ending within two em of the longest line's end on its
+    page or in its cell) is followed by another: the places a line may have wrapped."""
+    for layout in layouts:
+        runs = [list(layout.lines)] + [list(c.lines) for g in layout.tables for c in g.cells if len(c.lines) > 1]
+        for lines in runs:
+            right = max((ln.x1 for ln in lines), default=0.0)
+            yield from ((a.text, b.text) for a, b in itertools.pairwise(lines) if a.x1 >= right - 2 * a.size)
 
 
 def layout_issues(layouts: list[PageLayout]) -> tuple[Issue, ...]:

@@ -14,7 +14,8 @@ grids `rulings` found on a page:
   boxed title ("1 | 성 과", "참고 1 | …", "1. 국어 정보자원 … (57억원)"):
   its line stays text and is marked `boxed`, so it reads as a heading;
 - other boxes beside boxes, and grids that are drawings, are a drawing:
-  their text is kept box by box (`drawing` lines per box);
+  their text is kept box by box (`drawing` lines per box); a boxed line
+  right above a drawing belongs to it ("비전 | …" over the goal boxes);
 - any other box (a framed paragraph) just holds text: its glyphs go back
   to the page's text.
 
@@ -37,6 +38,7 @@ BOXED_TITLE_WIDTH = 0.4   # a boxed title's box is at least this share of the pa
 EMPTY_SHARE = 0.2         # a grid whose empty cells cover this share of its area ...
 FRAME_SHARE = 0.7         # ... and whose top and bottom rules cover less than this share of its width is a drawing
 STACK_MIN = 3             # a ruled cell stacking this many value lines may hold that many rows
+TITLE_CLEARANCE = 4.0     # a boxed line with a drawing starting within this many line heights below is part of it
 SIDE_OVERLAP = 0.5        # boxes overlapping vertically by this share of the lower one stand side by side
 
 
@@ -51,13 +53,17 @@ class PageRegions:
 
 
 def page_regions(grids: list[Grid], glyphs: list[Glyph], page_width: float) -> PageRegions:
-    """Sort a page's grids (top to bottom) into tables, boxed titles and drawing boxes (see the module
-    docstring); the glyphs of framed text and of everything outside the grids are returned for the text."""
+    """Sort a page's grids into tables, boxed titles and drawing boxes (see the module docstring); the
+    glyphs of framed text and of everything outside the grids are returned for the text.
+
+    Grids that can be tables take their glyphs first, the smallest first: a table drawn inside a
+    frame keeps its text, and a box drawn inside a table cell leaves the text to the cell.
+    """
     rest = list(glyphs)
     tables: list[Grid] = []
     columns: list[tuple[Grid, list[Glyph]]] = []
     boxes: list[tuple[Grid, list[Glyph]]] = []
-    for grid in grids:
+    for grid in sorted(grids, key=lambda g: (not is_grid_table(g), _area(g.bbox))):
         inside, rest = glyphs_inside(grid.bbox, rest)
         if not inside:
             continue
@@ -76,16 +82,41 @@ def page_regions(grids: list[Grid], glyphs: list[Glyph], page_width: float) -> P
     boxes.extend(lone)
     titles: list[Box] = []
     drawings: list[tuple[Box, tuple[TextLine, ...]]] = []
-    for band in boxes_to_bands(boxes):
-        lines = [glyphs_to_lines(inside) for _, inside in band]
-        box = _union([grid.bbox for grid, _ in band])
-        if all(not is_grid_table(grid) for grid, _ in band) and is_title_band(lines, box, page_width):
-            titles.append(box)
-        elif len(band) > 1 or is_grid_table(band[0][0]):
+    bands = boxes_to_bands(boxes)
+    kinds = [band_kind(band, page_width) for band in bands]
+    for i, band in enumerate(bands):
+        if kinds[i] == "title" and any(kinds[j] == "drawing" and _just_below(bands[j], band, rest)
+                                       for j in range(len(bands))):
+            kinds[i] = "drawing"
+    for band, kind in zip(bands, kinds):
+        if kind == "drawing":
             drawings.extend((cell.bbox, cell.lines) for grid, _ in band for cell in grid.cells if cell.lines)
             continue
+        if kind == "title":
+            titles.append(_union([grid.bbox for grid, _ in band]))
         rest.extend(g for _, inside in band for g in inside)
     return PageRegions(tuple(sorted(tables, key=lambda g: g.ys[0])), tuple(titles), tuple(drawings), tuple(rest))
+
+
+def band_kind(band: list[tuple[Grid, list[Glyph]]], page_width: float) -> str:
+    """"title" (one line across the band's boxes), "drawing" (several boxes, or a grid that is no table),
+    or "text" (a framed paragraph)."""
+    box = _union([grid.bbox for grid, _ in band])
+    if all(not is_grid_table(grid) for grid, _ in band) and \
+            is_title_band([glyphs_to_lines(inside) for _, inside in band], box, page_width):
+        return "title"
+    return "drawing" if len(band) > 1 or is_grid_table(band[0][0]) else "text"
+
+
+def _just_below(lower: list[tuple[Grid, list[Glyph]]], upper: list[tuple[Grid, list[Glyph]]],
+                free: list[Glyph]) -> bool:
+    """Whether band `lower` starts within `TITLE_CLEARANCE` line heights under band `upper`, with no free
+    text between them (a row of boxes leading into a drawing is part of it, not a title over it)."""
+    up, low = _union([g.bbox for g, _ in upper]), _union([g.bbox for g, _ in lower])
+    height = min((g.bottom - g.top for _, inside in upper for g in inside), default=0.0)
+    left, right = max(up[0], low[0]), min(up[2], low[2])
+    between = any(up[3] <= g.top and g.bottom <= low[1] and left <= g.x0 <= right for g in free)
+    return 0 <= low[1] - up[3] <= TITLE_CLEARANCE * height and right > left and not between
 
 
 def boxes_to_bands(boxes: list[tuple[Grid, list[Glyph]]]) -> list[list[tuple[Grid, list[Glyph]]]]:
@@ -105,6 +136,10 @@ def is_title_band(lines: list[list[TextLine]], box: Box, page_width: float) -> b
         return False
     middles = [(ls[0].top + ls[0].bottom) / 2 for ls in lines]
     return max(middles) - min(middles) <= 0.3 * min(ls[0].height for ls in lines)
+
+
+def _area(box: Box) -> float:
+    return (box[2] - box[0]) * (box[3] - box[1])
 
 
 def _union(boxes: list[Box]) -> Box:

@@ -84,9 +84,9 @@ def drop_hatching(segments: list[Segment]) -> list[Segment]:
     """Segments without the stacks of parallel strips that draw shading and gradients.
 
     A stack is `HATCH_MIN` or more segments of the same extent (within one
-    point) at distinct positions, each within `HATCH_GAP` of the next: no
-    text fits between them, so they rule nothing. Short pieces (dots of
-    dotted borders) are kept.
+    point) at distinct positions, each within `HATCH_GAP` of the next,
+    spread over more than two `SNAP`s: no text fits between them, so they
+    rule nothing. Short pieces (dots of dotted borders) are kept.
     """
     groups: dict[tuple[bool, int, int], list[Segment]] = {}
     for s in segments:
@@ -100,16 +100,17 @@ def drop_hatching(segments: list[Segment]) -> list[Segment]:
         run = [group[0]]
         for s in group[1:]:
             if s.pos - run[-1].pos > HATCH_GAP:
-                hatch.update(run if _distinct_positions(run) >= HATCH_MIN else ())
+                hatch.update(run if _is_stack(run) else ())
                 run = []
             run.append(s)
-        hatch.update(run if _distinct_positions(run) >= HATCH_MIN else ())
+        hatch.update(run if _is_stack(run) else ())
     return [s for s in segments if s not in hatch] if hatch else segments
 
 
-def _distinct_positions(run: list[Segment]) -> int:
-    """How many positions a sorted run of parallel segments has (a rule drawn twice counts once)."""
-    return len({round(s.pos, 1) for s in run})
+def _is_stack(run: list[Segment]) -> bool:
+    """Whether a sorted run of parallel segments is shading: `HATCH_MIN` distinct positions (a rule drawn
+    twice counts once) spread over more than two `SNAP`s (a thick rule drawn as a few strokes is one)."""
+    return len({round(s.pos, 1) for s in run}) >= HATCH_MIN and run[-1].pos - run[0].pos > 2 * SNAP
 
 
 def merge_collinear(segments: list[Segment]) -> list[Segment]:

@@ -19,14 +19,17 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.pdf.page import Glyph
 
 PITCH_WINDOW = 3         # full-width pairs on each side that give a glyph's in-word pitch
 PIECE_BREAK_EM = 3.0     # a pitch this wide (in em) parts two runs of a line: no pitch is shared across it
-SPACED_OUT_EM = 0.5      # syllables this far apart (and more) throughout a line are one letter-spaced word
+WRAP_INSIDE_SHARE = 0.7  # a document whose decided wraps fall inside words this often wraps inside words ...
+WRAP_DECIDED = 5         # ... judged on at least this many wraps
+SPACED_OUT_EM = 0.2      # syllables this far apart (and more) throughout a line are one letter-spaced word
 
+_NARROW = frozenset(".,:;'\"()[]{}-/")
 _PAIR = re.compile(r"(?=([가-힣]{2}))")
 _ACROSS = re.compile(r"(?=([가-힣]) ([가-힣]))")
 _TOKEN = re.compile(r"[가-힣]+")
@@ -41,14 +44,15 @@ def is_full_width(text: str) -> bool:
 
 def word_pitches(ordered: list[Glyph]) -> list[float | None]:
     """For each glyph of a line (left to right) but the last, the pitch (origin to origin, in em) of a
-    full-width glyph inside a word near it, or None when its neighbourhood has fewer than two full-width
-    pairs.
+    full-width glyph inside a word near it, or None when its run of the line has no full-width pair.
 
     Pairs across a word boundary are wider by a space, so the narrowest
     pitch among the `PITCH_WINDOW` full-width pairs of the same size on
     either side (not reaching past a wide break) is an in-word one. Taken
     near each glyph, it follows a run printed condensed beside one printed
-    at full width on the same line.
+    at full width on the same line; with fewer than two pairs near it, the
+    narrowest of its run is taken (a lone pair may be a word boundary: too
+    wide a pitch only finds fewer spaces).
     """
     ratios: list[float | None] = []
     runs: list[int] = []
@@ -64,31 +68,56 @@ def word_pitches(ordered: list[Glyph]) -> list[float | None]:
     for i, a in enumerate(ordered[:-1]):
         near = [r for j in range(max(0, i - PITCH_WINDOW), min(len(ratios), i + PITCH_WINDOW + 1))
                 if (r := ratios[j]) is not None and runs[j] == runs[i] and ordered[j].size == a.size]
-        out.append(min(near) if len(near) >= 2 else None)
+        if len(near) < 2:
+            near = [r for j, r in enumerate(ratios) if r is not None and runs[j] == runs[i]
+                    and ordered[j].size == a.size]
+        out.append(min(near) if near else None)
     return out
 
 
 def pitch_gap(a: Glyph, b: Glyph, pitch: float | None) -> float:
     """The blank between glyphs a and b judged by the pitch of their origins: the pitch minus a's own
-    advance (`pitch` em for a full-width glyph, half of it for a digit); -inf when a's advance is unknown.
+    advance (`advance_share` of `pitch` em); -inf when a's advance is unknown.
 
     "야관" 7.1 pt apart sit inside a word, "개분" 10.8 pt apart across one
     (12 pt glyphs condensed to 0.59 em; their boxes say 12 pt each).
     """
-    if pitch is None:
+    share = advance_share(a.text)
+    if pitch is None or share is None:
         return float("-inf")
-    if is_full_width(a.text):
-        return b.x0 - a.x0 - pitch * a.size
-    if a.text.isdigit() and a.text.isascii():
-        return b.x0 - a.x0 - pitch * a.size / 2
-    return float("-inf")
+    return b.x0 - a.x0 - share * pitch * a.size
+
+
+def advance_share(text: str) -> float | None:
+    """A glyph's advance as a share of a Hangul syllable's in Korean fonts: 1 for syllables, ideographs
+    and full-width symbols (□ ㅇ ◆ ※ ⇒ …), ½ for ASCII digits and narrow punctuation; None for letters
+    and the rest, whose widths vary from font to font ("%", "<")."""
+    if is_full_width(text) or _is_wide_symbol(text):
+        return 1.0
+    if len(text) == 1 and ((text.isascii() and text.isdigit()) or text in _NARROW):
+        return 0.5
+    return None
+
+
+def _is_wide_symbol(text: str) -> bool:
+    """Arrows, shapes, dingbats, CJK symbols and compatibility jamo, full-width forms, and ※."""
+    if len(text) != 1:
+        return False
+    code = ord(text)
+    return 0x2190 <= code <= 0x2BFF or 0x3000 <= code <= 0x33FF or 0xFF01 <= code <= 0xFF60 or code == 0x203B
 
 
 def is_spaced_out(ordered: list[Glyph]) -> bool:
-    """Whether a line (glyphs left to right) is one word with its syllables spread apart: two or more
-    full-width glyphs only, every gap between them `SPACED_OUT_EM` or wider ("금   융", "사 업 비")."""
-    return (len(ordered) >= 2 and all(is_full_width(g.text) for g in ordered)
-            and all(b.x0 - a.x0 >= (1 + SPACED_OUT_EM) * a.size for a, b in itertools.pairwise(ordered)))
+    """Whether a line (glyphs left to right) is one word with its syllables spread evenly apart (a cell
+    aligned "distributed"): full-width glyphs only, three or more with every pitch `SPACED_OUT_EM` wider
+    than an em and all within 15% of each other ("부 동 산 업", "네 덜 란 드"), or two at least half an
+    em apart ("금   융")."""
+    if len(ordered) < 2 or not all(is_full_width(g.text) for g in ordered):
+        return False
+    pitches = [(b.x0 - a.x0) / a.size for a, b in itertools.pairwise(ordered)]
+    if len(pitches) == 1:
+        return pitches[0] >= 1.5
+    return min(pitches) >= 1 + SPACED_OUT_EM and max(pitches) <= 1.15 * min(pitches)
 
 
 # --- words broken by a wrap -------------------------------------------------------------------
@@ -96,11 +125,13 @@ def is_spaced_out(ordered: list[Glyph]) -> bool:
 @dataclass(frozen=True)
 class WordStats:
     """Over a document's line interiors: how often each pair of syllables sits side by side inside a word
-    (`inside`) and how often a single space parts it (`across`); the Hangul words (`words`)."""
+    (`inside`) and how often a single space parts it (`across`); the Hangul words (`words`); and whether
+    the document's lines mostly wrap inside words (`wraps_inside`, see `wrap_habit`)."""
 
     inside: Counter[str]
     across: Counter[str]
     words: frozenset[str]
+    wraps_inside: bool = False
 
 
 def texts_to_word_stats(texts: Iterable[str]) -> WordStats:
@@ -115,14 +146,31 @@ def texts_to_word_stats(texts: Iterable[str]) -> WordStats:
     return WordStats(inside, across, frozenset(words))
 
 
+def wrap_habit(stats: WordStats, wraps: Iterable[tuple[str, str]]) -> WordStats:
+    """`stats` knowing how the document wraps: `wraps_inside` when, of the wraps between two syllables
+    (texts of a full line and the next) that the syllable counts decide, at least `WRAP_INSIDE_SHARE`
+    (and `WRAP_DECIDED` or more) fall inside a word. Hangul set to wrap at any syllable breaks words
+    more often than not; set to wrap at words it almost never does. The habit decides the wraps that
+    the counts leave open."""
+    inside = across = 0
+    for before, after in wraps:
+        if before and after and "가" <= before[-1] <= "힣" and "가" <= after[0] <= "힣":
+            pair = before[-1] + after[0]
+            inside += stats.inside[pair] > stats.across[pair]
+            across += stats.across[pair] > stats.inside[pair]
+    decided = inside + across
+    return replace(stats, wraps_inside=decided >= WRAP_DECIDED and inside >= WRAP_INSIDE_SHARE * decided)
+
+
 def breaks_inside_word(before: str, after: str, stats: WordStats) -> bool:
     """Whether a line ending in `before` wrapped inside a word that goes on in `after`.
 
     Only a wrap between two Hangul syllables is a question. Yes when the
     two lines' edge words joined make a word seen elsewhere in the document
     that is not both of them seen apart; otherwise yes when the edge
-    syllables sit inside a word more often than across a space. One-syllable
-    lines stacked on each other are vertical writing ("기" / "획").
+    syllables sit inside a word more often than across a space, or as often
+    in a document that wraps inside words (`wrap_habit`). One-syllable lines
+    stacked on each other are vertical writing ("기" / "획").
     """
     if not before or not after or not ("가" <= before[-1] <= "힣" and "가" <= after[0] <= "힣"):
         return False
@@ -133,4 +181,5 @@ def breaks_inside_word(before: str, after: str, stats: WordStats) -> bool:
     if tail and head + tail.group() in stats.words and not (head in stats.words and tail.group() in stats.words):
         return True
     pair = before[-1] + after[0]
-    return stats.inside[pair] > stats.across[pair]
+    inside, across = stats.inside[pair], stats.across[pair]
+    return inside > across or (inside == across and stats.wraps_inside)
