@@ -15,6 +15,7 @@ from extractors.pdf.page import Glyph
 from extractors.pdf.words import WordStats, breaks_inside_word, is_spaced_out, pitch_gap, word_pitches
 
 WORD_GAP_EM = 0.2        # a wider gap between two glyphs prints a space
+OVERSTATED_EM = 0.05     # a glyph box reaching this far past the next origin shows the font overstates widths
 PIECE_GAP_EM = 1.5       # a wider gap splits a line into pieces (columns, right-aligned units)
 MARGIN_ZONE = 0.1        # top/bottom share of the page where running headers and page numbers live
 FULL_LINE_EM = 2.0       # a line ending this close to the longest line's end is full (it may wrap inside a word)
@@ -83,17 +84,18 @@ def glyphs_to_lines(glyphs: list[Glyph] | tuple[Glyph, ...]) -> list[TextLine]:
     `PIECE_GAP_EM` starts a new piece. Duplicate glyphs printed on top of
     each other (fake bold) are read once.
     """
-    ordered = sorted(glyphs, key=lambda g: ((g.top + g.bottom) / 2, g.x0))
+    ordered = sorted(glyphs, key=_centre_key)
     lines: list[TextLine] = []
     current: list[Glyph] = []
-    anchor = 0.0
+    anchor = half = 0.0
     for glyph in ordered:
         centre = (glyph.top + glyph.bottom) / 2
-        if current and centre - anchor > 0.5 * min(glyph.bottom - glyph.top, current[0].bottom - current[0].top):
+        height = (glyph.bottom - glyph.top) / 2
+        if current and centre - anchor > (height if height < half else half):
             lines.append(_line_of(current))
             current = []
         if not current:
-            anchor = centre
+            anchor, half = centre, height
         current.append(glyph)
     if current:
         lines.append(_line_of(current))
@@ -103,32 +105,44 @@ def glyphs_to_lines(glyphs: list[Glyph] | tuple[Glyph, ...]) -> list[TextLine]:
 def _line_of(glyphs: list[Glyph]) -> TextLine:
     """A `TextLine` from the glyphs of one line (any order).
 
-    The gap before a glyph is the larger of the gap between boxes and the
-    gap left by the pitch between origins (`pitch_gap`), so word spaces show
-    even where fonts overstate their widths and the text layer has no space
-    characters.
+    Where a glyph's box reaches past the next glyph's origin (the font
+    overstates its width), the gap before a glyph is the larger of the gap
+    between boxes and the gap left by the pitch between origins
+    (`words.pitch_gap`), so word spaces show even where the text layer has
+    no space characters.
     """
-    ordered = _without_overprints(sorted(glyphs, key=lambda g: g.x0))
+    ordered = _without_overprints(sorted(glyphs, key=_origin))
     size = dominant_size(ordered)
-    pitches = word_pitches(ordered)
+    gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(ordered)]
+    if gaps and min(gaps) < -OVERSTATED_EM * size:
+        pitches = word_pitches(ordered)
+        gaps = [max(gap, pitch_gap(a, b, pitch)) for gap, a, b, pitch
+                in zip(gaps, ordered, ordered[1:], pitches)]
     pieces: list[tuple[float, float, str]] = []
-    text, start, previous = "", ordered[0].x0, None
-    for index, glyph in enumerate(ordered):
-        if previous is not None:
-            gap = max(glyph.x0 - previous.x1, pitch_gap(previous, glyph, pitches[index - 1]))
-            if gap > PIECE_GAP_EM * size:
-                pieces.append((start, previous.x1, text))
-                text, start = "", glyph.x0
-            elif gap > WORD_GAP_EM * size or (glyph.space_before and gap > -0.5 * size):
-                text += " "
-        text += glyph.text
-        previous = glyph
-    pieces.append((start, previous.x1 if previous else start, text))
+    piece_gap, word_gap, loose = PIECE_GAP_EM * size, WORD_GAP_EM * size, -0.5 * size
+    chars = [ordered[0].text]
+    start = ordered[0].x0
+    for gap, a, b in zip(gaps, ordered, ordered[1:]):
+        if gap > piece_gap:
+            pieces.append((start, a.x1, "".join(chars)))
+            chars, start = [], b.x0
+        elif gap > word_gap or (b.space_before and gap > loose):
+            chars.append(" ")
+        chars.append(b.text)
+    pieces.append((start, ordered[-1].x1, "".join(chars)))
     bold = sum(g.bold for g in ordered) >= 0.6 * len(ordered)
     spaced_out = is_spaced_out(ordered)
     return TextLine("".join(g.text for g in ordered) if spaced_out else " ".join(p[2] for p in pieces),
                     ordered[0].x0, min(g.top for g in ordered), max(g.x1 for g in ordered),
                     max(g.bottom for g in ordered), size, bold, tuple(pieces), ordered[0].space_before, spaced_out)
+
+
+def _origin(glyph: Glyph) -> float:
+    return glyph.x0
+
+
+def _centre_key(glyph: Glyph) -> tuple[float, float]:
+    return (glyph.top + glyph.bottom, glyph.x0)
 
 
 def _without_overprints(ordered: list[Glyph]) -> list[Glyph]:

@@ -278,8 +278,9 @@ def _page_glyphs(textpage: int, height: float) -> tuple[list[Glyph], int]:
     space = False
     rect = _RECT
     count = _char_count(textpage)
+    unicode, map_error, loose_box, text_object = _unicode, _map_error, _loose_box, _text_object
     for i in range(count):
-        code = _unicode(textpage, i)
+        code = unicode(textpage, i)
         if code in _BLANKS:
             space = True
             continue
@@ -290,15 +291,17 @@ def _page_glyphs(textpage: int, height: float) -> tuple[list[Glyph], int]:
             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00) if 0xDC00 <= low <= 0xDFFF else 0xFFFD
         elif code == _LINE_END_HYPHEN:
             code = 0x2D
-        if _is_unmapped(code, _map_error(textpage, i) == 1):
+        suspect = code < 0x20 or 0xE000 <= code <= 0xF8FF or code >= 0xF0000 or code == 0xFFFD
+        text = _glyph_text(code) if suspect else chr(code)
+        if map_error(textpage, i) == 1 or (suspect and _is_unmapped(code, False)):
             unmapped += 1
-        if not _loose_box(textpage, i, _RECT_AT) or rect.right <= rect.left:
+        if not loose_box(textpage, i, _RECT_AT) or rect.right <= rect.left:
             continue
-        obj = _text_object(textpage, i) or 0
+        obj = text_object(textpage, i) or 0
         style = styles.get(obj)
         if style is None:
             style = styles[obj] = _glyph_style(textpage, i, obj, bold_of_font)
-        glyphs.append(Glyph(_glyph_text(code), rect.left, height - rect.top, rect.right, height - rect.bottom,
+        glyphs.append(Glyph(text, rect.left, height - rect.top, rect.right, height - rect.bottom,
                             style[0], style[1], space))
         space = False
     return glyphs, unmapped

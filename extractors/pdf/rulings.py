@@ -72,11 +72,11 @@ def clip_segments(segments: tuple[Segment, ...] | list[Segment], width: float, h
     """Segments cut to the page box; those wholly outside it dropped (shading runs off the page)."""
     out = []
     for s in segments:
-        lo, hi = (0.0, height) if s.vertical else (0.0, width)
-        across = width if s.vertical else height
-        if -SNAP <= s.pos <= across + SNAP and s.end >= lo and s.start <= hi:
-            out.append(s if lo <= s.start and s.end <= hi else Segment(s.vertical, s.pos, max(s.start, lo),
-                                                                          min(s.end, hi)))
+        lo, hi, across = (0.0, height, width) if s.vertical else (0.0, width, height)
+        if lo <= s.start and s.end <= hi and 0.0 <= s.pos <= across:
+            out.append(s)
+        elif -SNAP <= s.pos <= across + SNAP and s.end >= lo and s.start <= hi:
+            out.append(Segment(s.vertical, s.pos, max(s.start, lo), min(s.end, hi)))
     return out
 
 
@@ -280,14 +280,16 @@ def _cell(row: int, col: int, row_span: int, col_span: int, xs: list[float], ys:
 def anchor_point(glyph: Glyph) -> tuple[float, float]:
     """The point that says which cell a glyph is in: a quarter em into it from its origin, at mid height
     (a glyph whose font overstates its width would otherwise spill into the next cell)."""
-    return glyph.x0 + 0.25 * min(glyph.x1 - glyph.x0, glyph.size), (glyph.top + glyph.bottom) / 2
+    width = glyph.x1 - glyph.x0
+    return glyph.x0 + 0.25 * (width if width < glyph.size else glyph.size), (glyph.top + glyph.bottom) / 2
 
 
 def fill_grid(grid: Grid, glyphs: list[Glyph]) -> tuple[Grid, list[Glyph]]:
-    """Put each glyph whose centre lies inside the grid into its cell; return the filled grid (each cell
-    with its text lines) and the rest."""
+    """Put each glyph whose `anchor_point` lies inside the grid into its cell; return the filled grid (each
+    cell with its text lines) and the rest."""
     x0, top, x1, bottom = grid.bbox
-    n_cols = len(grid.xs) - 1
+    xs, ys = grid.xs, grid.ys
+    last_col, last_row = len(xs) - 2, len(ys) - 2
     anchor_of = {}
     for index, cell in enumerate(grid.cells):
         for r in range(cell.row, cell.row + cell.row_span):
@@ -295,13 +297,14 @@ def fill_grid(grid: Grid, glyphs: list[Glyph]) -> tuple[Grid, list[Glyph]]:
                 anchor_of[(r, c)] = index
     inside: list[list[Glyph]] = [[] for _ in grid.cells]
     rest: list[Glyph] = []
+    right = bisect.bisect_right
     for glyph in glyphs:
         cx, cy = anchor_point(glyph)
         if not (x0 <= cx <= x1 and top <= cy <= bottom):
             rest.append(glyph)
             continue
-        c = min(max(bisect.bisect_right(grid.xs, cx) - 1, 0), n_cols - 1)
-        r = min(max(bisect.bisect_right(grid.ys, cy) - 1, 0), len(grid.ys) - 2)
+        c = min(max(right(xs, cx) - 1, 0), last_col)
+        r = min(max(right(ys, cy) - 1, 0), last_row)
         inside[anchor_of[(r, c)]].append(glyph)
     cells = tuple(GridCell(c.row, c.col, c.row_span, c.col_span, c.bbox, tuple(glyphs_to_lines(g)) if g else ())
                   for c, g in zip(grid.cells, inside))

@@ -15,6 +15,7 @@ All functions are pure.
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter
@@ -23,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from extractors.pdf.page import Glyph
 
-PITCH_WINDOW = 3         # full-width pairs on each side that give a glyph's in-word pitch
+PITCH_WINDOW = 3         # full-width pairs this many glyphs away on either side give a glyph's in-word pitch
 PIECE_BREAK_EM = 3.0     # a pitch this wide (in em) parts two runs of a line: no pitch is shared across it
 WRAP_INSIDE_SHARE = 0.7  # a document whose decided wraps fall inside words this often wraps inside words ...
 WRAP_DECIDED = 5         # ... judged on at least this many wraps
@@ -43,35 +44,39 @@ def is_full_width(text: str) -> bool:
 # --- spaces inside a line ----------------------------------------------------------------------
 
 def word_pitches(ordered: list[Glyph]) -> list[float | None]:
-    """For each glyph of a line (left to right) but the last, the pitch (origin to origin, in em) of a
-    full-width glyph inside a word near it, or None when its run of the line has no full-width pair.
+    """For each glyph of a line (left to right) but the last, the pitch (origin to origin, in em) of two
+    full-width glyphs inside a word near it, or None when its part of the line has no full-width pair.
 
-    Pairs across a word boundary are wider by a space, so the narrowest
-    pitch among the `PITCH_WINDOW` full-width pairs of the same size on
-    either side (not reaching past a wide break) is an in-word one. Taken
-    near each glyph, it follows a run printed condensed beside one printed
-    at full width on the same line; with fewer than two pairs near it, the
-    narrowest of its run is taken (a lone pair may be a word boundary: too
-    wide a pitch only finds fewer spaces).
+    A part is a stretch of one font size not broken by a pitch over
+    `PIECE_BREAK_EM` (another column). Pairs across a word boundary are
+    wider by a space, so the narrowest pitch among the part's full-width
+    pairs within `PITCH_WINDOW` glyphs is an in-word one; taken near each
+    glyph, it follows a run printed condensed beside one printed at full
+    width. With fewer than two pairs that near, the narrowest of the part is
+    taken (a lone pair may be a word boundary: too wide a pitch only finds
+    fewer spaces).
     """
-    ratios: list[float | None] = []
-    runs: list[int] = []
-    run = 0
-    for a, b in itertools.pairwise(ordered):
+    parts: list[int] = []
+    found: dict[int, tuple[list[int], list[float]]] = {}
+    part = 0
+    for i, (a, b) in enumerate(itertools.pairwise(ordered)):
         pitch = (b.x0 - a.x0) / a.size if a.size > 0 else 0.0
-        if pitch > PIECE_BREAK_EM:
-            run += 1
-        runs.append(run)
-        ratios.append(pitch if pitch > 0 and a.size == b.size and is_full_width(a.text) and is_full_width(b.text)
-                      else None)
+        if pitch > PIECE_BREAK_EM or (i and a.size != ordered[i - 1].size):
+            part += 1
+        parts.append(part)
+        if pitch > 0 and a.size == b.size and is_full_width(a.text) and is_full_width(b.text):
+            at, values = found.setdefault(part, ([], []))
+            at.append(i)
+            values.append(pitch)
+    lowest = {k: min(values) for k, (_, values) in found.items()}
     out: list[float | None] = []
-    for i, a in enumerate(ordered[:-1]):
-        near = [r for j in range(max(0, i - PITCH_WINDOW), min(len(ratios), i + PITCH_WINDOW + 1))
-                if (r := ratios[j]) is not None and runs[j] == runs[i] and ordered[j].size == a.size]
-        if len(near) < 2:
-            near = [r for j, r in enumerate(ratios) if r is not None and runs[j] == runs[i]
-                    and ordered[j].size == a.size]
-        out.append(min(near) if near else None)
+    for i, k in enumerate(parts):
+        if k not in found:
+            out.append(None)
+            continue
+        at, values = found[k]
+        near = values[bisect.bisect_left(at, i - PITCH_WINDOW):bisect.bisect_right(at, i + PITCH_WINDOW)]
+        out.append(min(near) if len(near) >= 2 else lowest[k])
     return out
 
 
