@@ -157,6 +157,9 @@ def _without_overprints(ordered: list[Glyph]) -> list[Glyph]:
 
 def dominant_size(glyphs: list[Glyph]) -> float:
     """The largest font size carried by at least a third of the glyphs (parenthesised asides are smaller)."""
+    sizes = {g.size for g in glyphs}
+    if len(sizes) == 1:
+        return round(sizes.pop() * 2) / 2
     counts = Counter(round(g.size * 2) / 2 for g in glyphs)
     return max(size for size, n in counts.items() if n * 3 >= len(glyphs) or n == max(counts.values()))
 

@@ -7,10 +7,11 @@ place that talks to PDFium: it turns one page into plain immutable values
 (`PageScan`) and closes the page before returning, so memory stays flat.
 
 Speed: a page is read in one pass over its characters and one walk over its
-objects. Each character costs four PDFium calls (code, box, text object,
-mapping error) through prototypes taking plain `void*` (half the cost of
-pypdfium2's typed ones); font size and weight are decided once per text
-object (weight once per font), never per glyph. Glyphs and segments are
+objects. The codes of a page come in one call; each character then costs two
+PDFium calls (box, text object) through prototypes taking plain `void*`
+(half the cost of pypdfium2's typed ones); font size, weight and Unicode
+mapping are decided once per text object (weight once per font), never per
+glyph. Glyphs and segments are
 NamedTuples: hundreds of thousands are made per document and a tuple is
 several times cheaper to create than a frozen dataclass.
 
@@ -37,7 +38,8 @@ MAX_PATH_POINTS = 2000   # points read from one many-segment path
 _BOLD_NAME = re.compile(r"bold|black|heavy|extra|headline|semibold|demi|[-,]b$", re.I)
 _FORCE_BOLD = 1 << 18    # PDF font descriptor flag ForceBold (bit 19)
 _FILL_STROKE = 2         # text render mode "fill, then stroke": fake bold
-_LINE_END_HYPHEN = 0x02   # PDFium reports a hyphen that ends a line ("복지-" / "고용") as U+0002
+_LINE_END_HYPHENS = (0x02, 0xFFFE)  # how PDFium reports a hyphen ending a line ("복지-" / "고용"): U+0002, and
+                                   # U+FFFE in its page text
 _BLANKS = frozenset((0x20, 0xA0, 0x3000, 0x09))
 _BREAKS = frozenset((0x0A, 0x0D))
 
@@ -77,7 +79,10 @@ class PageScan:
 
     `unmapped` counts glyphs PDFium could not map to Unicode (no ToUnicode,
     U+FFFD, private use or control codes); `image_cover` is the fraction of
-    the page area under images.
+    the page area under images; `dots` are the boxes (x0, top, x1, bottom)
+    of paths no bigger than `DOT_MAX` both ways, the pieces of dotted and
+    dashed borders (tens of thousands on a Hancom page, so kept as plain
+    tuples for `rulings` to chain).
     """
 
     number: int
@@ -87,8 +92,10 @@ class PageScan:
     segments: tuple[Segment, ...]
     unmapped: int
     image_cover: float
+    dots: tuple[tuple[float, float, float, float], ...] = ()
 
 
+Box = tuple[float, float, float, float]
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -168,13 +175,13 @@ def scan_page(pdf: pdfium.PdfDocument, index: int) -> PageScan:
             glyphs, unmapped = _page_glyphs(_address(textpage.raw), height)
         finally:
             textpage.close()
-        segments, image_area = _page_graphics(_address(page.raw), height)
+        segments, dots, image_area = _page_graphics(_address(page.raw), height)
     except pdfium.PdfiumError as exc:
         raise PageUnreadable(str(exc)) from exc
     finally:
         page.close()
     cover = min(1.0, image_area / (width * height)) if width and height else 0.0
-    return PageScan(index + 1, width, height, tuple(glyphs), tuple(segments), unmapped, cover)
+    return PageScan(index + 1, width, height, tuple(glyphs), tuple(segments), unmapped, cover, tuple(dots))
 
 
 def text_floor(path: Path) -> tuple[int, int]:
@@ -212,6 +219,7 @@ _loose_box = _fast(raw.FPDFText_GetLooseCharBox, _I, _P, _I, _P)
 _text_object = _fast(raw.FPDFText_GetTextObject, _P, _P, _I)
 _map_error = _fast(raw.FPDFText_HasUnicodeMapError, _I, _P, _I)
 _char_count = _fast(raw.FPDFText_CountChars, _I, _P)
+_text_range = _fast(raw.FPDFText_GetText, _I, _P, _I, _I, _P)
 _font_size = _fast(raw.FPDFText_GetFontSize, _D, _P, _I)
 _char_matrix = _fast(raw.FPDFText_GetMatrix, _I, _P, _I, _P)
 _object_font = _fast(raw.FPDFTextObj_GetFont, _P, _P)
@@ -270,72 +278,91 @@ def _glyph_text(code: int) -> str:
 
 
 def _page_glyphs(textpage: int, height: float) -> tuple[list[Glyph], int]:
-    """Printed characters (blanks left out, noted as `space_before`) and the count of unmapped ones."""
-    styles: dict[int, tuple[float, bool]] = {}
+    """Printed characters (blanks left out, noted as `space_before`) and the count of unmapped ones.
+
+    The codes come in one call (`_page_codes`); per character PDFium is
+    asked only for its box and its text object, whose size, weight and
+    mapping error are read once (`_glyph_style`).
+    """
+    styles: dict[int, tuple[float, bool, bool]] = {}
     bold_of_font: dict[int, bool] = {}
     glyphs: list[Glyph] = []
     unmapped = 0
     space = False
     rect = _RECT
-    count = _char_count(textpage)
-    unicode, map_error, loose_box, text_object = _unicode, _map_error, _loose_box, _text_object
+    codes = _page_codes(textpage)
+    count = len(codes)
+    loose_box, text_object, new = _loose_box, _text_object, tuple.__new__
     for i in range(count):
-        code = unicode(textpage, i)
+        code = codes[i]
         if code in _BLANKS:
             space = True
             continue
         if code in _BREAKS or 0xDC00 <= code <= 0xDFFF:
             continue
         if 0xD800 <= code <= 0xDBFF:
-            low = _unicode(textpage, i + 1) if i + 1 < count else 0
+            low = codes[i + 1] if i + 1 < count else 0
             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00) if 0xDC00 <= low <= 0xDFFF else 0xFFFD
-        elif code == _LINE_END_HYPHEN:
+        elif code in _LINE_END_HYPHENS:
             code = 0x2D
         suspect = code < 0x20 or 0xE000 <= code <= 0xF8FF or code >= 0xF0000 or code == 0xFFFD
-        text = _glyph_text(code) if suspect else chr(code)
-        if map_error(textpage, i) == 1 or (suspect and _is_unmapped(code, False)):
-            unmapped += 1
-        if not loose_box(textpage, i, _RECT_AT) or rect.right <= rect.left:
-            continue
         obj = text_object(textpage, i) or 0
         style = styles.get(obj)
         if style is None:
             style = styles[obj] = _glyph_style(textpage, i, obj, bold_of_font)
-        glyphs.append(Glyph(text, rect.left, height - rect.top, rect.right, height - rect.bottom,
-                            style[0], style[1], space))
+        if style[2] or (suspect and _is_unmapped(code, False)):
+            unmapped += 1
+        if not loose_box(textpage, i, _RECT_AT) or rect.right <= rect.left:
+            continue
+        glyphs.append(new(Glyph, (_glyph_text(code) if suspect else chr(code), rect.left, height - rect.top,
+                                  rect.right, height - rect.bottom, style[0], style[1], space)))
         space = False
     return glyphs, unmapped
 
 
-def _glyph_style(textpage: int, index: int, obj: int, bold_of_font: dict[int, bool]) -> tuple[float, bool]:
-    """(effective font size, bold) of the text object printing character `index`, read once per object."""
+def _page_codes(textpage: int) -> list[int]:
+    """The Unicode value of every character of a text page, in one call when PDFium's UTF-16 text lines up
+    with its characters (no character beyond the BMP), else one call per character."""
+    count = _char_count(textpage)
+    buffer = (ctypes.c_ushort * (count + 1))()
+    if count and _text_range(textpage, 0, count, ctypes.addressof(buffer)) == count + 1:
+        return list(buffer[:count])
+    return [_unicode(textpage, i) for i in range(count)]
+
+
+def _glyph_style(textpage: int, index: int, obj: int, bold_of_font: dict[int, bool]) -> tuple[float, bool, bool]:
+    """(effective font size, bold, no Unicode mapping) of the text object printing character `index`, read
+    once per object (the font's weight once per font; a font maps all its codes or none)."""
     _char_matrix(textpage, index, _MATRIX_AT)
     size = round(_font_size(textpage, index) * math.hypot(_MATRIX.c, _MATRIX.d), 2)
+    map_error = _map_error(textpage, index) == 1
     if not obj:
-        return size, False
+        return size, False, map_error
     font = _object_font(obj) or 0
     if font not in bold_of_font:
         _font_name(font, _NAME, len(_NAME))
         bold_of_font[font] = bool(_BOLD_NAME.search(_NAME.value.decode("latin-1"))
                                   or _font_weight(font) >= 600 or _font_flags(font) & _FORCE_BOLD)
-    return size, bold_of_font[font] or _render_mode(obj) == _FILL_STROKE
+    return size, bold_of_font[font] or _render_mode(obj) == _FILL_STROKE, map_error
 
 
 # --- graphics --------------------------------------------------------------------------------
 
-def _page_graphics(page: int, height: float) -> tuple[list[Segment], float]:
-    """Ruling segments from visible paths, and the total area of images, over the whole object tree."""
+def _page_graphics(page: int, height: float) -> tuple[list[Segment], list[Box], float]:
+    """Ruling segments and dots from visible paths, and the total area of images, over the whole object
+    tree."""
     segments: list[Segment] = []
+    dots: list[Box] = []
     image_area = [0.0]
-    _walk_objects(page, _page_count, _page_object, _IDENTITY, height, segments, image_area)
-    return segments, image_area[0]
+    _walk_objects(page, _page_count, _page_object, _IDENTITY, height, segments, dots, image_area)
+    return segments, dots, image_area[0]
 
 
 _PATH, _IMAGE, _FORM = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
 
 
-def _walk_objects(container: int, count, get, matrix: Matrix, height: float,
-                  segments: list[Segment], image_area: list[float]) -> None:
+def _walk_objects(container: int, count, get, matrix: Matrix, height: float, segments: list[Segment],
+                  dots: list[Box], image_area: list[float]) -> None:
     """Visit paths and images once, descending into form XObjects with their matrices.
 
     The common case (a path on the page itself) is inlined: this loop runs
@@ -345,7 +372,7 @@ def _walk_objects(container: int, count, get, matrix: Matrix, height: float,
     b0, b1, b2, b3 = _BOX
     fill, stroke = _MODE
     mode_at, box_at = _MODE_AT, _BOX_AT
-    object_type, draw_mode, bounds, add = _object_type, _draw_mode, _bounds, segments.append
+    object_type, draw_mode, bounds, add_dot = _object_type, _draw_mode, _bounds, dots.append
     for i in range(count(container)):
         obj = get(container, i)
         kind = object_type(obj)
@@ -353,28 +380,21 @@ def _walk_objects(container: int, count, get, matrix: Matrix, height: float,
             draw_mode(obj, mode_at[0], mode_at[1])
             if not stroke.value and (not fill.value or not _is_visible_fill(obj)):
                 continue
-            if not identity:
-                segments.extend(_path_segments(obj, _object_box(obj, matrix, height), matrix, height))
-                continue
-            bounds(obj, box_at[0], box_at[1], box_at[2], box_at[3])
-            x0, x1 = b0.value, b2.value
-            top, bottom = height - b3.value, height - b1.value
-            w, h = x1 - x0, bottom - top
-            if w <= DOT_MAX and h <= DOT_MAX:
-                add(Segment(False, (top + bottom) / 2, x0, x1))
-                add(Segment(True, (x0 + x1) / 2, top, bottom))
-            elif h <= LINE_MAX_WIDTH and w >= 4 * h:
-                add(Segment(False, (top + bottom) / 2, x0, x1))
-            elif w <= LINE_MAX_WIDTH and h >= 4 * w:
-                add(Segment(True, (x0 + x1) / 2, top, bottom))
+            if identity:
+                bounds(obj, box_at[0], box_at[1], box_at[2], box_at[3])
+                box = (b0.value, height - b3.value, b2.value, height - b1.value)
             else:
-                segments.extend(_path_segments(obj, (x0, top, x1, bottom), matrix, height))
+                box = _object_box(obj, matrix, height)
+            if box[2] - box[0] <= DOT_MAX and box[3] - box[1] <= DOT_MAX:
+                add_dot(box)
+            else:
+                segments.extend(_path_segments(obj, box, matrix, height))
         elif kind == _IMAGE:
             x0, top, x1, bottom = _object_box(obj, matrix, height)
             image_area[0] += (x1 - x0) * (bottom - top)
         elif kind == _FORM:
             inner = _compose(_object_matrix(obj), matrix)
-            _walk_objects(obj, _form_count, _form_object, inner, height, segments, image_area)
+            _walk_objects(obj, _form_count, _form_object, inner, height, segments, dots, image_area)
 
 
 def _object_matrix(obj: int) -> Matrix:
@@ -416,12 +436,10 @@ def _is_visible_fill(obj: int) -> bool:
 
 def _path_segments(obj: int, box: tuple[float, float, float, float], matrix: Matrix,
                    height: float) -> list[Segment]:
-    """Ruling segments drawn by one path with page-space `box`: a line, a dot, a rectangle's four edges, or
-    a polyline's pieces."""
+    """Ruling segments drawn by one path (bigger than a dot) with page-space `box`: a line, a rectangle's
+    four edges, or a polyline's pieces."""
     x0, top, x1, bottom = box
     w, h = x1 - x0, bottom - top
-    if w <= DOT_MAX and h <= DOT_MAX:
-        return [Segment(False, (top + bottom) / 2, x0, x1), Segment(True, (x0 + x1) / 2, top, bottom)]
     if h <= LINE_MAX_WIDTH and w >= 4 * h:
         return [Segment(False, (top + bottom) / 2, x0, x1)]
     if w <= LINE_MAX_WIDTH and h >= 4 * w:

@@ -141,8 +141,8 @@ def scan_to_layout(scan: PageScan) -> PageLayout:
     problem = page_problem(scan)
     if problem:
         return PageLayout(scan.number, scan.width, scan.height, (), problem=problem)
-    regions = page_regions(segments_to_grids(scan.segments, scan.width, scan.height), list(scan.glyphs),
-                           scan.width)
+    regions = page_regions(segments_to_grids(scan.segments, scan.width, scan.height, scan.dots),
+                           list(scan.glyphs), scan.width)
     return PageLayout(scan.number, scan.width, scan.height, tuple(glyphs_to_lines(regions.glyphs)),
                       regions.tables, regions.titles, regions.drawings)
 

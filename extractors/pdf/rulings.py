@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from operator import itemgetter
 
 from extractors.pdf.lines import TextLine, glyphs_to_lines
 from extractors.pdf.page import Glyph, Segment
@@ -57,8 +58,11 @@ class Grid:
         return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
 
 
-def segments_to_grids(segments: tuple[Segment, ...] | list[Segment], width: float, height: float) -> list[Grid]:
-    """Every ruled component of a page (inside its `width` × `height` box) as a grid, top to bottom."""
+def segments_to_grids(segments: tuple[Segment, ...] | list[Segment], width: float, height: float,
+                      dots: tuple[Box, ...] | list[Box] = ()) -> list[Grid]:
+    """Every ruled component of a page (inside its `width` × `height` box) as a grid, top to bottom; `dots`
+    are the pieces of dotted borders (`dots_to_segments`)."""
+    segments = [*segments, *dots_to_segments(dots)]
     if not segments or len(segments) > MAX_SEGMENTS:
         return []
     segments = drop_hatching(clip_segments(segments, width, height))
@@ -66,6 +70,27 @@ def segments_to_grids(segments: tuple[Segment, ...] | list[Segment], width: floa
     vertical = merge_collinear([s for s in segments if s.vertical])
     grids = [grid for hs, vs in _components(horizontal, vertical) if (grid := component_to_grid(hs, vs))]
     return sorted(grids, key=lambda g: (g.ys[0], g.xs[0]))
+
+
+def dots_to_segments(dots: tuple[Box, ...] | list[Box]) -> list[Segment]:
+    """The dotted and dashed lines among dots (boxes x0, top, x1, bottom): dots in one row (same top) or
+    column (same x0), each within `JOIN` of the next, make one horizontal or vertical segment through
+    their middle; lines shorter than `MIN_RULE` and lone dots are left out."""
+    out: list[Segment] = []
+    for vertical, order, (along, across, lo, hi) in ((False, itemgetter(1, 0), (1, 3, 0, 2)),
+                                                     (True, itemgetter(0, 1), (0, 2, 1, 3))):
+        row = start = end = middle = -1e9
+        for dot in sorted(dots, key=order):
+            if abs(dot[along] - row) < 0.5 and dot[lo] <= end + JOIN:
+                if dot[hi] > end:
+                    end = dot[hi]
+                continue
+            if end - start >= MIN_RULE:
+                out.append(Segment(vertical, middle, start, end))
+            row, start, end, middle = dot[along], dot[lo], dot[hi], (dot[along] + dot[across]) / 2
+        if end - start >= MIN_RULE:
+            out.append(Segment(vertical, middle, start, end))
+    return out
 
 
 def clip_segments(segments: tuple[Segment, ...] | list[Segment], width: float, height: float) -> list[Segment]:
