@@ -10,6 +10,7 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from operator import itemgetter
 
 from extractors.pdf.page import Glyph
 from extractors.pdf.words import WordStats, breaks_inside_word, is_spaced_out, pitch_gap, word_pitches
@@ -111,7 +112,7 @@ def _line_of(glyphs: list[Glyph]) -> TextLine:
     (`words.pitch_gap`), so word spaces show even where the text layer has
     no space characters.
     """
-    ordered = _without_overprints(sorted(glyphs, key=_origin))
+    ordered = _without_overprints(sorted(glyphs, key=_X0))
     size = dominant_size(ordered)
     gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(ordered)]
     if gaps and min(gaps) < -OVERSTATED_EM * size:
@@ -130,15 +131,14 @@ def _line_of(glyphs: list[Glyph]) -> TextLine:
             chars.append(" ")
         chars.append(b.text)
     pieces.append((start, ordered[-1].x1, "".join(chars)))
-    bold = sum(g.bold for g in ordered) >= 0.6 * len(ordered)
+    bold = sum(map(_BOLD, ordered)) >= 0.6 * len(ordered)
     spaced_out = is_spaced_out(ordered)
-    return TextLine("".join(g.text for g in ordered) if spaced_out else " ".join(p[2] for p in pieces),
-                    ordered[0].x0, min(g.top for g in ordered), max(g.x1 for g in ordered),
-                    max(g.bottom for g in ordered), size, bold, tuple(pieces), ordered[0].space_before, spaced_out)
+    return TextLine("".join(map(_TEXT, ordered)) if spaced_out else " ".join(p[2] for p in pieces),
+                    ordered[0].x0, min(map(_TOP, ordered)), max(map(_X1, ordered)), max(map(_BOTTOM, ordered)),
+                    size, bold, tuple(pieces), ordered[0].space_before, spaced_out)
 
 
-def _origin(glyph: Glyph) -> float:
-    return glyph.x0
+_TEXT, _X0, _TOP, _X1, _BOTTOM, _BOLD = (itemgetter(i) for i in (0, 1, 2, 3, 4, 6))  # Glyph fields
 
 
 def _centre_key(glyph: Glyph) -> tuple[float, float]:

@@ -367,6 +367,8 @@ def _walk_objects(container: int, count, get, matrix: Matrix, height: float, seg
 
     The common case (a path on the page itself) is inlined: this loop runs
     once per object, tens of thousands of times on pages with dotted borders.
+    A dot is kept without asking how it is painted (dots are never erasers);
+    a bigger path only when it shows (`_is_visible_fill`).
     """
     identity = matrix is _IDENTITY
     b0, b1, b2, b3 = _BOX
@@ -377,9 +379,6 @@ def _walk_objects(container: int, count, get, matrix: Matrix, height: float, seg
         obj = get(container, i)
         kind = object_type(obj)
         if kind == _PATH:
-            draw_mode(obj, mode_at[0], mode_at[1])
-            if not stroke.value and (not fill.value or not _is_visible_fill(obj)):
-                continue
             if identity:
                 bounds(obj, box_at[0], box_at[1], box_at[2], box_at[3])
                 box = (b0.value, height - b3.value, b2.value, height - b1.value)
@@ -387,7 +386,9 @@ def _walk_objects(container: int, count, get, matrix: Matrix, height: float, seg
                 box = _object_box(obj, matrix, height)
             if box[2] - box[0] <= DOT_MAX and box[3] - box[1] <= DOT_MAX:
                 add_dot(box)
-            else:
+                continue
+            draw_mode(obj, mode_at[0], mode_at[1])
+            if stroke.value or (fill.value and _is_visible_fill(obj)):
                 segments.extend(_path_segments(obj, box, matrix, height))
         elif kind == _IMAGE:
             x0, top, x1, bottom = _object_box(obj, matrix, height)

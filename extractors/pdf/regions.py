@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from extractors.grid import is_number_text
 from extractors.pdf.lines import TextLine, glyphs_to_lines
 from extractors.pdf.page import Glyph
-from extractors.pdf.rulings import SNAP, Box, Grid, GridCell, anchor_point, drop_empty_lines, fill_grid, is_grid_table
+from extractors.pdf.rulings import SNAP, Box, Grid, GridCell, drop_empty_lines, fill_grid, is_grid_table
 from extractors.pdf.words import is_full_width
 
 BOXED_TITLE_WIDTH = 0.4   # a boxed title's box is at least this share of the page width
@@ -152,7 +152,9 @@ def glyphs_inside(box: Box, glyphs: list[Glyph]) -> tuple[list[Glyph], list[Glyp
     inside: list[Glyph] = []
     outside: list[Glyph] = []
     for g in glyphs:
-        cx, cy = anchor_point(g)
+        width = g.x1 - g.x0
+        cx = g.x0 + 0.25 * (width if width < g.size else g.size)     # `rulings.anchor_point`, inlined
+        cy = (g.top + g.bottom) / 2
         (inside if x0 <= cx <= x1 and top <= cy <= bottom else outside).append(g)
     return inside, outside
 

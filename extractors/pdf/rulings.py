@@ -324,7 +324,9 @@ def fill_grid(grid: Grid, glyphs: list[Glyph]) -> tuple[Grid, list[Glyph]]:
     rest: list[Glyph] = []
     right = bisect.bisect_right
     for glyph in glyphs:
-        cx, cy = anchor_point(glyph)
+        width = glyph.x1 - glyph.x0
+        cx = glyph.x0 + 0.25 * (width if width < glyph.size else glyph.size)
+        cy = (glyph.top + glyph.bottom) / 2
         if not (x0 <= cx <= x1 and top <= cy <= bottom):
             rest.append(glyph)
             continue
