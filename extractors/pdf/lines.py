@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from operator import itemgetter
 
 from extractors.pdf.page import Glyph
-from extractors.pdf.words import WordStats, breaks_inside_word, is_spaced_out, pitch_gap, word_pitches
+from extractors.pdf.words import WordStats, breaks_inside_word, is_spaced_out, pitch_gaps
 
 WORD_GAP_EM = 0.2        # a wider gap between two glyphs prints a space
 OVERSTATED_EM = 0.05     # a glyph box reaching this far past the next origin shows the font overstates widths
@@ -109,16 +109,14 @@ def _line_of(glyphs: list[Glyph]) -> TextLine:
     Where a glyph's box reaches past the next glyph's origin (the font
     overstates its width), the gap before a glyph is the larger of the gap
     between boxes and the gap left by the pitch between origins
-    (`words.pitch_gap`), so word spaces show even where the text layer has
+    (`words.pitch_gaps`), so word spaces show even where the text layer has
     no space characters.
     """
     ordered = _without_overprints(sorted(glyphs, key=_X0))
     size = dominant_size(ordered)
     gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(ordered)]
     if gaps and min(gaps) < -OVERSTATED_EM * size:
-        pitches = word_pitches(ordered)
-        gaps = [max(gap, pitch_gap(a, b, pitch)) for gap, a, b, pitch
-                in zip(gaps, ordered, ordered[1:], pitches)]
+        gaps = pitch_gaps(ordered, gaps)
     pieces: list[tuple[float, float, str]] = []
     piece_gap, word_gap, loose = PIECE_GAP_EM * size, WORD_GAP_EM * size, -0.5 * size
     chars = [ordered[0].text]

@@ -25,7 +25,9 @@ between its rows), is split into one row per line (`split_stacked_rows`).
 """
 from __future__ import annotations
 
+import bisect
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from extractors.grid import is_number_text
@@ -59,12 +61,12 @@ def page_regions(grids: list[Grid], glyphs: list[Glyph], page_width: float) -> P
     Grids that can be tables take their glyphs first, the smallest first: a table drawn inside a
     frame keeps its text, and a box drawn inside a table cell leaves the text to the cell.
     """
-    rest = list(glyphs)
+    claim = glyph_claimer(glyphs)
     tables: list[Grid] = []
     columns: list[tuple[Grid, list[Glyph]]] = []
     boxes: list[tuple[Grid, list[Glyph]]] = []
     for grid in sorted(grids, key=lambda g: (not is_grid_table(g), _area(g.bbox))):
-        inside, rest = glyphs_inside(grid.bbox, rest)
+        inside = claim(grid.bbox)
         if not inside:
             continue
         if is_grid_table(grid):
@@ -76,7 +78,8 @@ def page_regions(grids: list[Grid], glyphs: list[Glyph], page_width: float) -> P
         elif len(grid.xs) == 2 and len(grid.ys) > 2:
             columns.append((fill_grid(grid, inside)[0], inside))
         else:
-            boxes.append((fill_grid(grid, inside)[0], inside))
+            boxes.append((grid, inside))
+    rest = claim(None)
     merged, lone = columns_to_grids(columns)
     tables.extend(merged)
     boxes.extend(lone)
@@ -90,7 +93,9 @@ def page_regions(grids: list[Grid], glyphs: list[Glyph], page_width: float) -> P
             kinds[i] = "drawing"
     for band, kind in zip(bands, kinds):
         if kind == "drawing":
-            drawings.extend((cell.bbox, cell.lines) for grid, _ in band for cell in grid.cells if cell.lines)
+            for grid, inside in band:
+                filled = grid if any(c.lines for c in grid.cells) else fill_grid(grid, inside)[0]
+                drawings.extend((cell.bbox, cell.lines) for cell in filled.cells if cell.lines)
             continue
         if kind == "title":
             titles.append(_union([grid.bbox for grid, _ in band]))
@@ -146,17 +151,33 @@ def _union(boxes: list[Box]) -> Box:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
-def glyphs_inside(box: Box, glyphs: list[Glyph]) -> tuple[list[Glyph], list[Glyph]]:
-    """(glyphs whose centre lies in `box`, the others)."""
-    x0, top, x1, bottom = box
-    inside: list[Glyph] = []
-    outside: list[Glyph] = []
+def glyph_claimer(glyphs: list[Glyph]) -> Callable[[Box | None], list[Glyph]]:
+    """A function handing out the glyphs whose anchor (`rulings.anchor_point`) lies in a box, each glyph
+    once (later boxes get what earlier ones left); given None, the glyphs nobody claimed, in order.
+
+    Glyphs are indexed by the height of their anchor once, so a page with many boxes costs a search
+    per box, not a pass over the page's glyphs."""
+    xs, ys = [], []
     for g in glyphs:
         width = g.x1 - g.x0
-        cx = g.x0 + 0.25 * (width if width < g.size else g.size)     # `rulings.anchor_point`, inlined
-        cy = (g.top + g.bottom) / 2
-        (inside if x0 <= cx <= x1 and top <= cy <= bottom else outside).append(g)
-    return inside, outside
+        xs.append(g.x0 + 0.25 * (width if width < g.size else g.size))
+        ys.append((g.top + g.bottom) / 2)
+    order = sorted(range(len(glyphs)), key=ys.__getitem__)
+    keys = [ys[k] for k in order]
+    taken = bytearray(len(glyphs))
+
+    def claim(box: Box | None) -> list[Glyph]:
+        if box is None:
+            return [g for k, g in enumerate(glyphs) if not taken[k]]
+        x0, top, x1, bottom = box
+        out = []
+        for k in sorted(order[bisect.bisect_left(keys, top):bisect.bisect_right(keys, bottom)]):
+            if not taken[k] and x0 <= xs[k] <= x1:
+                taken[k] = 1
+                out.append(glyphs[k])
+        return out
+
+    return claim
 
 
 def side_by_side(a: Box, b: Box) -> bool:

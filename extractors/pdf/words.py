@@ -3,7 +3,7 @@
 Hancom's PDFs say little about spaces. The Windows export prints without
 space characters and with every glyph box one em wide while the pen moves
 0.6 em, so only the pitch between glyph origins shows a word boundary
-(`pitch_gap`). Cells aligned "distributed" spread a label's syllables over
+(`pitch_gaps`). Cells aligned "distributed" spread a label's syllables over
 the cell ("금   융"), which is one word (`is_spaced_out`). And Hangul wraps at
 any syllable: a line may end inside a word ("진" / "단 체계") or at a word
 boundary, and nothing in the text layer tells the two apart. The document
@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from extractors.pdf.page import Glyph
 
@@ -43,6 +44,27 @@ def is_full_width(text: str) -> bool:
 
 # --- spaces inside a line ----------------------------------------------------------------------
 
+def pitch_gaps(ordered: list[Glyph], gaps: list[float]) -> list[float]:
+    """The gaps between the glyphs of a line (left to right), each the larger of its box gap in `gaps` and
+    the blank the pitch between origins leaves: the pitch minus the glyph's own advance
+    (`advance_share` of the in-word pitch near it, `word_pitches`).
+
+    "야관" 7.1 pt apart sit inside a word, "개분" 10.8 pt apart across one
+    (12 pt glyphs condensed to 0.59 em; their boxes say 12 pt each).
+    """
+    out = list(gaps)
+    for i, pitch in enumerate(word_pitches(ordered)):
+        if pitch is None:
+            continue
+        a = ordered[i]
+        share = advance_share(a.text)
+        if share is not None:
+            blank = ordered[i + 1].x0 - a.x0 - share * pitch * a.size
+            if blank > out[i]:
+                out[i] = blank
+    return out
+
+
 def word_pitches(ordered: list[Glyph]) -> list[float | None]:
     """For each glyph of a line (left to right) but the last, the pitch (origin to origin, in em) of two
     full-width glyphs inside a word near it, or None when its part of the line has no full-width pair.
@@ -56,43 +78,43 @@ def word_pitches(ordered: list[Glyph]) -> list[float | None]:
     taken (a lone pair may be a word boundary: too wide a pitch only finds
     fewer spaces).
     """
+    full = [_full_width(g.text) for g in ordered]
     parts: list[int] = []
     found: dict[int, tuple[list[int], list[float]]] = {}
     part = 0
-    for i, (a, b) in enumerate(itertools.pairwise(ordered)):
+    previous_size = ordered[0].size
+    for i in range(len(ordered) - 1):
+        a, b = ordered[i], ordered[i + 1]
         pitch = (b.x0 - a.x0) / a.size if a.size > 0 else 0.0
-        if pitch > PIECE_BREAK_EM or (i and a.size != ordered[i - 1].size):
+        if pitch > PIECE_BREAK_EM or a.size != previous_size:
             part += 1
+        previous_size = a.size
         parts.append(part)
-        if pitch > 0 and a.size == b.size and is_full_width(a.text) and is_full_width(b.text):
+        if full[i] and full[i + 1] and pitch > 0 and a.size == b.size:
             at, values = found.setdefault(part, ([], []))
             at.append(i)
             values.append(pitch)
+    if not found:
+        return [None] * len(parts)
     lowest = {k: min(values) for k, (_, values) in found.items()}
     out: list[float | None] = []
+    left, right = bisect.bisect_left, bisect.bisect_right
     for i, k in enumerate(parts):
         if k not in found:
             out.append(None)
             continue
         at, values = found[k]
-        near = values[bisect.bisect_left(at, i - PITCH_WINDOW):bisect.bisect_right(at, i + PITCH_WINDOW)]
+        near = values[left(at, i - PITCH_WINDOW):right(at, i + PITCH_WINDOW)]
         out.append(min(near) if len(near) >= 2 else lowest[k])
     return out
 
 
-def pitch_gap(a: Glyph, b: Glyph, pitch: float | None) -> float:
-    """The blank between glyphs a and b judged by the pitch of their origins: the pitch minus a's own
-    advance (`advance_share` of `pitch` em); -inf when a's advance is unknown.
-
-    "야관" 7.1 pt apart sit inside a word, "개분" 10.8 pt apart across one
-    (12 pt glyphs condensed to 0.59 em; their boxes say 12 pt each).
-    """
-    share = advance_share(a.text)
-    if pitch is None or share is None:
-        return float("-inf")
-    return b.x0 - a.x0 - share * pitch * a.size
+@lru_cache(maxsize=8192)
+def _full_width(text: str) -> bool:
+    return is_full_width(text)
 
 
+@lru_cache(maxsize=8192)
 def advance_share(text: str) -> float | None:
     """A glyph's advance as a share of a Hangul syllable's in Korean fonts: 1 for syllables, ideographs
     and full-width symbols (□ ㅇ ◆ ※ ⇒ …), ½ for ASCII digits and narrow punctuation; None for letters
@@ -117,7 +139,7 @@ def is_spaced_out(ordered: list[Glyph]) -> bool:
     aligned "distributed"): full-width glyphs only, three or more with every pitch `SPACED_OUT_EM` wider
     than an em and all within 15% of each other ("부 동 산 업", "네 덜 란 드"), or two at least half an
     em apart ("금   융")."""
-    if len(ordered) < 2 or not all(is_full_width(g.text) for g in ordered):
+    if len(ordered) < 2 or not all(_full_width(g.text) for g in ordered):
         return False
     pitches = [(b.x0 - a.x0) / a.size for a, b in itertools.pairwise(ordered)]
     if len(pitches) == 1:
