@@ -15,7 +15,6 @@ All functions are pure.
 """
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 from collections import Counter
@@ -31,6 +30,7 @@ WRAP_INSIDE_SHARE = 0.7  # a document whose decided wraps fall inside words this
 WRAP_DECIDED = 5         # ... judged on at least this many wraps
 SPACED_OUT_EM = 0.2      # syllables this far apart (and more) throughout a line are one letter-spaced word
 
+_NO_PITCH = float("inf")
 _NARROW = frozenset(".,:;'\"()[]{}-/")
 _PAIR = re.compile(r"(?=([가-힣]{2}))")
 _ACROSS = re.compile(r"(?=([가-힣]) ([가-힣]))")
@@ -79,33 +79,30 @@ def word_pitches(ordered: list[Glyph]) -> list[float | None]:
     fewer spaces).
     """
     full = [_full_width(g.text) for g in ordered]
-    parts: list[int] = []
-    found: dict[int, tuple[list[int], list[float]]] = {}
-    part = 0
+    count = len(ordered) - 1
+    values = [_NO_PITCH] * count
+    bounds = [0]
     previous_size = ordered[0].size
-    for i in range(len(ordered) - 1):
+    for i in range(count):
         a, b = ordered[i], ordered[i + 1]
         pitch = (b.x0 - a.x0) / a.size if a.size > 0 else 0.0
-        if pitch > PIECE_BREAK_EM or a.size != previous_size:
-            part += 1
+        if i and (pitch > PIECE_BREAK_EM or a.size != previous_size):
+            bounds.append(i)
         previous_size = a.size
-        parts.append(part)
         if full[i] and full[i + 1] and pitch > 0 and a.size == b.size:
-            at, values = found.setdefault(part, ([], []))
-            at.append(i)
-            values.append(pitch)
-    if not found:
-        return [None] * len(parts)
-    lowest = {k: min(values) for k, (_, values) in found.items()}
+            values[i] = pitch
+    bounds.append(count)
     out: list[float | None] = []
-    left, right = bisect.bisect_left, bisect.bisect_right
-    for i, k in enumerate(parts):
-        if k not in found:
-            out.append(None)
+    for lo, hi in itertools.pairwise(bounds):
+        part = values[lo:hi]
+        lowest = min(part, default=_NO_PITCH)
+        if lowest == _NO_PITCH:
+            out.extend([None] * (hi - lo))
             continue
-        at, values = found[k]
-        near = values[left(at, i - PITCH_WINDOW):right(at, i + PITCH_WINDOW)]
-        out.append(min(near) if len(near) >= 2 else lowest[k])
+        valid = list(itertools.accumulate((v != _NO_PITCH for v in part), initial=0))
+        for i in range(hi - lo):
+            first, last = max(0, i - PITCH_WINDOW), min(hi - lo, i + PITCH_WINDOW + 1)
+            out.append(min(part[first:last]) if valid[last] - valid[first] >= 2 else lowest)
     return out
 
 
