@@ -15,9 +15,11 @@ from conftest import ROOT, SAMPLES, shared_path
 from extractors import extract
 from extractors.document import ExtractError, Heading, Paragraph, Table
 from extractors.grid import spans_from_blank_headers
-from extractors.pdf.lines import TextLine, lines_to_text
+from extractors.pdf.lines import TextLine, glyphs_to_lines, lines_to_text
+from extractors.pdf.page import Glyph
 from extractors.pdf.tables import PageCell, PageTable, repeats_header, stitch
 from extractors.pdf.unruled import lines_to_unruled_tables
+from extractors.pdf.words import is_spaced_out
 
 sys.path.insert(0, str(ROOT))
 from tools.render_twins import span_rows_to_grid
@@ -340,6 +342,13 @@ def test_table_between_horizontal_rules_only_is_found(tmp_path: Path):
     (table,) = doc.tables()
     assert table_rows(table) == [list(row) for row in rows]
     assert table.header_rows == 1
+
+
+def test_glyphs_of_size_zero_are_no_letter_spaced_word():
+    """Line helpers never divide by a glyph's size (a zero size must not fail the page)."""
+    glyphs = [Glyph("가", 0, 0, 10, 10, 0.0, False), Glyph("나", 20, 0, 30, 10, 0.0, False)]
+    assert not is_spaced_out(glyphs)
+    assert glyphs_to_lines(glyphs)[0].text == "가 나"
 
 
 def _prose(x: float, top: float, texts: list[str], anchor: str = "left") -> list[Placed]:

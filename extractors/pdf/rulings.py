@@ -24,6 +24,7 @@ SNAP = 3.0        # ruling positions closer than this are one line (double borde
 JOIN = 3.0        # collinear pieces with gaps up to this are one line (dotted and dashed borders)
 MIN_RULE = 6.0    # merged lines shorter than this are not rulings (dots, ticks)
 MAX_SEGMENTS = 20000  # pages with more rulings than this (vector drawings) get no ruled tables
+MAX_CROSSINGS = 2_000_000  # more horizontal × vertical rulings than this (after merging) is a drawing
 MAX_CELLS = 20000     # a component with more atomic cells than this is a drawing, not a grid
 HATCH_GAP = 4.0       # parallel strips this close (and as long as each other) are shading ...
 HATCH_MIN = 4         # ... when at least this many lie one above the other
@@ -68,6 +69,8 @@ def segments_to_grids(segments: tuple[Segment, ...] | list[Segment], width: floa
     segments = drop_hatching(clip_segments(segments, width, height))
     horizontal = merge_collinear([s for s in segments if not s.vertical])
     vertical = merge_collinear([s for s in segments if s.vertical])
+    if len(horizontal) * len(vertical) > MAX_CROSSINGS:
+        return []
     grids = [grid for hs, vs in _components(horizontal, vertical) if (grid := component_to_grid(hs, vs))]
     return sorted(grids, key=lambda g: (g.ys[0], g.xs[0]))
 

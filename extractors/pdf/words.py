@@ -136,7 +136,7 @@ def is_spaced_out(ordered: list[Glyph]) -> bool:
     aligned "distributed"): full-width glyphs only, three or more with every pitch `SPACED_OUT_EM` wider
     than an em and all within 15% of each other ("부 동 산 업", "네 덜 란 드"), or two at least half an
     em apart ("금   융")."""
-    if len(ordered) < 2 or not all(_full_width(g.text) for g in ordered):
+    if len(ordered) < 2 or not all(_full_width(g.text) and g.size > 0 for g in ordered):
         return False
     pitches = [(b.x0 - a.x0) / a.size for a, b in itertools.pairwise(ordered)]
     if len(pitches) == 1:
