@@ -86,7 +86,7 @@ def page_regions(grids: list[Grid], glyphs: list[Glyph], page_width: float) -> P
     titles: list[Box] = []
     drawings: list[tuple[Box, tuple[TextLine, ...]]] = []
     bands = boxes_to_bands(boxes)
-    kinds = [band_kind(band, page_width) for band in bands]
+    kinds = [band_kind(band, page_width, rest) for band in bands]
     for i, band in enumerate(bands):
         if kinds[i] == "title" and any(kinds[j] == "drawing" and _just_below(bands[j], band, rest)
                                        for j in range(len(bands))):
@@ -103,14 +103,31 @@ def page_regions(grids: list[Grid], glyphs: list[Glyph], page_width: float) -> P
     return PageRegions(tuple(sorted(tables, key=lambda g: g.ys[0])), tuple(titles), tuple(drawings), tuple(rest))
 
 
-def band_kind(band: list[tuple[Grid, list[Glyph]]], page_width: float) -> str:
+def band_kind(band: list[tuple[Grid, list[Glyph]]], page_width: float, free: list[Glyph]) -> str:
     """"title" (one line across the band's boxes), "drawing" (several boxes, or a grid that is no table),
-    or "text" (a framed paragraph)."""
+    or "text" (a framed paragraph, or boxes marking words of a line that runs on outside them: highlights)."""
+    if any(_is_highlight(grid.bbox, inside, free) for grid, inside in band):
+        return "text"
     box = _union([grid.bbox for grid, _ in band])
     if all(not is_grid_table(grid) for grid, _ in band) and \
             is_title_band([glyphs_to_lines(inside) for _, inside in band], box, page_width):
         return "title"
     return "drawing" if len(band) > 1 or is_grid_table(band[0][0]) else "text"
+
+
+def _is_highlight(box: Box, inside: list[Glyph], free: list[Glyph]) -> bool:
+    """Whether a box marks words of a line running on outside it: the box no taller than 1.6 times its
+    glyphs, and a free glyph at the height of one of them within an em of the box's left or right edge
+    (a highlighted or boxed word in running text, not a box of a diagram with an arrow beside it)."""
+    if box[3] - box[1] > 1.6 * max((g.bottom - g.top for g in inside), default=0.0):
+        return False
+    for g in free:
+        if g.x1 < box[0] - g.size or g.x0 > box[2] + g.size or box[0] <= g.x0 <= box[2]:
+            continue
+        middle = (g.top + g.bottom) / 2
+        if any(abs(middle - (h.top + h.bottom) / 2) < 0.3 * (h.bottom - h.top) for h in inside):
+            return True
+    return False
 
 
 def _just_below(lower: list[tuple[Grid, list[Glyph]]], upper: list[tuple[Grid, list[Glyph]]],
