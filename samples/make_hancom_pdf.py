@@ -199,6 +199,10 @@ def results(style: Style) -> Page:
     top = page.lines(LEFT + 8, top, 15, ["ㅇ 통합돌봄 협의체를 분기마다 열어 보건소, 복지관, 돌봄 제공기관이",
                                          "대상자별 지원 계획을 함께 세움"], indent=18)
     top = page.lines(LEFT, top + 8, 16, ["□ 고립가구 발굴 체계 정착"], bold=True)
+    squeeze = style.squeeze if not style.spaces else 1.0
+    for before, word in (("하고, 명예사회복지공무원 ", "140명"), ("하고, 명예사회복지공무원 140명이 ", "월 2회")):
+        x = LEFT + 26 + page.measure(before, 15, squeeze)                    # highlighted figures
+        page.rect(x - 1, top + 22.5, page.measure(word, 15, squeeze) + 2, 18, fill=(0.80, 0.95, 0.80), stroke=False)
     top = page.lines(LEFT + 8, top, 15, ["ㅇ 고독사 위험 고립가구 312가구를 발굴하여 안부 확인 서비스를 연계",
                                          "하고, 명예사회복지공무원 140명이 월 2회 방문함"], indent=18)
     boxed_title(page, top + 20, "2", "한 계")

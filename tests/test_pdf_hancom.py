@@ -73,6 +73,13 @@ def test_a_wrap_inside_a_word_adds_no_space_in_paragraphs_and_cells(path):
 
 
 @pytest.mark.parametrize("path", [WINDOWS, SPACED], ids=["windows", "spaced"])
+def test_highlighted_words_stay_in_their_line(path):
+    doc, _ = read(path)
+    assert "ㅇ 고독사 위험 고립가구 312가구를 발굴하여 안부 확인 서비스를 연계하고, 명예사회복지공무원 140명이 " \
+           "월 2회 방문함" in texts(doc, 3)
+
+
+@pytest.mark.parametrize("path", [WINDOWS, SPACED], ids=["windows", "spaced"])
 def test_letter_spaced_label_is_one_word_and_a_total(path):
     doc, record = read(path)
     assert tables(doc, 6)[0].rows_text()[1][0] == "합계"
@@ -214,6 +221,14 @@ def test_nikl_windows_spaceless_cells_get_their_word_spaces():
     cells = [c.text for t in doc.tables() for c in t.cells]
     assert any("63개 분야 관련 전문기관 협의체 구성, 중장기 구축 계획 수립(’23년)" in c for c in cells)
     assert any("관련 전문가들이 편찬·감수한 종합국어대사전으로" in c for c in cells)
+
+
+def test_moef_highlighted_words_make_no_heading_and_boxed_labels_do():
+    doc = extract(shared_path("corpus", "pdf", "moef-ofdi-2025q2-press.pdf"))
+    headings = [squeeze(b.title) for b in doc.blocks if isinstance(b, Heading)]
+    assert "참고1’25.2분기해외직접투자세부통계(단위:억달러,전년동기대비%)" in headings
+    assert not any(h.startswith(("①", "②")) for h in headings)
+    assert any(t.startswith("① 외국법인*이 발행한 증권을 취득") for t in texts(doc, 9))
 
 
 def test_moef_letter_spaced_row_labels_are_one_word():
