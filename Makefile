@@ -53,6 +53,7 @@ samples: $(STAMP)
 	$(BIN)/python samples/make_hwpx.py
 	$(BIN)/python samples/make_hwpx_boxes.py
 	$(BIN)/python samples/make_hwp.py
+	$(BIN)/python samples/make_hancom_pdf.py
 	$(BIN)/python samples/make_pdf_docx.py
 	$(BIN)/python samples/make_sixth_term.py
 

@@ -98,6 +98,7 @@ class HeadingKind:
 @dataclass(frozen=True)
 class Headings:
     title: TitleRules
+    toc_title: PlainRule
     marker: tuple[HeadingMarker, ...]
     kind: tuple[HeadingKind, ...]
     test_strings: tuple[str, ...] = ()

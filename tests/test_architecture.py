@@ -49,7 +49,8 @@ def test_imports_flow_one_way(package):
 # The package layout the README's "How it works" describes: format packages and their parts.
 LAYOUT = {
     "extractors": {"document.py", "grid.py", "archive.py", "pdf/", "hancom/", "docx/", "text/", "html/"},
-    "extractors/pdf": {"reader.py", "page.py", "lines.py", "rulings.py", "tables.py", "unruled.py"},
+    "extractors/pdf": {"reader.py", "page.py", "words.py", "lines.py", "rulings.py", "regions.py", "tables.py",
+                       "unruled.py"},
     "extractors/hancom": {"hwp.py", "hwpx.py", "common.py", "records.py", "package.py"},
     "normalizers": {"plan.py", "record.py", "rules.py", "sections.py", "boxes.py", "meta.py", "money.py", "years.py",
                     "regions.py", "departments.py", "text.py", "tables/", "textfacts/", "rules/"},

@@ -103,7 +103,7 @@ def test_bad_inputs_each_get_a_failed_row_and_the_batch_goes_on(tmp_path, capsys
                                     "left out (▪ 참여자 수(명) ▪ 활동시간(시간))")   # planted in the sample
     expected = {"empty.txt": "empty", "garbage.txt": "binary", "undecodable.txt": "cannot decode",
                 "dangling.txt": "cannot read",
-                "fake.pdf": "not a readable PDF", "fake.hwp": "not an OLE compound file",
+                "fake.pdf": "not a PDF (no %PDF- header)", "fake.hwp": "not an OLE compound file",
                 "fake.hwpx": "not a zip archive", "fake.docx": "not a readable DOCX"}
     assert set(rows) == set(expected)
     for path, fragment in expected.items():

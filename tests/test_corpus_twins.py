@@ -24,7 +24,6 @@ from normalizers.plan import normalise
 THRESHOLD = 0.95
 REQUIRED = {"nikl-2022-work-plan", "moel-2025-work-report", "msit-nuri-press-2018"}
 """Documents named in issue 10: every pair of their twins must agree to THRESHOLD."""
-PDF_PENDING = "PDF text and tables are being fixed on the `pdf` branch (issue 10, Hancom PDFs)"
 
 
 def manifest_groups() -> list[tuple[str, tuple[str, ...]]]:
@@ -86,8 +85,6 @@ def agreement(a: str, b: str) -> tuple[float, dict[str, float | None]]:
 def test_twins_agree(document, a, b, request):
     if not a:
         shared_path("corpus", "MANIFEST.md")
-    if document in REQUIRED and "pdf/" in a + b:
-        request.applymarker(pytest.mark.xfail(reason=PDF_PENDING, strict=False))
     score, parts = agreement(a, b)
     shown = " ".join(f"{k}={'-' if v is None else f'{v:.3f}'}" for k, v in parts.items())
     types = record_of(a).meta.doc_type, record_of(b).meta.doc_type

@@ -138,6 +138,7 @@ EVALUATE: dict[str, Callable[[Any], Any]] = {
     "years.weekdays": lambda e: e.names.index(find_dates(e.example)[0].weekday),
     # headings.toml
     "headings.title": lambda e: is_title_like(e.example),
+    "headings.toc_title": lambda e: bool(e.pattern.match(e.example)),
     "headings.marker": _marker,
     "headings.kind": lambda e: kind_of(e.example),
     # columns.toml

@@ -17,7 +17,7 @@ from pipeline.load import SCHEMA_VERSION, connect
 
 TWINS = {"gwangju-seogu-2024-elderly-basic-plan": 5, "yangpyeong-2023-plan-summary": 3,
          "wonju-2024-implementation-plan": 3, "unruled-investment-plan": 2, "gangnam-2025-sign-language-plan": 2,
-         "gangseo-2027-sixth-term-plan": 4, "hongseong-2027-sixth-term-plan-latin": 4}
+         "gangseo-2027-sixth-term-plan": 4, "hongseong-2027-sixth-term-plan-latin": 4, "suncheon-2025-work-plan": 2}
 
 
 def _q(db, sql, *args):
@@ -27,7 +27,7 @@ def _q(db, sql, *args):
 def test_twins_are_one_work_with_one_primary_copy(demo_db):
     works = {}
     for path, work_id, primary in _q(demo_db, "SELECT path, work_id, is_primary FROM documents"):
-        stem = re.sub(r"(\.cp949)?\.\w+$", "", path)
+        stem = re.sub(r"(\.cp949|\.spaced)?\.\w+$", "", path)
         works.setdefault(stem, []).append((work_id, primary))
     for stem, n in TWINS.items():
         assert len({w for w, _ in works[stem]}) == 1, stem
