@@ -13,11 +13,18 @@ SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 SCHEMA_VERSION = 3  # 2: region_codes crosswalk table; 3: budget hierarchy, checks by program and year
 # Columns added to existing tables, by the version that added them (new tables come from schema.sql).
 ADDED_COLUMNS = {3: (("budgets", "parent_budget_id TEXT"), ("checks", "program_id TEXT"), ("checks", "year INTEGER"),
-                     ("mentions", "currency TEXT"), ("mentions", "currency_amount REAL"))}
+                     ("mentions", "currency TEXT"), ("mentions", "currency_amount REAL"),
+                     # 6th-term plans (issue 12)
+                     ("programs", "subgroup_name TEXT"), ("programs", "team TEXT"), ("programs", "is_new INTEGER"),
+                     ("programs", "is_non_budget INTEGER"), ("programs", "basic_plan_link TEXT"),
+                     ("indicators", "subgroup TEXT"), ("indicators", "definition TEXT"), ("indicators", "basis TEXT"),
+                     ("indicators", "data_source TEXT"), ("indicator_targets", "table_id TEXT"),
+                     ("indicator_targets", "row INTEGER"), ("budgets", "fund_name TEXT"), ("budgets", "share_pct REAL"),
+                     ("budgets", "share_text TEXT"), ("checks", "strategy_id TEXT"))}
 # Views whose columns changed, by version: dropped and created again from schema.sql.
 CHANGED_VIEWS = {3: ("budget_lines",)}
 FACT_TABLES = ("sections", "sections_fts", "doc_tables", "table_cells", "strategies", "programs",
-               "program_tags", "indicators", "indicator_targets", "budgets", "executions",
+               "program_tags", "program_classes", "indicators", "indicator_targets", "budgets", "executions",
                "mentions", "checks", "doc_regions")
 
 
@@ -68,6 +75,8 @@ def migrate(conn: sqlite3.Connection) -> None:
     if version > SCHEMA_VERSION:
         raise DatabaseError(f"database schema version {version} is newer than this planextract "
                             f"({SCHEMA_VERSION}); upgrade planextract")
+    if version == SCHEMA_VERSION and _lacks_added_columns(conn):
+        version -= 1   # made before columns were added to this version's list: add them now
     if version < SCHEMA_VERSION:
         for v in range(version + 1, SCHEMA_VERSION + 1):
             for view in CHANGED_VIEWS.get(v, ()):
@@ -78,6 +87,15 @@ def migrate(conn: sqlite3.Connection) -> None:
                     conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
         conn.executescript(SCHEMA_SQL.read_text(encoding="utf-8"))
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _lacks_added_columns(conn: sqlite3.Connection) -> bool:
+    """True when an existing table lacks a column its version's `ADDED_COLUMNS` names."""
+    for table, column in ADDED_COLUMNS.get(SCHEMA_VERSION, ()):
+        present = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        if present and column.split()[0] not in present:
+            return True
+    return False
 
 
 def known_documents(conn: sqlite3.Connection) -> dict[str, tuple[str, str | None]]:
@@ -169,22 +187,25 @@ def record_to_rows(doc_id: str, rec: PlanRecord) -> list[tuple[str, list[dict[st
                           for p in rec.programs
                           for kind, tags in (("domain", p.domains), ("target_group", p.targets))
                           for tag in tags]),
+        ("program_classes", [dict(_row(c, doc_id, ("table_id",)), program_id=_gid(doc_id, p.program_id))
+                             for p in rec.programs for c in p.classes]),
         ("indicators", [_row(i, doc_id, ("indicator_id", "program_id", "strategy_id", "table_id"),
                              skip=("targets",)) for i in rec.indicators]),
-        ("indicator_targets", [dict(_row(t, doc_id, ()), indicator_id=_gid(doc_id, i.indicator_id))
+        ("indicator_targets", [dict(_row(t, doc_id, ("table_id",)), indicator_id=_gid(doc_id, i.indicator_id))
                                for i in rec.indicators for t in i.targets]),
         ("budgets", [_row(b, doc_id, ("budget_id", "program_id", "strategy_id", "table_id", "parent_budget_id"))
                      for b in rec.budgets]),
         ("executions", [_row(e, doc_id, ("execution_id", "program_id", "section_id")) for e in rec.executions]),
         ("mentions", [_row(m, doc_id, ("mention_id", "section_id")) for m in rec.mentions]),
-        ("checks", [_row(c, doc_id, ("check_id", "table_id", "program_id")) for c in rec.checks]),
+        ("checks", [_row(c, doc_id, ("check_id", "table_id", "program_id", "strategy_id")) for c in rec.checks]),
         ("doc_regions", [_row(r, doc_id, ("section_id",)) for r in rec.doc_regions]),
     ]
     return out
 
 
 def _program_row(p, doc_id: str) -> dict[str, Any]:
-    row = _row(p, doc_id, ("program_id", "strategy_id", "parent_id", "table_id"), skip=("domains", "targets"))
+    row = _row(p, doc_id, ("program_id", "strategy_id", "parent_id", "table_id"),
+               skip=("domains", "targets", "classes"))
     row["domains"] = "|".join(p.domains) or None
     row["target_groups"] = "|".join(p.targets) or None
     return row

@@ -8,7 +8,15 @@ from conftest import SAMPLES
 
 from extractors import extract
 from normalizers.plan import normalise
-from pipeline.load import FACT_TABLES, SCHEMA_VERSION, DatabaseError, DocumentRow, connect, load_document
+from pipeline.load import (
+    ADDED_COLUMNS,
+    FACT_TABLES,
+    SCHEMA_VERSION,
+    DatabaseError,
+    DocumentRow,
+    connect,
+    load_document,
+)
 
 SAMPLE = SAMPLES / "yangpyeong-2023-plan-summary.txt"
 
@@ -98,4 +106,24 @@ def test_an_older_database_gains_the_new_tables(tmp_path):
     conn = connect(path)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"region_codes", "budgets", "checks"} <= tables
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_database_of_this_version_made_before_its_last_columns_gains_them(tmp_path):
+    """A v3 database written before the 6th-term columns joined v3's list gets them (and the view's new columns)."""
+    path = tmp_path / "v3.db"
+    conn = connect(path)
+    conn.execute("DROP VIEW budget_lines")
+    conn.execute("DROP TABLE program_classes")
+    sixth_term = ("fund_name", "share_pct", "share_text", "team", "is_new", "definition", "strategy_id")
+    for table, column in ADDED_COLUMNS[SCHEMA_VERSION]:
+        if column.split()[0] in sixth_term and not (table == "budgets" and column.startswith("strategy_id")):
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column.split()[0]}")
+    conn.execute("CREATE VIEW budget_lines AS SELECT budget_id FROM budgets")
+    conn.close()
+    conn = connect(path)
+    assert {"fund_name", "share_pct", "share_text"} <= {r[1] for r in conn.execute("PRAGMA table_info(budgets)")}
+    assert {"team", "is_new"} <= {r[1] for r in conn.execute("PRAGMA table_info(programs)")}
+    assert {"fund_source", "fund_name", "share_pct"} <= {r[1] for r in conn.execute("PRAGMA table_info(budget_lines)")}
+    assert "program_classes" in {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
