@@ -202,13 +202,11 @@ def test_no_person_or_phone_is_a_department(records):
 
 # --- in the database ----------------------------------------------------------------------------------
 
-SPENDING_BY_SOURCE = """
-SELECT d.region_name, b.year, b.fund_source, b.fund_name, SUM(b.amount_krw) AS krw
-FROM budgets b JOIN documents d USING (doc_id)
-WHERE b.program_id IS NOT NULL AND b.fund_source IS NOT NULL
-GROUP BY d.region_name, b.year, b.fund_source, b.fund_name
-ORDER BY d.region_name, b.year, krw DESC
-"""   # the README's query of spending by funding source
+def _readme_query(title: str) -> str:
+    """The SQL block that follows `title` in the README's example queries."""
+    from conftest import ROOT
+    text = (ROOT / "README.md").read_text(encoding="utf-8").split(title, 1)[1]
+    return text.split("```sql", 1)[1].split("```", 1)[0]
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -222,8 +220,11 @@ def test_loaded_plan_answers_the_readme_query_of_spending_by_source(records, ste
     for b in key["budgets"]:
         for s in b["sources"]:
             want[(b["year"], s["source"], s["name"])] += s["krw"]
-    got = {(year, source, name): krw for _, year, source, name, krw in conn.execute(SPENDING_BY_SOURCE)}
+    rows = conn.execute(_readme_query("Spending by funding source"))
+    got = {(year, source, name): krw for _, year, source, name, krw in rows}
     assert got == dict(want)
+    by_class = conn.execute(_readme_query("Programs of a 6th-term plan by classification")).fetchall()
+    assert sorted(r[0] for r in by_class) == sorted(p["code"] for p in key["programs"])
     classes = conn.execute("SELECT count(*), count(label) FROM program_classes").fetchone()
     assert classes == (6 * len(key["programs"]),) * 2
     failing = {(code or number, year) for code, number, year in conn.execute(
@@ -391,3 +392,32 @@ def test_one_budget_and_one_indicator_when_two_forms_print_them():
     assert cross == [(2027, True), (2027, True), (2028, False)]           # 2027 budget and target; 2028 110 ≠ 105
     (indicator,) = facts.indicators
     assert [(t.year, t.value, t.table_id) for t in indicator.targets] == [(2027, 100.0, "t3"), (2028, 110.0, "t3")]
+
+
+def test_targets_printed_off_their_year_columns_take_the_years_in_order():
+    """The template's 세부사업 table prints ‘29 and ‘30 over merged columns: data at c6 and c8, labels at c5 and c7."""
+    from extractors.document import Cell, Table
+    from normalizers.tables.reader import TableInput, tables_to_plan
+    header = [(0, 0, "사업 번호"), (0, 1, "사업명"), (0, 2, "사업 대상 (①~④)"), (0, 3, "성과지표"), (0, 4, "성과목표"),
+              (1, 4, "‘27"), (1, 5, "‘28"), (1, 6, "‘29"), (1, 7, "‘30")]
+    body = [(2, 0, "Ⅰ-1-1"), (2, 1, "방문 돌봄"), (2, 2, "②"), (2, 3, "이용자 수(명)"), (2, 4, "100명"), (2, 5, "110명"),
+            (2, 6, ""), (2, 7, "120명"), (2, 8, "130명")]
+    cells = tuple(Cell(r, c, t, is_header=r < 2, row_span=2 if r == 0 and c < 4 else 1, col_span=5 if (r, c) == (0, 4)
+                       else 1) for r, c, t in header + body if t)
+    facts = tables_to_plan([TableInput(Table(cells, 3, 9, header_rows=2), "t1", None)])
+    (indicator,) = facts.indicators
+    assert [(t.year, t.value) for t in indicator.targets] == [(2027, 100.0), (2028, 110.0), (2029, 120.0),
+                                                             (2030, 130.0)]
+
+
+def test_a_year_budgeted_in_one_form_only_and_a_renamed_indicator_fail():
+    master = (2, ["사업번호\t사업명\t6기 (○,×)\t성과지표\t\t예산(백만원)\t",
+                  "\t\t\t성과지표명 (단위)\t’27년 목표\t2027년\t2028년",
+                  "사회보장 전략 1. 돌봄\t\t\t\t\t\t",
+                  "Ⅰ-1-1\t방문 돌봄\t○\t방문 이용자 수(명)\t100\t100\t/"])
+    facts = _tables(master, CARD_TOP, CARD_REST)
+    failing = sorted(((c.year, c.note.split(":")[0]) for c in facts.checks if not c.ok and c.kind == "cross_form"),
+                     key=str)
+    assert failing == [(2028, "card 계 105 but no budget in the master table (2028)"), (None, "indicator name")]
+    (indicator,) = facts.indicators                                      # one indicator: the card's name
+    assert indicator.name == "이용자 수"

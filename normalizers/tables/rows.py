@@ -367,8 +367,10 @@ def program_row(view: RowView, found: tuple[int, re.Match[str]], end: int) -> Pr
     prefix = R.columns().program_prefix.pattern.sub("", prefix).strip()
     shift = max(0, col - end + 1)
     roles = (ColumnRole("label"),) * (col + 1) + view.roles[col + 1 - shift:] if shift else view.roles
-    name = clean(m.group("name")).rstrip(".").strip() or _next_label(view.texts, col, end)
-    name, marked = strip_priority_mark(name)
+    name, marked = strip_priority_mark(clean(m.group("name")).rstrip(".").strip())
+    if not name:
+        name, marked_next = strip_priority_mark(_next_label(view.texts, col, end))
+        marked = marked or marked_next
     desc = cell_of(view.texts, roles, "description")
     dept = cell_of(view.texts, roles, "department")
     if dept is None and has_values(list(roles)) and not any(r.role == "department" for r in roles):

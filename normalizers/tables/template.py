@@ -20,6 +20,7 @@ last printed digit per part.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 from extractors.document import Issue, Source
@@ -247,6 +248,7 @@ def merge_budgets(budgets: list[Budget], forms: dict[str, str]) -> tuple[list[Bu
                             b.year))
         drop.add(b.budget_id)
         parent[card.budget_id] = b.parent_budget_id
+    checks += _unmatched_years(budgets, forms, cards)
     for b in budgets:
         total = cards.get(key(b)) if b.fund_source is not None and forms.get(b.table_id or "") == "card" else None
         if total is not None:
@@ -259,20 +261,51 @@ def merge_budgets(budgets: list[Budget], forms: dict[str, str]) -> tuple[list[Bu
         checks
 
 
+def _unmatched_years(budgets: list[Budget], forms: dict[str, str], cards: dict[tuple, Budget]) -> list[Check]:
+    """A year one form budgets and the other does not ('/', 0 or blank) for a program both print: a failing check."""
+    masters = {(b.program_id, b.year, b.kind): b for b in budgets if forms.get(b.table_id or "") == "master"
+               and b.program_id and b.fund_source is None}
+    both = {k[0] for k in masters} & {k[0] for k in cards}
+    out = []
+    for k, b in sorted(masters.items(), key=lambda x: str(x[0])):
+        if k[0] in both and k not in cards:
+            out.append(Check("", "cross_form", b.table_id, b.row, b.col, None, float(b.amount_krw), False,
+                             f"master table {b.amount_text} but no 계 on the card ({b.year})", b.program_id, b.year))
+    for k, b in sorted(cards.items(), key=lambda x: str(x[0])):
+        if k[0] in both and k not in masters:
+            out.append(Check("", "cross_form", b.table_id, b.row, b.col, float(b.amount_krw), None, False,
+                             f"card 계 {b.amount_text} but no budget in the master table ({b.year})", b.program_id,
+                             b.year))
+    return out
+
+
 def _squash(text: str | None) -> str:
     return re.sub(r"\s+", "", text or "")
 
 
 def merge_indicators(indicators: list[Indicator], forms: dict[str, str]) -> tuple[list[Indicator], list[Check]]:
-    """One indicator per owner and name over the forms; each other form's target is checked against it."""
+    """One indicator per owner over the forms (per name where a form prints several for one owner).
+
+    The template prints one indicator per program, 대표과업 and strategy, the same in every form: a
+    name that differs is a failing `cross_form` check; each other form's target is checked against
+    the kept one.
+    """
+    def owner(i: Indicator) -> tuple:
+        return i.program_id, None if i.program_id else i.strategy_id, i.subgroup
+
+    by_owner: dict[tuple, list[Indicator]] = {}
+    for i in indicators:
+        if forms.get(i.table_id or "") in FORM_ORDER:
+            by_owner.setdefault(owner(i), []).append(i)
+    one_each = {k for k, group in by_owner.items()
+                if max(Counter(forms[i.table_id or ""] for i in group).values()) == 1}
     groups: dict[tuple, list[Indicator]] = {}
     out: list[Indicator | tuple] = []
     for i in indicators:
-        form = forms.get(i.table_id or "")
-        if form not in FORM_ORDER:
+        if forms.get(i.table_id or "") not in FORM_ORDER:
             out.append(i)
             continue
-        key = (i.program_id, None if i.program_id else i.strategy_id, i.subgroup, _squash(i.name))
+        key = owner(i) if owner(i) in one_each else (*owner(i), _squash(i.name))
         if key not in groups:
             groups[key] = []
             out.append(key)
@@ -284,8 +317,16 @@ def merge_indicators(indicators: list[Indicator], forms: dict[str, str]) -> tupl
             merged.append(item)
             continue
         group = sorted(groups[item], key=lambda i: FORM_ORDER.index(forms[i.table_id or ""]))
+        checks += [_name_check(group[0], other, forms) for other in group[1:]
+                   if _squash(other.name) != _squash(group[0].name)]
         merged.append(_merge_group(group, forms, checks))
     return [replace(i, indicator_id=f"i{n}") for n, i in enumerate(merged, start=1)], checks
+
+
+def _name_check(kept: Indicator, other: Indicator, forms: dict[str, str]) -> Check:
+    return Check("", "cross_form", other.table_id, other.row, None, None, None, False,
+                 f"indicator name: {forms[other.table_id or '']} '{other.name}' ≠ {forms[kept.table_id or '']} "
+                 f"'{kept.name}'", other.program_id, None, None if other.program_id else other.strategy_id)
 
 
 def _merge_group(group: list[Indicator], forms: dict[str, str], checks: list[Check]) -> Indicator:

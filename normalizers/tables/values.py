@@ -43,8 +43,7 @@ def row_to_indicator(view: RowView, roles: tuple[ColumnRole, ...], owner: Owner)
     if not cell or owner.kind not in ("strategy", "subgroup", "program"):
         return None
     names = split_bulleted(cell)
-    target_cells = [(t, r, c) for c, (t, r) in enumerate(zip(view.texts, roles))
-                    if r.role == "target" and r.year is not None and t]
+    target_cells = _target_cells(view.texts, roles)
     if len(names) != 1:
         if target_cells:
             return _issue(view, "indicators-share-targets",
@@ -61,6 +60,23 @@ def row_to_indicator(view: RowView, roles: tuple[ColumnRole, ...], owner: Owner)
                      strategy_id=owner.strategy_id if owner.program_id is None else None,
                      name=name, unit=unit, targets=targets, name_text=strip_bullet(cell),
                      page=view.page, table_id=view.table_id, row=view.row, subgroup=owner.subgroup)
+
+
+def _target_cells(texts: tuple[str, ...], roles: tuple[ColumnRole, ...]) -> list[tuple[str, ColumnRole, int]]:
+    """(text, role, column) of the target cells with a year.
+
+    Where targets are printed off their year labels' grid columns (the template's 세부사업 table
+    merges ‘29 and ‘30 over two columns each) and as many cells as year labels stand under the
+    target heading, they take the years in visual order.
+    """
+    cells = [(t, r, c) for c, (t, r) in enumerate(zip(texts, roles)) if r.role == "target" and t]
+    dated = [x for x in cells if x[1].year is not None]
+    years = sorted({(c, r) for c, r in enumerate(roles) if r.role == "target" and r.year is not None},
+                   key=lambda x: x[0])
+    distinct = [r for i, (_, r) in enumerate(years) if i == 0 or r.year != years[i - 1][1].year]
+    if len(dated) < len(cells) == len(distinct):
+        return [(t, year_role, c) for (t, _, c), year_role in zip(cells, distinct)]
+    return dated
 
 
 def is_no_value(text: str) -> bool:
