@@ -256,7 +256,9 @@ MASTER = (2, ["사업번호\t사업명\t6기 (○,×)\t제3차 사회보장기�
               "Ⅱ. 지역사회보장 발전 전략체계\t\t\t\t\t\t\t\t\t",
               "지역발전 전략 1. 급여 이용\t\t\t\t\t\t\t\t\t",
               "대표과업 2. 사각지대 발굴\t\t\t\t연계율(%)\t40\t전년 대비 5% 증가\t\t\t",
-              "Ⅱ-1-2-1\t이웃 발굴단\t×\t③\t발굴 건수(건)\t90\t95\t20\t30\t30"])
+              "Ⅱ-1-2-1\t이웃 발굴단\t×\t③\t발굴 건수(건)\t90\t95\t20\t30\t30",
+              "지역발전 전략 2. 담당인력 역량강화\t\t\t\t\t\t\t\t\t",     # no 대표과업 row
+              "Ⅱ-2-1-1\t사례관리 교육\t×\t③\t이수율(%)\t80\t82\t5\t6\t7"])
 
 
 def test_row_kinds_of_the_sixth_term_tables():
@@ -283,9 +285,11 @@ def test_column_kinds_of_the_sixth_term_tables():
 
 def test_master_table_rows():
     facts = _tables(MASTER)
-    assert [(s.number, s.system, s.title) for s in facts.strategies] == [("I-1", "I", "돌봄"), ("II-1", "II", "급여 이용")]
+    assert [(s.number, s.system, s.title) for s in facts.strategies] == [
+        ("I-1", "I", "돌봄"), ("II-1", "II", "급여 이용"), ("II-2", "II", "담당인력 역량강화")]
     p = {x.code: x for x in facts.programs}
-    assert set(p) == {"I-1-1", "I-1-2", "II-1-2-1"}                       # no placeholder, no 대표과업
+    assert set(p) == {"I-1-1", "I-1-2", "II-1-2-1", "II-2-1-1"}           # no placeholder, no 대표과업
+    assert (p["II-2-1-1"].subgroup, p["II-2-1-1"].subgroup_name) == ("II-2-1", None)
     assert (p["I-1-1"].name, p["I-1-1"].is_priority, p["I-1-1"].is_new, p["I-1-1"].basic_plan_link) == (
         "방문 돌봄", True, True, "②")
     assert (p["I-1-2"].is_priority, p["I-1-2"].is_new, p["I-1-2"].is_non_budget) == (False, False, True)

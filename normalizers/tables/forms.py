@@ -20,7 +20,8 @@ the year labels.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from extractors.document import Table
 from normalizers import rules
@@ -30,6 +31,7 @@ from normalizers.years import year_header
 
 _DOTS = re.compile(r"[·･ㆍ‧・∙ᆞ]")
 _SHARE = re.compile(r"^[(（]\s*[\d.,]*\s*%?\s*[)）]$")
+_LONGEST_LABEL = 60   # longer cells are values (the longest label: 연계 내용( 목적, 추진전략, 성과지표 등 …))
 COLUMN_KEYS = ("code", "name", "is_new", "department", "team", "person", "basic_plan", "text", "class")
 CARD_ONLY = {"code", "name", "is_new", "department", "team", "person", "basic_plan", "class", "budget_header",
              "total", "subtotal", "fund", "note"}
@@ -107,23 +109,29 @@ class CardForm:
 
 def cell_to_form_cell(text: str, col: int) -> FormCell:
     """A cell as a label of the forms (a classification, a funding source, a card label) or a value."""
-    text = clean(text)
+    return replace(_label(clean(text)), col=col)
+
+
+@lru_cache(maxsize=8192)
+def _label(text: str) -> FormCell:
+    if len(text) > _LONGEST_LABEL:
+        return FormCell(text, 0)
     six = rules.sixth_term()
     for c in six.classification:
         if c.pattern.search(text):
-            return FormCell(text, col, "class", category=c.category)
+            return FormCell(text, 0, "class", category=c.category)
     undotted = clean(_DOTS.sub("", text))
     for f in six.card_fund:
         m = f.pattern.match(undotted)
         if m:
             name = clean(m.groupdict().get("name") or "") or None
-            return FormCell(text, col, "fund", source=f.source,
+            return FormCell(text, 0, "fund", source=f.source,
                             fund_name=None if name in f.placeholders else name)
     squashed = re.sub(r"\s+", "", undotted)
     for label in six.card_label:
         if label.pattern.search(squashed):
-            return FormCell(text, col, label.key, label.group, label.start)
-    return FormCell(text, col)
+            return FormCell(text, 0, label.key, label.group, label.start)
+    return FormCell(text, 0)
 
 
 def table_to_form_rows(table: Table, table_id: str) -> tuple[FormRow, ...]:
