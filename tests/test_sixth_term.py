@@ -8,9 +8,13 @@ year, one row per funding source with its share, the master table's strategy row
 failing checks, which must be exactly the planted inconsistencies.
 
 DOCX, HTML and HWPX must agree completely. The PDFs are read from LibreOffice's rendering of the
-DOCX: `PDF_GAPS` lists what the PDF extractor still loses (empty today: every card crossing a
-page break is joined from its pieces by the normaliser, `forms.split_cards`), so a new gap fails
-here until it is either fixed or listed with its reason.
+DOCX: `PDF_GAPS` lists what the PDF extractor still loses, so a new gap fails here until it is
+either fixed or listed with its reason. It is empty today: every card crossing a page break
+(header row repeated or not, the budget block or the indicator split, two cards stitched into one
+table) is joined from its pieces by the normaliser (`forms.split_cards`, `reader.form_to_facts`).
+Names and texts are compared without whitespace (as the scorer does): the PDF text layer puts
+spaces around a halfwidth middle dot (`읍 ･ 면`) and inside a few wrapped master-table cells
+(`1 인가구`); the card's text, which is kept, is clean in the samples.
 """
 from __future__ import annotations
 
