@@ -16,7 +16,7 @@ from normalizers.meta import document_to_meta
 from normalizers.money import unit_from_text
 from normalizers.record import DocRegion, Meta, PlanRecord, Program, TableCellRow, TableRecord
 from normalizers.sections import SectionTree, document_to_sections
-from normalizers.tables.checks import budgets_to_checks
+from normalizers.tables.checks import facts_to_checks
 from normalizers.tables.reader import TableInput, tables_to_plan
 from normalizers.textfacts.reader import document_to_text_facts
 from normalizers.textfacts.tags import program_tags
@@ -46,7 +46,7 @@ def document_to_facts(doc: Document, tree: SectionTree, tables: list[ReadTable],
     plan = tables_to_plan([t.input for t in tables])
     programs = tuple(tag_program(p) for p in plan.programs)
     facts = document_to_text_facts(doc, tree, meta)
-    checks = budgets_to_checks(plan.budgets, plan.programs)
+    checks = facts_to_checks(plan)
     checks += [replace(c, check_id=f"c{len(checks) + i}") for i, c in enumerate(facts.checks, start=1)]
     return replace(base, meta=meta, strategies=tuple(plan.strategies), programs=programs,
                    indicators=tuple(plan.indicators), budgets=tuple(plan.budgets), executions=facts.executions,

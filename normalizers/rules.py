@@ -521,6 +521,79 @@ class RegionRules:
 
 # --- loading -------------------------------------------------------------------------------
 
+# --- sixth_term.toml ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SystemStrategy:
+    """A strategy label naming its system by its word (사회보장 전략 N -> I, 지역발전 전략 N -> II)."""
+
+    system: str
+    pattern: SpacedPattern
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class TermYears:
+    term: int
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class Marks:
+    marks: frozenset[str]
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class Classification:
+    """One classification category: its header label and the template's labels of codes ①, ②, …."""
+
+    category: str
+    pattern: SpacedPattern
+    labels: tuple[str, ...]
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class CardFund:
+    source: str
+    pattern: SpacedPattern
+    example: str
+    expected: Any
+    placeholders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CardLabel:
+    key: str
+    pattern: re.Pattern
+    example: str
+    expected: Any
+    group: bool = False
+    start: bool = False
+
+
+@dataclass(frozen=True)
+class SixthTerm:
+    system_header: SpacedRule
+    strategy: tuple[SystemStrategy, ...]
+    heading: PlainRule
+    subgroup: SpacedRule
+    priority_mark: SpacedRule
+    term: TermYears
+    no_value: Marks
+    non_budget: Marks
+    skip_table: SpacedRule
+    classification: tuple[Classification, ...]
+    card_fund: tuple[CardFund, ...]
+    card_label: tuple[CardLabel, ...]
+    test_strings: tuple[str, ...] = ()
+
+
 _FRAGMENT = re.compile(r"\{\{(\w+)\}\}")
 
 
@@ -712,6 +785,12 @@ def orgs() -> Orgs:
 
 
 @cache
+def sixth_term() -> SixthTerm:
+    """The 6th-term template's row labels, card labels, classification codes and fund rows."""
+    return _load("sixth_term", SixthTerm)
+
+
+@cache
 def regions() -> RegionRules:
     """시도 short names, extra aliases, dated code changes, short-name followers."""
     return _load("regions", RegionRules)
@@ -719,4 +798,4 @@ def regions() -> RegionRules:
 
 ALL = {"fragments": fragments, "units": units, "years": years, "headings": headings, "columns": columns,
        "doc_types": doc_types, "departments": departments, "cases": cases, "executions": executions,
-       "tags": tags, "orgs": orgs, "regions": regions}
+       "tags": tags, "orgs": orgs, "regions": regions, "sixth_term": sixth_term}

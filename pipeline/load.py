@@ -13,9 +13,9 @@ from pipeline import files
 from pipeline.upgrade import upgrade
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = 3  # 2: region_codes crosswalk table; 3: budget hierarchy, checks by program and year, currencies; files, works, sections.search_text, FTS by sqlite-utils
+SCHEMA_VERSION = 3  # 2: region_codes crosswalk table; 3: budget hierarchy, checks by program and year, currencies, 6th-term columns and program_classes; files, works, sections.search_text, FTS by sqlite-utils
 FACT_TABLES = ("sections", "doc_tables", "table_cells", "strategies", "programs",
-               "program_tags", "indicators", "indicator_targets", "budgets", "executions",
+               "program_tags", "program_classes", "indicators", "indicator_targets", "budgets", "executions",
                "mentions", "checks", "doc_regions")
 
 
@@ -160,22 +160,25 @@ def record_to_rows(doc_id: str, rec: PlanRecord) -> list[tuple[str, list[dict[st
                           for p in rec.programs
                           for kind, tags in (("domain", p.domains), ("target_group", p.targets))
                           for tag in tags]),
+        ("program_classes", [dict(_row(c, doc_id, ("table_id",)), program_id=_gid(doc_id, p.program_id))
+                             for p in rec.programs for c in p.classes]),
         ("indicators", [_row(i, doc_id, ("indicator_id", "program_id", "strategy_id", "table_id"),
                              skip=("targets",)) for i in rec.indicators]),
-        ("indicator_targets", [dict(_row(t, doc_id, ()), indicator_id=_gid(doc_id, i.indicator_id))
+        ("indicator_targets", [dict(_row(t, doc_id, ("table_id",)), indicator_id=_gid(doc_id, i.indicator_id))
                                for i in rec.indicators for t in i.targets]),
         ("budgets", [_row(b, doc_id, ("budget_id", "program_id", "strategy_id", "table_id", "parent_budget_id"))
                      for b in rec.budgets]),
         ("executions", [_row(e, doc_id, ("execution_id", "program_id", "section_id")) for e in rec.executions]),
         ("mentions", [_row(m, doc_id, ("mention_id", "section_id")) for m in rec.mentions]),
-        ("checks", [_row(c, doc_id, ("check_id", "table_id", "program_id")) for c in rec.checks]),
+        ("checks", [_row(c, doc_id, ("check_id", "table_id", "program_id", "strategy_id")) for c in rec.checks]),
         ("doc_regions", [_row(r, doc_id, ("section_id",)) for r in rec.doc_regions]),
     ]
     return out
 
 
 def _program_row(p, doc_id: str) -> dict[str, Any]:
-    row = _row(p, doc_id, ("program_id", "strategy_id", "parent_id", "table_id"), skip=("domains", "targets"))
+    row = _row(p, doc_id, ("program_id", "strategy_id", "parent_id", "table_id"),
+               skip=("domains", "targets", "classes"))
     row["domains"] = "|".join(p.domains) or None
     row["target_groups"] = "|".join(p.targets) or None
     return row

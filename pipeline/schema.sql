@@ -141,9 +141,24 @@ CREATE TABLE IF NOT EXISTS programs (
     row INTEGER,
     subgroup TEXT,                      -- ext: sub-group number (II-1-1) between strategy and program
     domains TEXT,                       -- ext: policy domains, '|'-separated (see program_tags)
-    target_groups TEXT                  -- ext: target groups, '|'-separated (see program_tags)
+    target_groups TEXT,                 -- ext: target groups, '|'-separated (see program_tags)
+    subgroup_name TEXT,                 -- ext (v3): the 6th-term 대표과업's name (its code is `subgroup`)
+    team TEXT,                          -- ext (v3): 담당팀 beside the department (never a person or phone)
+    is_new INTEGER,                     -- ext (v3): 6기 신규 사업 (○ 1, × 0)
+    is_non_budget INTEGER,              -- ext (v3): 비예산 (6th-term budget cells printed 0): no budget rows
+    basic_plan_link TEXT                -- ext (v3): 제3차 사회보장기본계획 strategies linked, as printed ('②, ③')
 );
 CREATE INDEX IF NOT EXISTS programs_doc ON programs(doc_id);
+
+CREATE TABLE IF NOT EXISTS program_classes (   -- ext (v3): a program's 6th-term classification codes
+    program_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    category TEXT NOT NULL,             -- 사업대상 | 사업형태 | 생애주기 | 가구유형 | 세부사업영역 | 선정기준
+    code TEXT,                          -- as printed: ②
+    label TEXT,                         -- the template's label of that code: 개인 및 가구 (NULL: not in its list)
+    page INTEGER, table_id TEXT, row INTEGER, col INTEGER
+);
+CREATE INDEX IF NOT EXISTS program_classes_doc ON program_classes(doc_id);
 
 CREATE TABLE IF NOT EXISTS program_tags (   -- ext: one row per program and tag
     program_id TEXT NOT NULL,
@@ -163,7 +178,11 @@ CREATE TABLE IF NOT EXISTS indicators (
     table_id TEXT,
     row INTEGER,
     name_text TEXT,                     -- ext: the cell text as printed
-    page INTEGER                        -- ext
+    page INTEGER,                       -- ext
+    subgroup TEXT,                      -- ext (v3): a 6th-term 대표과업's indicator: its code (strategy_id its strategy)
+    definition TEXT,                    -- ext (v3): 지표정의
+    basis TEXT,                         -- ext (v3): 목표수준 산출근거 / 목표설정 근거
+    data_source TEXT                    -- ext (v3): 자료출처
 );
 CREATE INDEX IF NOT EXISTS indicators_doc ON indicators(doc_id);
 
@@ -174,7 +193,9 @@ CREATE TABLE IF NOT EXISTS indicator_targets (
     is_baseline INTEGER,
     value REAL,
     value_text TEXT,
-    col INTEGER                         -- ext: table column
+    col INTEGER,                        -- ext: table column
+    table_id TEXT,                      -- ext (v3): the table this year's value is printed in (6th-term forms)
+    row INTEGER                         -- ext (v3)
 );
 CREATE INDEX IF NOT EXISTS indicator_targets_doc ON indicator_targets(doc_id);
 
@@ -196,7 +217,10 @@ CREATE TABLE IF NOT EXISTS budgets (
     row INTEGER,
     col INTEGER,
     department TEXT,                    -- ext: department printed with a budget line
-    parent_budget_id TEXT               -- ext (v3): the row this one is a part of; leaves (is_total = 0) sum to the grand total
+    parent_budget_id TEXT,              -- ext (v3): the row this one is a part of; leaves (is_total = 0) sum to the grand total
+    fund_name TEXT,                     -- ext (v3): the source's own name (③기타 (사회복지공동모금회) -> 사회복지공동모금회)
+    share_pct REAL,                     -- ext (v3): the printed share of the line's total (a 6th-term card's (30%))
+    share_text TEXT                     -- ext (v3): the share as printed
 );
 CREATE INDEX IF NOT EXISTS budgets_doc ON budgets(doc_id);
 
@@ -240,7 +264,7 @@ CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id);
 CREATE TABLE IF NOT EXISTS checks (
     check_id TEXT PRIMARY KEY,
     doc_id TEXT NOT NULL,
-    kind TEXT,                          -- row_total | column_total | subtotal | strategy_total | fund_total | rate | breakdown_sum
+    kind TEXT,                          -- row_total | column_total | subtotal | strategy_total | fund_total | fund_share | cross_form | rate | breakdown_sum
     table_id TEXT,
     row INTEGER,
     col INTEGER,
@@ -249,7 +273,8 @@ CREATE TABLE IF NOT EXISTS checks (
     ok INTEGER,
     note TEXT,
     program_id TEXT,                    -- ext (v3): the program the checked figure belongs to
-    year INTEGER                        -- ext (v3): the year the checked figure belongs to
+    year INTEGER,                       -- ext (v3): the year the checked figure belongs to
+    strategy_id TEXT                    -- ext (v3): the strategy of a strategy-level figure (program_id NULL)
 );
 CREATE INDEX IF NOT EXISTS checks_doc ON checks(doc_id);
 
@@ -303,7 +328,8 @@ SELECT d.region_code, d.region_name, d.doc_type, d.period_start, d.period_end, d
        p.code AS program_code, p.name AS program_name,
        COALESCE(p.department, b.department) AS department,
        b.item, b.year, b.kind, b.amount_krw, b.amount_text, b.unit_text, b.is_total,
-       b.fund_source, b.parent_budget_id, b.doc_id, b.table_id, b.row, b.col, b.budget_id, d.work_id
+       b.fund_source, b.fund_name, b.share_pct, b.parent_budget_id, b.doc_id, b.table_id, b.row, b.col, b.budget_id,
+       d.work_id
 FROM budgets b
 JOIN documents d ON d.doc_id = b.doc_id
 LEFT JOIN programs p ON p.program_id = b.program_id

@@ -54,7 +54,8 @@ LAYOUT = {
     "extractors/hancom": {"hwp.py", "hwpx.py", "common.py", "records.py", "package.py"},
     "normalizers": {"plan.py", "record.py", "rules.py", "sections.py", "boxes.py", "meta.py", "money.py", "years.py",
                     "regions.py", "departments.py", "text.py", "tables/", "textfacts/", "rules/"},
-    "normalizers/tables": {"reader.py", "rows.py", "values.py", "columns.py", "cards.py", "builder.py", "checks.py",
+    "normalizers/tables": {"reader.py", "rows.py", "values.py", "columns.py", "cards.py", "forms.py", "template.py",
+                           "builder.py", "checks.py",
                            "hierarchy.py"},
     "normalizers/textfacts": {"reader.py", "nlp.py", "mentions.py", "executions.py", "tags.py"},
 }

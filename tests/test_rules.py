@@ -38,8 +38,12 @@ from normalizers.money import (
 from normalizers.regions import find_regions, resolve
 from normalizers.sections import is_title_like, kind_of, split_marker
 from normalizers.tables.cards import key_of
-from normalizers.tables.columns import is_total, path_to_role, priority_of
+from normalizers.tables.columns import class_category, is_total, path_to_role, priority_of
+from normalizers.tables.forms import cell_to_form_cell
 from normalizers.tables.hierarchy import formula_parts, line_marker, part_marker
+from normalizers.tables.rows import SubgroupRow, SystemRow, sixth_term_row, strip_priority_mark, system_strategy
+from normalizers.tables.template import term_baselines
+from normalizers.tables.values import is_no_value, is_non_budget_mark
 from normalizers.textfacts.executions import (
     case_starts,
     clean_title,
@@ -102,6 +106,28 @@ def _region_list(e: Any) -> int:
     gaps = [e.example[a.end:b.start] for a, b in itertools.pairwise(spans)]
     assert all(e.separators.match(g) for g in gaps) and len(spans) >= e.min_regions
     return len(spans)
+
+
+def _system_strategy(e: Any) -> list[Any]:
+    row = system_strategy(e.example)
+    return [row.number, row.title] if row is not None and row.system == e.system else []
+
+
+def _sixth_row(e: Any, kind: type) -> Any:
+    row = sixth_term_row(e.example)
+    if isinstance(row, SystemRow) and kind is SystemRow:
+        return row.system
+    return [row.number, row.name] if isinstance(row, SubgroupRow) and kind is SubgroupRow else None
+
+
+def _heading(e: Any) -> str | None:
+    m = e.pattern.search(e.example)
+    return m.group("inner") if m and system_strategy(m.group("inner")) is not None else None
+
+
+def _card_fund(e: Any) -> list[str]:
+    cell = cell_to_form_cell(e.example, 0)
+    return [cell.source or "", cell.fund_name or ""] if cell.key == "fund" else []
 
 
 def _magnitudes(e: Any) -> int | None:
@@ -184,6 +210,20 @@ EVALUATE: dict[str, Callable[[Any], Any]] = {
     "orgs.text_suffixes": lambda e: next((o.name for o in find_departments(e.example) if o.name == e.expected), None),
     "orgs.trailing": lambda e: department_in(e.example),
     "orgs.and_particle": lambda e: [o.name for o in find_departments(e.example)],
+    # sixth_term.toml
+    "sixth_term.system_header": lambda e: _sixth_row(e, SystemRow),
+    "sixth_term.strategy": _system_strategy,
+    "sixth_term.heading": _heading,
+    "sixth_term.subgroup": lambda e: _sixth_row(e, SubgroupRow),
+    "sixth_term.priority_mark": lambda e: strip_priority_mark(e.example)[0],
+    "sixth_term.term": lambda e: sorted(term_baselines([y for t in re.findall(r"[‘’']\d{2}년", e.example)
+                                                        if (y := (year_header(t) or (0,))[0])])),
+    "sixth_term.no_value": lambda e: is_no_value(e.example),
+    "sixth_term.non_budget": lambda e: is_non_budget_mark(e.example),
+    "sixth_term.skip_table": lambda e: bool(e.pattern.fullmatch(e.example)),
+    "sixth_term.classification": lambda e: class_category(e.example),
+    "sixth_term.card_fund": _card_fund,
+    "sixth_term.card_label": lambda e: cell_to_form_cell(e.example, 0).key,
     # regions.toml
     "regions.sido": _region,
     "regions.alias": _region,

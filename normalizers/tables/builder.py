@@ -3,7 +3,10 @@
 It only collects: strategies (one per number), programs (one per code, or
 per name when uncoded; a later row fills what an earlier one left empty),
 indicators and budgets (ids i1, b1, … in reading order) and issues. Who a row
-belongs to is the reader's `ReadingContext`, not kept here.
+belongs to is the reader's `ReadingContext`, not kept here. `forms` names the
+6th-term form each template table is (master, table, card, strategy_card):
+the same fact printed in two forms is merged once reading is done
+(`normalizers.tables.template.merge_forms`), with `checks` that they agree.
 """
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from extractors.document import Issue, Source
-from normalizers.record import Budget, Indicator, Program, Strategy
+from normalizers.record import Budget, Check, Indicator, Program, Strategy
 from normalizers.tables.hierarchy import RowLabel
 from normalizers.text import is_roman
 
@@ -27,12 +30,15 @@ class PlanFacts:
     issues: list[Issue] = field(default_factory=list)
     by_code: dict[str, int] = field(default_factory=dict)
     row_labels: dict[tuple[str, int], RowLabel] = field(default_factory=dict)
+    forms: dict[str, str] = field(default_factory=dict)      # table_id -> 6th-term form
+    checks: list[Check] = field(default_factory=list)        # the template's rules and cross-form agreement
+    printed_budgets: list[Budget] = field(default_factory=list)   # every budget as printed, before merging forms
 
     def strategy(self, strategy_id: str | None) -> Strategy | None:
         return next((s for s in self.strategies if s.strategy_id == strategy_id), None)
 
     def add_strategy(self, number: str, title: str | None, raw: str, page: int | None, table_id: str | None,
-                     row: int | None) -> Strategy:
+                     row: int | None, system: str | None = None) -> Strategy:
         """The strategy numbered `number` (a title fills an untitled one), added when new."""
         for i, s in enumerate(self.strategies):
             if s.number == number:
@@ -40,9 +46,12 @@ class PlanFacts:
                     self.strategies[i] = replace(s, title=title)
                 return self.strategies[i]
         s = Strategy(strategy_id=f"st{len(self.strategies) + 1}", number=number, title=title or None,
-                     number_raw=raw, page=page, table_id=table_id, row=row)
+                     number_raw=raw, page=page, table_id=table_id, row=row, system=system)
         self.strategies.append(s)
         return s
+
+    def strategy_by_number(self, number: str) -> Strategy | None:
+        return next((s for s in self.strategies if s.number == number), None)
 
     def set_strategy_title(self, strategy_id: str, title: str) -> None:
         self._replace_strategy(strategy_id, title=title)
@@ -74,7 +83,7 @@ class PlanFacts:
             i = self.by_code[key]
             old = self.programs[i]
             merged = replace(old, **{k: v for k, v in kw.items()
-                                     if v is not None and getattr(old, k) in (None, "")})
+                                     if v not in (None, ()) and getattr(old, k) in (None, "", ())})
             if name and not old.name:
                 merged = replace(merged, name=name)
             self.programs[i] = merged
@@ -89,9 +98,18 @@ class PlanFacts:
     def add_indicator(self, indicator: Indicator) -> None:
         self.indicators.append(replace(indicator, indicator_id=f"i{len(self.indicators) + 1}"))
 
+    def add_budget(self, budget: Budget) -> Budget:
+        """Append one budget of a 6th-term form (duplicates across forms are merged later); returns it numbered."""
+        numbered = replace(budget, budget_id=f"b{len(self.budgets) + 1}")
+        self.budgets.append(numbered)
+        return numbered
+
     def add_budgets(self, budgets: list[Budget]) -> None:
-        """Append budgets, numbering them b1, b2, … in reading order; a repeated set is recorded once."""
-        if budgets and self._already_recorded(budgets):
+        """Append budgets, numbering them b1, b2, … in reading order; a repeated set is recorded once.
+
+        Budgets of a 6th-term form are merged across forms later, not here.
+        """
+        if budgets and budgets[0].table_id not in self.forms and self._already_recorded(budgets):
             first = budgets[0]
             self.issues.append(Issue("budget-repeated", f"table {first.table_id} row {first.row}: the same "
                                      "budget repeated for one owner; recorded once", Source(page=first.page)))

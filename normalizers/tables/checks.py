@@ -8,6 +8,10 @@
 - `strategy_total` also across tables: a strategy's budget printed in one
   table = the sum of its top-level programs' budgets printed in others.
 
+The 6th-term template's own rules (`fund_total`, `subtotal`, `fund_share`
+on a card's budget block; `cross_form` where two forms print one figure) are
+made while its forms are read (`template`); `facts_to_checks` adds them.
+
 Printed figures are rounded: a check passes within one unit of the last
 printed digit per part (`hierarchy.tolerance`). A failing check is a fact
 about the source document; it never changes data.
@@ -19,7 +23,14 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from normalizers.record import Budget, Check, Program
+from normalizers.tables.builder import PlanFacts
 from normalizers.tables.hierarchy import tolerance
+
+
+def facts_to_checks(facts: PlanFacts) -> list[Check]:
+    """Every check of a document's tables: on the budgets as printed (before forms are merged) and the forms'."""
+    checks = budgets_to_checks(facts.printed_budgets or facts.budgets, facts.programs) + facts.checks
+    return [replace(c, check_id=f"c{i}") for i, c in enumerate(checks, start=1)]
 
 
 def budgets_to_checks(budgets: list[Budget], programs: list[Program]) -> list[Check]:
@@ -34,7 +45,8 @@ def _check(kind: str, total: Budget, parts: list[Budget], note: str) -> Check:
     note = note + (f" (±{tol:,} KRW rounding)" if tol > 1 and total.amount_krw != actual else "")
     return Check(check_id="", kind=kind, table_id=total.table_id, row=total.row, col=total.col,
                  expected=total.amount_krw, actual=actual, ok=abs(total.amount_krw - actual) <= tol, note=note,
-                 program_id=total.program_id, year=total.year)
+                 program_id=total.program_id, year=total.year,
+                 strategy_id=total.strategy_id if total.program_id is None else None)
 
 
 def _groups(budgets: list[Budget], key: Callable[[Budget], tuple]) -> dict[tuple, list[Budget]]:

@@ -21,6 +21,13 @@ class ColumnRole:
     is_baseline: bool = False
     is_total: bool = False
     unit: str | None = None
+    category: str | None = None   # a 6th-term classification column: 사업대상, 사업형태, …
+
+
+def class_category(label: str) -> str | None:
+    """The classification category a 6th-term header or card label names: '생애 주기 (①~⑧)' -> '생애주기'."""
+    label = clean(label)
+    return next((c.category for c in rules.sixth_term().classification if c.pattern.search(label)), None)
 
 
 def priority_of(mark: str) -> bool | None:
@@ -90,8 +97,11 @@ def path_to_role(path: list[str], table_unit: str | None) -> ColumnRole:
     unit = next((u for u in (unit_from_text(label) for label in reversed(path)) if u), None)
     if role == "budget":
         unit = unit or table_unit
+    category = next((c for c in map(class_category, path) if c), None) if role == "class" else None
+    if role == "class" and category is None:
+        role = "unknown"
     return ColumnRole(role=role or "unknown", header=header, year=year, is_baseline=baseline,
-                      is_total=total and year is None, unit=unit)
+                      is_total=total and year is None, unit=unit, category=category)
 
 
 def table_to_roles(table: Table, table_unit: str | None) -> list[ColumnRole]:
@@ -110,6 +120,17 @@ def table_to_roles(table: Table, table_unit: str | None) -> list[ColumnRole]:
         roles = [ColumnRole(r.role, r.header, year, r.is_baseline, False, r.unit)
                  if r.role == "budget" and r.year is None else r for r in roles]
     return roles
+
+
+def is_term_baseline(year: int | None) -> bool:
+    """A year a 6th-term form prints before the term's first year: 2026, the last 5th-term year."""
+    return year is not None and year < rules.doc_types().terms.periods[rules.sixth_term().term.term][0]
+
+
+def term_baselines(roles: list[ColumnRole]) -> list[ColumnRole]:
+    """A 6th-term form's year columns, those before the term's first year baselines ('26 of '26-'30)."""
+    return [replace(r, is_baseline=True) if is_term_baseline(r.year) and r.role in ("target", "budget") else r
+            for r in roles]
 
 
 def has_values(roles: list[ColumnRole]) -> bool:

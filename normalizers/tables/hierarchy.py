@@ -248,11 +248,15 @@ def _table_shapes(labels: dict[tuple[str, int], RowLabel]) -> dict[str, dict[int
     return out
 
 
-def budgets_to_hierarchy(budgets: list[Budget], labels: dict[tuple[str, int], RowLabel]) -> list[Budget]:
-    """Budgets with `parent_budget_id` set and `is_total` for every row that has parts."""
+def budgets_to_hierarchy(budgets: list[Budget], labels: dict[tuple[str, int], RowLabel],
+                         skip_tables: set[str] | frozenset[str] = frozenset()) -> list[Budget]:
+    """Budgets with `parent_budget_id` set and `is_total` for every row that has parts.
+
+    Budgets of `skip_tables` (6th-term cards, whose block says its own parts) are left as they are.
+    """
     by_column: dict[tuple, list[Budget]] = defaultdict(list)
     for b in budgets:
-        if b.table_id is not None and b.kind != "executed":
+        if b.table_id is not None and b.kind != "executed" and b.table_id not in skip_tables:
             by_column[(b.table_id, b.col, b.year, b.kind)].append(b)
     shapes = _table_shapes(labels)
     by_table: dict[str, list[list[Budget]]] = defaultdict(list)
@@ -266,5 +270,6 @@ def budgets_to_hierarchy(budgets: list[Budget], labels: dict[tuple[str, int], Ro
         for column in columns:
             parent.update(column_to_parents(column, shape, coded, alone))
     parents = set(parent.values())
-    return [replace(b, parent_budget_id=parent.get(b.budget_id),
-                    is_total=b.is_total or b.budget_id in parents) for b in budgets]
+    return [b if b.table_id in skip_tables else
+            replace(b, parent_budget_id=parent.get(b.budget_id), is_total=b.is_total or b.budget_id in parents)
+            for b in budgets]

@@ -17,7 +17,15 @@ from normalizers import rules as R
 from normalizers.departments import is_department, split_department
 from normalizers.money import fund_source
 from normalizers.tables.cards import is_card
-from normalizers.tables.columns import ColumnRole, has_values, is_total, priority_of, table_to_roles
+from normalizers.tables.columns import (
+    ColumnRole,
+    has_values,
+    is_total,
+    priority_of,
+    table_to_roles,
+    term_baselines,
+)
+from normalizers.tables.forms import table_form, table_to_form_rows
 from normalizers.text import ascii_code, clean, is_roman
 
 _NUMBERS = re.compile(r"[△▲\-]?\d[\d,]*(?:\.\d+)?")
@@ -42,6 +50,7 @@ class TableView:
 
     A plan table without header rows of its own `continues` the previous plan
     table (split by a page or a blank line) and reads with that table's roles.
+    Kind 'form' is a piece of a 6th-term vertical form (`form` says which).
     """
 
     kind: str
@@ -54,6 +63,7 @@ class TableView:
     continues: bool = False
     page: int | None = None
     row_pages: tuple[tuple[int, int | None], ...] = ()
+    form: str | None = None   # a 6th-term form: master | table (plan tables); card | card_part | strategy_card
 
     def row_view(self, r: int) -> RowView:
         pages = dict(self.row_pages)
@@ -74,11 +84,41 @@ class StrategyCell:
 
 @dataclass(frozen=True)
 class StrategyRow:
-    """'추진전략 2 …' (or a numbered group label in a coded table) with any values on the row."""
+    """'추진전략 2 …' (or a numbered group label in a coded table) with any values on the row.
+
+    A 6th-term label names its system ('사회보장 전략 1' -> 'I-1', '지역발전 전략 1' -> 'II-1').
+    """
 
     number: str
     title: str | None
     raw: str
+    system: str | None = None
+
+
+@dataclass(frozen=True)
+class SystemRow:
+    """'Ⅰ. 지역사회보장사업 전략체계': a strategy system's header row, no strategy."""
+
+    system: str
+    title: str
+
+
+@dataclass(frozen=True)
+class SubgroupRow:
+    """'대표과업1. 전달체계 조직과 운영': the group of the 세부과업 below it, not a program."""
+
+    number: str
+    name: str
+    raw: str
+
+
+@dataclass(frozen=True)
+class ClassCell:
+    """A 6th-term classification code cell: its category, the code as printed, its column."""
+
+    category: str
+    code: str
+    col: int
 
 
 @dataclass(frozen=True)
@@ -95,6 +135,9 @@ class ProgramRow:
     description: str | None
     department: str | None
     priority: bool | None
+    is_new: bool | None = None
+    basic_plan: str | None = None
+    classes: tuple[ClassCell, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,7 +187,8 @@ class LabelRow:
     department: str | None
 
 
-RowKind = StrategyRow | ProgramRow | UncodedProgramRow | TotalRow | LineTotalRow | FundRow | ValuesRow | LabelRow
+RowKind = (StrategyRow | SystemRow | SubgroupRow | ProgramRow | UncodedProgramRow | TotalRow | LineTotalRow | FundRow
+           | ValuesRow | LabelRow)
 
 
 @dataclass(frozen=True)
@@ -169,12 +213,21 @@ def find_code(texts: tuple[str, ...] | list[str], limit: int = 3) -> tuple[int, 
 
 
 def classify_table(table: Table, table_id: str, unit: str | None,
-                   previous_roles: tuple[ColumnRole, ...]) -> TableView:
-    """What a table is, with the column roles its rows are read with."""
+                   previous_roles: tuple[ColumnRole, ...], open_card: bool = False) -> TableView:
+    """What a table is, with the column roles its rows are read with.
+
+    A piece of a 6th-term card without the card's opening rows is a form only
+    while a card is open (`open_card`: it continues that card across a page).
+    """
     rows = tuple(tuple(r) for r in table.rows_text())
+    codes = any(find_code(r) for r in rows)
+    if _lists_programs_only(rows[:max(table.header_rows, 1)]):
+        return TableView("skip", table_id, unit, rows, page=table.source.page)
+    form = table_form(table_to_form_rows(table, table_id), open_card and not codes)
+    if form is not None:
+        return TableView("form", table_id, unit, rows, page=table.source.page, form=form)
     if is_card([list(r) for r in rows]):
         return TableView("card", table_id, unit, rows, page=table.source.page)
-    codes = any(find_code(r) for r in rows)
     header_rows = table.header_rows
     if header_rows and any(find_code(r) for r in rows[:header_rows]):
         header_rows = 0
@@ -187,8 +240,18 @@ def classify_table(table: Table, table_id: str, unit: str | None,
         roles = (ColumnRole("unknown"),) * table.n_cols
     skip = (not codes and not has_values(list(roles))) or (bool(roles) and roles[0].role in _VALUE_ROLES)
     pages = tuple(sorted({(c.row, c.source.page) for c in table.cells if c.source.page is not None}))
+    plan_form = "master" if any(r.role in ("is_new", "basic_plan") for r in roles) else \
+        "table" if any(r.role == "class" for r in roles) else None
+    if plan_form:
+        roles = tuple(term_baselines(list(roles)))
     return TableView("skip" if skip else "plan", table_id, unit, rows, roles, header_rows, codes,
-                     continues and not skip, table.source.page, pages)
+                     continues and not skip, table.source.page, pages, plan_form)
+
+
+def _lists_programs_only(header: tuple[tuple[str, ...], ...]) -> bool:
+    """A 6th-term table that lists programs defined elsewhere: a header cell naming the plan itself."""
+    pattern = R.sixth_term().skip_table.pattern
+    return any(pattern.fullmatch(clean(t)) for row in header for t in row if t)
 
 
 def header_strategy(view: RowView, has_codes: bool) -> StrategyRow | None:
@@ -217,6 +280,9 @@ def classify_row(view: RowView, has_codes: bool, *, fund: bool = True) -> Classi
     label = " ".join(label_cells)
     found = find_code(view.texts, limit=max(end, 2) + 1)
     values = has_values(list(view.roles))
+    sixth = sixth_term_row(label) if label_cells and not found else None
+    if sixth is not None:
+        return ClassifiedRow(view, sixth)
     if label_cells and not found:
         last = label_cells[-1]
         if len(label_cells) >= 2 and is_total(last) and values:
@@ -242,6 +308,34 @@ def classify_row(view: RowView, has_codes: bool, *, fund: bool = True) -> Classi
         return ClassifiedRow(view, ValuesRow(), strategy)
     name, dept = split_department(item_label(list(view.texts[:end])))
     return ClassifiedRow(view, LabelRow(strip_tags(label), name, dept), strategy)
+
+
+def sixth_term_row(label: str) -> SystemRow | StrategyRow | SubgroupRow | None:
+    """A 6th-term master or program table label: a system header, a strategy naming its system, a 대표과업."""
+    rules = R.sixth_term()
+    label = strip_tags(label)
+    m = rules.system_header.pattern.match(label)
+    if m:
+        return SystemRow(ascii_code(m.group("num")), clean(m.group("title")))
+    strategy = system_strategy(label)
+    if strategy is not None:
+        return strategy
+    m = rules.subgroup.pattern.match(label)
+    if m:
+        return SubgroupRow(m.group("num"), clean(m.group("title")).rstrip(". "), label)
+    return None
+
+
+def system_strategy(label: str) -> StrategyRow | None:
+    """'사회보장 전략 1. 돌봄' -> StrategyRow('I-1', '돌봄', system 'I'); '균형발전 전략 2 …' -> 'II-2'."""
+    label = clean(label)
+    for rule in R.sixth_term().strategy:
+        m = rule.pattern.match(label)
+        if m:
+            title = clean(m.group("title")).strip(" ._") or None
+            raw = clean(label[:m.start("title")]).rstrip(" ._:)") if m.group("title") else label
+            return StrategyRow(f"{rule.system}-{m.group('num')}", title, raw, rule.system)
+    return None
 
 
 def strategy_cell(view: RowView, found: tuple[int, re.Match[str]] | None) -> StrategyCell | None:
@@ -273,7 +367,10 @@ def program_row(view: RowView, found: tuple[int, re.Match[str]], end: int) -> Pr
     prefix = R.columns().program_prefix.pattern.sub("", prefix).strip()
     shift = max(0, col - end + 1)
     roles = (ColumnRole("label"),) * (col + 1) + view.roles[col + 1 - shift:] if shift else view.roles
-    name = clean(m.group("name")).rstrip(".").strip() or _next_label(view.texts, col, end)
+    name, marked = strip_priority_mark(clean(m.group("name")).rstrip(".").strip())
+    if not name:
+        name, marked_next = strip_priority_mark(_next_label(view.texts, col, end))
+        marked = marked or marked_next
     desc = cell_of(view.texts, roles, "description")
     dept = cell_of(view.texts, roles, "department")
     if dept is None and has_values(list(roles)) and not any(r.role == "department" for r in roles):
@@ -282,9 +379,19 @@ def program_row(view: RowView, found: tuple[int, re.Match[str]], end: int) -> Pr
         desc, dept = _description_and_department(view.texts[col + 1:])
     left = [t for t, r in zip(view.texts[:col], view.roles) if t and r.role != "strategy"]
     group = left[-1] if left else ("" if col == 0 else None)
+    classes = tuple(ClassCell(r.category, t, c) for c, (t, r) in enumerate(zip(view.texts, roles))
+                    if r.role == "class" and r.category and t)
     return ProgramRow(ascii_code(raw), raw.rstrip(". "), name, col, roles,
                       prefix if prefix and len(parts) >= 3 else None, group, desc, dept,
-                      _priority(view.texts, roles))
+                      True if marked else _priority(view.texts, roles),
+                      priority_of(cell_of(view.texts, roles, "is_new") or ""),
+                      cell_of(view.texts, roles, "basic_plan"), classes)
+
+
+def strip_priority_mark(name: str) -> tuple[str, bool]:
+    """'(중점추진) 강서형 통합돌봄' -> ('강서형 통합돌봄', True): the 6th-term priority mark is no part of a name."""
+    m = R.sixth_term().priority_mark.pattern.match(name)
+    return (clean(name[m.end():]), True) if m else (name, False)
 
 
 def uncoded_program_row(view: RowView, end: int) -> UncodedProgramRow | None:
