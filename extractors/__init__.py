@@ -27,6 +27,7 @@ FORMATS: dict[str, Format] = {
     ".md": Format("md", "extractors.text"),
     ".html": Format("html", "extractors.html"),
     ".htm": Format("html", "extractors.html"),
+    ".xhtml": Format("html", "extractors.html"),
     ".pdf": Format("pdf", "extractors.pdf"),
     ".docx": Format("docx", "extractors.docx"),
     ".hwpx": Format("hwpx", "extractors.hancom.hwpx"),

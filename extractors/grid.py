@@ -7,8 +7,21 @@ blank cells, so these helpers infer the same structure from the text.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from extractors.document import Cell, Source, Table
+from extractors.document import Cell, ExtractError, Source, Table
+
+
+class TooLarge(ExtractError):
+    """A declared or expanded size past a limit (table grid, zip member, record count): the document fails."""
+
+
+MAX_TABLE_POSITIONS = 4_000_000
+"""Most grid positions (rows x columns) one table may cover; past it the document fails.
+
+A real table of 10,000 rows x 40 columns covers 400,000; declared sizes
+beyond this are what hostile files use to take all memory.
+"""
 
 _NUMBER = re.compile(r"^[△▲\-+]?\d[\d,]*(\.\d+)?\s*(%|%p|원|천원|백만원|억원|명|개소|건|회|가구)?$")
 _YEAR = re.compile(r"^[’'‘]?\d{2,4}\s*년?\s*(현재|목표|기준|예산|실적|\(.*\))?$")
@@ -145,3 +158,47 @@ def caption_unit_step(text: str, caption: str | None, unit: str | None,
 def is_caption_line(text: str) -> bool:
     """True for a table caption such as '<표 3> 연차별 투자계획' or '[표 2-1] 예산'."""
     return bool(_CAPTION.match(text)) and len(text) < 80
+
+
+def check_table_size(positions: int, what: str = "a table") -> None:
+    """`ExtractError` when a table would cover more than `MAX_TABLE_POSITIONS` grid positions."""
+    if positions > MAX_TABLE_POSITIONS:
+        raise TooLarge(f"{what} covers {positions:,} grid positions (limit {MAX_TABLE_POSITIONS:,}); "
+                           "refused: the file declares a table far larger than its cells")
+
+
+def header_rows_with_spans(table: Table, rows: int) -> int:
+    """`rows` header rows extended down to the last row a header cell spans (a `구분` spanning two header rows)."""
+    if not rows:
+        return 0
+    return max([rows] + [c.row + c.row_span for c in table.cells
+                         if c.row < rows and c.row + c.row_span < table.n_rows])
+
+
+def lift_title_row(table: Table) -> Table:
+    """A table whose first row is only a unit line or a caption, with that row as its unit/caption instead.
+
+    Hangul tables often carry "(단위: 백만원)" in a borderless first row
+    (right-aligned in the last cell, the others blank) or a full-width
+    "<표 3> …" title row; the real header rows are below it. The row is
+    dropped from the grid (its text kept in `unit_hint`/`caption`), the
+    rows below move up and keep their own header flags. Needs two rows
+    below the lifted one and at least two columns.
+    """
+    if table.n_rows < 3 or table.n_cols < 2:
+        return table
+    first = [c for c in table.cells if c.row == 0]
+    filled = [c for c in first if c.text.strip()]
+    if len(filled) != 1 or any(c.row_span > 1 for c in first):
+        return table
+    text = filled[0].text.strip()
+    caption, unit = None, None
+    if is_unit_line(text):
+        unit = text
+    elif filled[0].col_span == table.n_cols and (is_caption_line(text) or trailing_unit(text)):
+        caption, unit = text, trailing_unit(text)
+    else:
+        return table
+    cells = tuple(replace(c, row=c.row - 1) for c in table.cells if c.row > 0)
+    return replace(table, cells=cells, n_rows=table.n_rows - 1, header_rows=max(0, table.header_rows - 1),
+                   caption=table.caption or caption, unit_hint=table.unit_hint or unit)

@@ -2,33 +2,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
-from normalizers.rules import read_toml
+from normalizers import rules
 from normalizers.text import clean, split_trailing_paren
 
 _NAME = re.compile(r"^[가-힣0-9·･ ]{2,20}$")
 
 
-@dataclass(frozen=True)
-class DepartmentRules:
-    suffixes: tuple[str, ...]
-    standalone: frozenset[str]
-    not_departments: frozenset[str]
-    examples: tuple[tuple[str, bool], ...]
-    splits: tuple[tuple[str, str, str | None], ...]
-
-
-@lru_cache(maxsize=1)
-def department_rules() -> DepartmentRules:
-    data = read_toml("departments")
-    return DepartmentRules(
-        suffixes=tuple(sorted(data["suffixes"], key=len, reverse=True)),
-        standalone=frozenset(data["standalone"]),
-        not_departments=frozenset(data["not_departments"]),
-        examples=tuple((e["text"], e["department"]) for e in data["example"]),
-        splits=tuple((s["text"], s["name"], s.get("department")) for s in data["split"]))
+@cache
+def _suffixes() -> tuple[str, ...]:
+    """Department suffixes, longest first."""
+    return tuple(sorted(rules.departments().names.suffixes, key=len, reverse=True))
 
 
 def is_department(text: str) -> bool:
@@ -38,12 +23,12 @@ def is_department(text: str) -> bool:
 
 
 def _is_one(name: str) -> bool:
-    rules = department_rules()
-    if name in rules.standalone:
+    names = rules.departments().names
+    if name in names.standalone:
         return True
-    if not _NAME.match(name) or any(name.endswith(w) for w in rules.not_departments):
+    if not _NAME.match(name) or any(name.endswith(w) for w in names.not_departments):
         return False
-    return any(name.endswith(s) and len(name) > len(s) for s in rules.suffixes)
+    return any(name.endswith(s) and len(name) > len(s) for s in _suffixes())
 
 
 def split_department(text: str) -> tuple[str, str | None]:

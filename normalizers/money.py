@@ -28,9 +28,12 @@ class Quantity:
     """A quantity printed in text: `text[start:end]` is the printed span.
 
     `value` is the printed number in `unit` (money: the normalised unit such as
-    '백만원'); `amount_krw` is set for money; `fund_source` for an amount
-    labelled with its source ('국비 19,544'); `parent_start` is the start of
-    the amount a breakdown part belongs to.
+    '백만원' or '억달러'); `amount_krw` is set for money in won; `currency` is
+    the ISO code of money ('KRW', or 'USD' for '150.9억 달러', whose
+    `currency_amount` is 15,090,000,000 and `amount_krw` None: never
+    converted); `fund_source` for an amount labelled with its source ('국비
+    19,544'); `parent_start` is the start of the amount a breakdown part
+    belongs to.
     """
 
     kind: str
@@ -42,6 +45,8 @@ class Quantity:
     amount_krw: int | None = None
     fund_source: str | None = None
     parent_start: int | None = None
+    currency: str | None = None
+    currency_amount: float | None = None
 
 
 def _compact(text: str) -> str:
@@ -180,6 +185,18 @@ def parse_number(text: str | None) -> float | None:
     return factor * float(compact)
 
 
+def printed_precision(text: str, unit: str | None) -> int:
+    """KRW of one unit in the last printed digit: '12.5' 백만원 -> 100,000; '1,234' 억원 -> 100,000,000.
+
+    `unit` is the amount's unit, or None when the text carries it ('35.9억원').
+    """
+    compact = _compact(text)
+    unit = normalize_unit(unit) if unit else _unit_suffix(compact)
+    number = re.search(r"\d+(?:\.(\d+))?(?=\D*$)", compact)
+    decimals = len(number.group(1) or "") if number else 0
+    return max(1, int(Decimal(_money_units().get(unit, 1)) / (Decimal(10) ** decimals)))
+
+
 def unit_from_text(text: str | None) -> str | None:
     """The money unit a header or caption states: '예산(백만원)', '(단위 : 천원)' -> '백만원', '천원'."""
     if not text:
@@ -248,13 +265,62 @@ def _unit_suffix(compact: str) -> str:
     return "원"
 
 
+@cache
+def _currency_words() -> tuple[re.Pattern, dict[str, str]]:
+    """(a currency word right after an amount, compact word -> ISO code)."""
+    words = {_compact(w): c.code for c in rules.units().currency for w in c.words}
+    spaced_words = sorted({w for c in rules.units().currency for w in c.words}, key=len, reverse=True)
+    pattern = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in spaced_words)
+    return re.compile(rf"[ \t]?(?P<word>{pattern})(?![A-Za-z])"), words
+
+
+@cache
+def _currency_sign_regex() -> tuple[re.Pattern, dict[str, str]]:
+    """An amount after a currency sign ('US$ 3.2억', '$25'), and sign -> ISO code."""
+    signs = {s: c.code for c in rules.units().currency for s in c.signs}
+    mags = _mag_chars()
+    body = rf"{NUM}(?:[ \t]?[{mags}]+(?:[ \t]?{NUM}[ \t]?[{mags}]+)*)?"
+    return re.compile(rf"(?<![A-Za-z])(?P<sign>{_alternation(signs)})[ \t]?(?P<body>{body})"), signs
+
+
+def _is_bare_money(text: str, match: re.Match) -> bool:
+    """An amount without 원: a bare ending ('1,017억'), a money word nearby, no counted word after it."""
+    bare, body = rules.units().bare_money, match.group("body")
+    before = text[max(0, match.start() - 2):match.start()].rstrip()
+    if not body.endswith(bare.endings) or before.endswith(bare.not_after):
+        return False
+    after = text[match.end():match.end() + 6].lstrip(" \t")
+    counted = tuple(u.unit for u in rules.units().count_unit) + bare.not_before
+    if after.startswith(counted):
+        return False
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    line_end = text.find("\n", match.end())
+    line_end = len(text) if line_end < 0 else line_end
+    around = text[max(line_start, match.start() - bare.window):match.start()] + " " + \
+        text[match.end():min(line_end, match.end() + bare.window)]
+    return any(word in around for word in bare.context)
+
+
+def _foreign_quantity(text: str, start: int, end: int, body: str, code: str) -> Quantity | None:
+    """Money in another currency: value and unit as printed, the amount in that currency, no KRW."""
+    amount = parse_krw(body, "원", on_error="none")
+    if amount is None:
+        return None
+    unit = _unit_suffix(_compact(body)).removesuffix("원")
+    value = float(Decimal(amount) / _money_units()[unit + "원"]) if unit else float(amount)
+    return Quantity("money", start, end, text[start:end], value, unit + code, None, None, None, code,
+                    float(amount))
+
+
 def _money_quantity(text: str, match: re.Match) -> Quantity | None:
     """One money quantity from a regex match, or None when it is not money."""
     body, won = match.group("body"), match.group("won")
-    bare = rules.units().bare_money
     if not won:
-        before = text[max(0, match.start() - 2):match.start()].rstrip()
-        if not body.endswith(bare.endings) or before.endswith(bare.not_after):
+        currency = _currency_words()[0].match(text, match.end())
+        if currency is not None:
+            code = _currency_words()[1][_compact(currency.group("word"))]
+            return _foreign_quantity(text, match.start("body"), currency.end(), body, code)
+        if not _is_bare_money(text, match):
             return None
     printed = text[match.start():match.end()]
     amount = parse_krw(printed, on_error="none")
@@ -264,7 +330,8 @@ def _money_quantity(text: str, match: re.Match) -> Quantity | None:
     value = float(Decimal(amount) / _money_units()[unit])
     label = _label_regexes()[0].search(text, max(0, match.start() - 12), match.start())
     source = fund_source(label.group("label")) if label else None
-    return Quantity("money", match.start(), match.end(), printed, value, unit, amount, source)
+    return Quantity("money", match.start(), match.end(), printed, value, unit, amount, source, currency="KRW",
+                    currency_amount=float(amount))
 
 
 def _breakdown(text: str, parent: Quantity) -> list[Quantity]:
@@ -290,7 +357,7 @@ def _breakdown(text: str, parent: Quantity) -> list[Quantity]:
         start = item.start("amount") if own_unit else item.start("label")
         parts.append(Quantity("money", start, item.end("amount"), text[start:item.end("amount")],
                               float(Decimal(amount) / _money_units()[unit]), unit, amount,
-                              fund_source(item.group("label"), short=True), parent.start))
+                              fund_source(item.group("label"), short=True), parent.start, "KRW", float(amount)))
         pos = item.end()
     return parts
 
@@ -303,16 +370,35 @@ def find_money(text: str) -> list[Quantity]:
     """
     found: list[Quantity] = []
     pos, regex = 0, _money_regex()
+    signed = _signed_amounts(text)
     while (match := regex.search(text, pos)) is not None:
+        sign = next((q for q in signed if q.start <= match.start("body") < q.end), None)
+        if sign is not None:
+            found.append(sign)
+            pos = sign.end
+            continue
         quantity = _money_quantity(text, match)
         if quantity is None:
             second = re.search(r"\D\d", text[match.start("body"):match.end()])
             pos = match.start("body") + second.start() + 1 if second else match.end()
             continue
-        parts = _breakdown(text, quantity)
+        parts = _breakdown(text, quantity) if quantity.currency == "KRW" else []
         found += [quantity, *parts]
-        pos = parts[-1].end if parts else match.end()
+        pos = parts[-1].end if parts else max(match.end(), quantity.end)
     return found
+
+
+def _signed_amounts(text: str) -> list[Quantity]:
+    """Amounts after a currency sign ('US$ 3.2억', '$25'), in text order."""
+    regex, signs = _currency_sign_regex()
+    if not any(s in text for s in signs):
+        return []
+    out = []
+    for m in regex.finditer(text):
+        q = _foreign_quantity(text, m.start(), m.end(), m.group("body"), signs[m.group("sign")])
+        if q is not None:
+            out.append(q)
+    return out
 
 
 @cache

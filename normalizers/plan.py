@@ -1,15 +1,23 @@
-"""`normalise(Document) -> PlanRecord`: the normalisers' single entry point."""
+"""`normalise(Document) -> PlanRecord`: the normalisers' single entry point.
+
+The heading tree and the table records are made first; if a later step
+(plan tables, metadata, text facts, checks) fails, the record keeps them and
+carries a `normaliser-failed` issue, so everything read is stored.
+"""
 from __future__ import annotations
 
-from dataclasses import replace
+import traceback
+from dataclasses import dataclass, replace
+from pathlib import Path
 
-from extractors.document import Document, Heading, Table
+from extractors.document import Document, Heading, Issue, Table
+from normalizers.boxes import document_to_unboxed
 from normalizers.meta import document_to_meta
 from normalizers.money import unit_from_text
 from normalizers.record import DocRegion, Meta, PlanRecord, Program, TableCellRow, TableRecord
-from normalizers.sections import document_to_sections
-from normalizers.tables.checks import budgets_to_checks
-from normalizers.tables.reader import tables_to_plan
+from normalizers.sections import SectionTree, document_to_sections
+from normalizers.tables.checks import facts_to_checks
+from normalizers.tables.reader import TableInput, tables_to_plan
 from normalizers.textfacts.reader import document_to_text_facts
 from normalizers.textfacts.tags import program_tags
 
@@ -17,34 +25,54 @@ _CONTEXT_LINES = 4
 
 
 def normalise(doc: Document) -> PlanRecord:
-    """Everything the plan schema holds about one document."""
+    """Everything the plan schema holds about one document (boxed titles read as headings first)."""
+    doc = document_to_unboxed(doc)
     tree = document_to_sections(doc)
+    tables = document_to_tables(doc, tree.block_sections)
+    base = PlanRecord(meta=Meta(title=doc.title), sections=tree.sections,
+                      tables=tuple(t.record for t in tables))
+    try:
+        return document_to_facts(doc, tree, tables, base)
+    except Exception as exc:
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{Path(frame.filename).name}:{frame.lineno}"
+        return replace(base, issues=(Issue("normaliser-failed", f"normaliser failed: {type(exc).__name__}: "
+                                                                f"{exc} ({where})"),))
+
+
+def document_to_facts(doc: Document, tree: SectionTree, tables: list[ReadTable], base: PlanRecord) -> PlanRecord:
+    """Plan tables, metadata, text facts and checks added to the tree and tables of `base`."""
     meta = document_to_meta(doc)
-    tables = document_to_table_records(doc, tree.block_sections)
-    plan = tables_to_plan([(t, rec.table_id, rec.unit_text, context) for t, rec, context in tables])
+    plan = tables_to_plan([t.input for t in tables])
     programs = tuple(tag_program(p) for p in plan.programs)
     facts = document_to_text_facts(doc, tree, meta)
-    checks = budgets_to_checks(plan.budgets, plan.programs)
+    checks = facts_to_checks(plan)
     checks += [replace(c, check_id=f"c{len(checks) + i}") for i, c in enumerate(facts.checks, start=1)]
-    return PlanRecord(
-        meta=meta, sections=tree.sections, tables=tuple(rec for _, rec, _ in tables),
-        strategies=tuple(plan.strategies), programs=programs, indicators=tuple(plan.indicators),
-        budgets=tuple(plan.budgets), executions=facts.executions, mentions=facts.mentions,
-        checks=tuple(checks), doc_regions=with_issuer(facts.doc_regions, meta),
-        notes=tuple(plan.notes) + tuple(facts.notes))
+    return replace(base, meta=meta, strategies=tuple(plan.strategies), programs=programs,
+                   indicators=tuple(plan.indicators), budgets=tuple(plan.budgets), executions=facts.executions,
+                   mentions=facts.mentions, checks=tuple(checks), doc_regions=with_issuer(facts.doc_regions, meta),
+                   issues=tuple(plan.issues) + facts.issues)
 
 
-def document_to_table_records(doc: Document, block_sections: tuple[str | None, ...]
-                              ) -> list[tuple[Table, TableRecord, list[str]]]:
+@dataclass(frozen=True)
+class ReadTable:
+    """A table of the document: its stored record and what the plan-table reader gets."""
+
+    record: TableRecord
+    input: TableInput
+
+
+def document_to_tables(doc: Document, block_sections: tuple[str | None, ...]) -> list[ReadTable]:
     """Every table with its record (id, section, unit) and the text lines since the previous table."""
-    out: list[tuple[Table, TableRecord, list[str]]] = []
+    out: list[ReadTable] = []
     context: list[str] = []
     for block, section_id in zip(doc.blocks, block_sections):
         if not isinstance(block, Table):
-            text = block.title if isinstance(block, Heading) else getattr(block, "text", "")
+            text = block.title if isinstance(block, Heading) else block.text
             context = (context + [text])[-_CONTEXT_LINES:]
             continue
-        out.append((block, table_to_record(block, f"t{len(out) + 1}", section_id, len(out) + 1), context))
+        record = table_to_record(block, f"t{len(out) + 1}", section_id, len(out) + 1)
+        out.append(ReadTable(record, TableInput(block, record.table_id, record.unit_text, tuple(context))))
         context = []
     return out
 

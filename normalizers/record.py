@@ -10,7 +10,9 @@ printed text beside the normalised value.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from extractors.document import Issue
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,25 @@ class Program:
     subgroup: str | None = None
     domains: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
+    subgroup_name: str | None = None      # the 대표과업's name (6th-term system Ⅱ), `subgroup` is its code
+    team: str | None = None               # 담당팀 printed beside the department (never a person or phone)
+    is_new: bool | None = None            # 6기 신규 사업 (○ True, × False)
+    is_non_budget: bool | None = None     # 비예산: budget cells printed 0 in the 6th-term forms
+    basic_plan_link: str | None = None    # 제3차 사회보장기본계획 strategies linked, as printed ('②, ③')
+    classes: tuple[ProgramClass, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProgramClass:
+    """One of the six 6th-term classification codes of a program (사업대상 ② 개인 및 가구 …)."""
+
+    category: str          # 사업대상 | 사업형태 | 생애주기 | 가구유형 | 세부사업영역 | 선정기준
+    code: str              # as printed ('②')
+    label: str | None      # the template's label of that code, None for a code the list lacks
+    page: int | None = None
+    table_id: str | None = None
+    row: int | None = None
+    col: int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +114,8 @@ class IndicatorTarget:
     value: float | None
     value_text: str
     col: int | None = None
+    table_id: str | None = None   # where this year's value is printed (the indicator's own table when None)
+    row: int | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +130,10 @@ class Indicator:
     page: int | None = None
     table_id: str | None = None
     row: int | None = None
+    subgroup: str | None = None       # a 대표과업's indicator: its code (II-1-2); strategy_id is its strategy
+    definition: str | None = None     # 지표정의
+    basis: str | None = None          # 목표수준 산출근거 / 목표설정 근거
+    data_source: str | None = None    # 자료출처
 
 
 @dataclass(frozen=True)
@@ -127,6 +154,10 @@ class Budget:
     table_id: str | None = None
     row: int | None = None
     col: int | None = None
+    parent_budget_id: str | None = None   # the row this one is a part of (a total, a line over its sources)
+    fund_name: str | None = None          # the source's own name where printed (③기타 (사회복지공동모금회))
+    share_pct: float | None = None        # the printed share of the line's total (a card's (30%))
+    share_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +195,8 @@ class Mention:
     fund_source: str | None = None
     page: int | None = None
     line: int | None = None
+    currency: str | None = None          # money: ISO code ('KRW', 'USD' …); only KRW has amount_krw
+    currency_amount: float | None = None  # money: the amount in `currency`, never converted
 
 
 @dataclass(frozen=True)
@@ -177,6 +210,9 @@ class Check:
     actual: float | None
     ok: bool
     note: str = ""
+    program_id: str | None = None   # the program (or None) and year the checked figure belongs to
+    year: int | None = None
+    strategy_id: str | None = None  # the strategy a strategy-level figure belongs to
 
 
 @dataclass(frozen=True)
@@ -217,4 +253,4 @@ class PlanRecord:
     mentions: tuple[Mention, ...] = ()
     checks: tuple[Check, ...] = ()
     doc_regions: tuple[DocRegion, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    issues: tuple[Issue, ...] = ()   # recoverable problems (rows left out as ambiguous …); any makes it partial

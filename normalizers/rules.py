@@ -1,15 +1,22 @@
 """Rule files under `normalizers/rules/`, loaded once, validated and typed.
 
 Each `*.toml` file becomes one frozen dataclass of frozen rule entries
-(lists become tuples, regexes are compiled, dates parsed). Every entry must
-carry an `example` string; unknown keys are errors, so a typo in a rule file
+(lists become tuples or frozensets, regexes are compiled, dates parsed).
+Every entry carries an `example` string and the `expected` value its rule
+gives for it; unknown or missing keys are errors, so a typo in a rule file
 fails at load time with the file, entry and allowed keys in the message.
-`tests/test_rules.py` then checks each example against its own rule.
+`tests/test_rules.py` checks every example against its own rule in one test,
+and that every example is text of our own samples (`samples/`) or of the
+file's own `test_strings`: a top-level array of sentences we wrote for
+examples no sample document can hold (abolished names, negative cases).
+No example and no test string may be text of `../shared/seeds`.
+
+Patterns may name a fragment of `fragments.toml` as `{{name}}` (the money
+unit, the total-row words, the program-code prefix), so each is written once.
+Fields typed `SpacedPattern` match with a space allowed between any two
+Hangul letters (narrow PDF and HWP cells break words anywhere).
 
 `regions.csv` is data, not rules: `normalizers/regions.py` reads it.
-`headings.toml`, `columns.toml`, `doc_types.toml` and `departments.toml`
-are typed by the modules that use them (sections, columns and cards, meta,
-departments), which read them through `read_toml` like everything here.
 """
 from __future__ import annotations
 
@@ -29,6 +36,188 @@ class RuleError(ValueError):
     """A rule file is malformed: missing example, unknown key, bad regex."""
 
 
+SpacedPattern = re.Pattern
+"""A compiled label pattern in which a space may fall between any two Hangul letters."""
+
+
+def spaced(pattern: str) -> re.Pattern:
+    """Compile a label pattern so that a space may fall between any two Hangul letters.
+
+    Narrow PDF and HWP cells break words anywhere ("성과지 표", "추진전 략 5"),
+    so '성과지표' in a rule also matches '성과지 표'.
+    """
+    return re.compile(re.sub(r"([가-힣])(?=[가-힣])", r"\1\\s*", pattern))
+
+
+# --- fragments.toml ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Fragment:
+    name: str
+    pattern: str
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class FragmentFile:
+    fragment: tuple[Fragment, ...]
+    test_strings: tuple[str, ...] = ()
+
+
+# --- headings.toml -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TitleRules:
+    """When a numbered line is a heading: a short title that is no sentence and no contents line."""
+
+    max_chars: int
+    sentence_endings: tuple[re.Pattern, ...]
+    toc_pattern: re.Pattern
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class HeadingMarker:
+    name: str
+    pattern: re.Pattern
+    role: str
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class HeadingKind:
+    kind: str
+    pattern: re.Pattern
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class Headings:
+    title: TitleRules
+    toc_title: PlainRule
+    marker: tuple[HeadingMarker, ...]
+    kind: tuple[HeadingKind, ...]
+    test_strings: tuple[str, ...] = ()
+
+
+# --- columns.toml --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ColumnRoleRule:
+    role: str
+    pattern: SpacedPattern
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class SpacedRule:
+    pattern: SpacedPattern
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class PlainRule:
+    pattern: re.Pattern
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class Priority:
+    yes: frozenset[str]
+    no: frozenset[str]
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class CardSettings:
+    min_keys: int
+    indicator_name: re.Pattern
+    unit: re.Pattern
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class CardKey:
+    key: str
+    pattern: re.Pattern
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class Columns:
+    role: tuple[ColumnRoleRule, ...]
+    total: SpacedRule
+    strategy: SpacedRule
+    numbered: PlainRule
+    program: SpacedRule
+    program_prefix: SpacedRule
+    priority: Priority
+    card: CardSettings
+    card_key: tuple[CardKey, ...]
+    subtotal_formula: PlainRule
+    part_marker: PlainRule
+    line_marker: PlainRule
+    test_strings: tuple[str, ...] = ()
+
+
+# --- doc_types.toml ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DocType:
+    doc_type: str
+    title: re.Pattern
+    example: str
+    expected: Any
+    body: re.Pattern | None = None
+
+
+@dataclass(frozen=True)
+class Terms:
+    pattern: re.Pattern
+    periods: dict[int, tuple[int, int]]
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class DocTypes:
+    type: tuple[DocType, ...]
+    terms: Terms
+    issued: PlainRule
+    date_line: PlainRule
+    release_date: PlainRule
+    test_strings: tuple[str, ...] = ()
+
+
+# --- departments.toml ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DepartmentNames:
+    suffixes: tuple[str, ...]
+    standalone: frozenset[str]
+    not_departments: frozenset[str]
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class Departments:
+    names: DepartmentNames
+    recognise: tuple[Example, ...]
+    split: tuple[Example, ...]
+    test_strings: tuple[str, ...] = ()
+
+
 # --- units.toml -------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -44,13 +233,15 @@ class Example:
     """A rule that is only an example with its expected value (e.g. compound numerals)."""
 
     example: str
-    expected: Any = None
+    expected: Any
 
 
 @dataclass(frozen=True)
 class Magnitudes:
     small: tuple[tuple[str, int], ...]
     large: tuple[tuple[str, int], ...]
+    example: str
+    expected: Any
 
 
 @dataclass(frozen=True)
@@ -58,10 +249,34 @@ class WordList:
     """A list of words with one example (and its expected value, if any)."""
 
     example: str
+    expected: Any
     words: tuple[str, ...] = ()
     endings: tuple[str, ...] = ()
     not_after: tuple[str, ...] = ()
-    expected: Any = None
+
+
+@dataclass(frozen=True)
+class BareMoney:
+    """When an amount without 원 ('1,017억') is money: its ending, the words around it."""
+
+    endings: tuple[str, ...]
+    not_after: tuple[str, ...]
+    not_before: tuple[str, ...]
+    context: tuple[str, ...]
+    window: int
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class Currency:
+    """A foreign currency: ISO `code`, words printed after an amount, signs printed before it."""
+
+    code: str
+    words: tuple[str, ...]
+    example: str
+    expected: Any
+    signs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +292,7 @@ class Sign:
 class Marker:
     marker: str
     example: str
+    expected: Any
 
 
 @dataclass(frozen=True)
@@ -100,6 +316,7 @@ class FundSource:
     name: str
     aliases: tuple[str, ...]
     example: str
+    expected: Any
     short_aliases: tuple[str, ...] = ()
 
 
@@ -108,7 +325,7 @@ class Units:
     money_unit: tuple[MoneyUnit, ...]
     magnitudes: Magnitudes
     compound: tuple[Example, ...]
-    bare_money: WordList
+    bare_money: BareMoney
     money_not_followed_by: WordList
     sign: tuple[Sign, ...]
     no_budget: tuple[Marker, ...]
@@ -117,6 +334,8 @@ class Units:
     counts: WordList
     percent_unit: tuple[QuantityUnit, ...]
     fund_source: tuple[FundSource, ...]
+    currency: tuple[Currency, ...]
+    test_strings: tuple[str, ...] = ()
 
 
 # --- years.toml -------------------------------------------------------------------
@@ -126,7 +345,7 @@ class Setting:
     """A single number setting with its example."""
 
     example: str
-    expected: Any = None
+    expected: Any
     pivot: int = 0
     max_years: int = 0
     words: tuple[str, ...] = ()
@@ -138,7 +357,7 @@ class NamedPattern:
     name: str
     pattern: re.Pattern
     example: str
-    expected: Any = None
+    expected: Any
     kind: str = ""
 
 
@@ -151,6 +370,7 @@ class Years:
     period: tuple[NamedPattern, ...]
     date: tuple[NamedPattern, ...]
     weekdays: Setting
+    test_strings: tuple[str, ...] = ()
 
 
 # --- cases.toml -------------------------------------------------------------------
@@ -159,7 +379,7 @@ class Years:
 class PatternRule:
     pattern: re.Pattern
     example: str
-    expected: Any = None
+    expected: Any
     kind: str = ""
 
 
@@ -187,6 +407,7 @@ class Cases:
     skip: tuple[PatternRule, ...]
     title_cleanup: TitleCleanup
     region_list: RegionList
+    test_strings: tuple[str, ...] = ()
 
 
 # --- executions.toml ----------------------------------------------------------------
@@ -199,6 +420,7 @@ class Column:
     label: str
     mark: str
     example: str
+    expected: Any
 
 
 @dataclass(frozen=True)
@@ -206,7 +428,7 @@ class Fragments:
     """Regex fragments assembled by `normalizers/executions.py`."""
 
     example: str
-    expected: Any = None
+    expected: Any
     year: str = ""
     unit: str = ""
     separator: str = ""
@@ -221,7 +443,7 @@ class ExecutionRules:
     header_parts: Fragments
     values: Fragments
     rate_check: Fragments
-    totals: WordList
+    test_strings: tuple[str, ...] = ()
 
 
 # --- tags.toml and orgs.toml -----------------------------------------------------------
@@ -231,6 +453,7 @@ class Tag:
     name: str
     keywords: tuple[str, ...]
     example: str
+    expected: Any
     exclude: tuple[str, ...] = ()
 
 
@@ -238,6 +461,7 @@ class Tag:
 class Tags:
     domain: tuple[Tag, ...]
     target: tuple[Tag, ...]
+    test_strings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -245,6 +469,7 @@ class AndParticle:
     word: str
     min_stem: int
     example: str
+    expected: Any
 
 
 @dataclass(frozen=True)
@@ -252,6 +477,7 @@ class Orgs:
     text_suffixes: WordList
     trailing: WordList
     and_particle: AndParticle
+    test_strings: tuple[str, ...] = ()
 
 
 # --- regions.toml ------------------------------------------------------------------------
@@ -290,26 +516,136 @@ class RegionRules:
     code_change: tuple[CodeChange, ...]
     ambiguous_alone: WordList
     short_sido_followers: WordList
+    test_strings: tuple[str, ...] = ()
 
 
 # --- loading -------------------------------------------------------------------------------
 
+# --- sixth_term.toml ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SystemStrategy:
+    """A strategy label naming its system by its word (사회보장 전략 N -> I, 지역발전 전략 N -> II)."""
+
+    system: str
+    pattern: SpacedPattern
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class TermYears:
+    term: int
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class Marks:
+    marks: frozenset[str]
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class Classification:
+    """One classification category: its header label and the template's labels of codes ①, ②, …."""
+
+    category: str
+    pattern: SpacedPattern
+    labels: tuple[str, ...]
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class CardFund:
+    source: str
+    pattern: SpacedPattern
+    example: str
+    expected: Any
+    placeholders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CardLabel:
+    key: str
+    pattern: re.Pattern
+    example: str
+    expected: Any
+    group: bool = False
+    start: bool = False
+
+
+@dataclass(frozen=True)
+class SixthTerm:
+    system_header: SpacedRule
+    strategy: tuple[SystemStrategy, ...]
+    heading: PlainRule
+    subgroup: SpacedRule
+    priority_mark: SpacedRule
+    term: TermYears
+    no_value: Marks
+    non_budget: Marks
+    skip_table: SpacedRule
+    classification: tuple[Classification, ...]
+    card_fund: tuple[CardFund, ...]
+    card_label: tuple[CardLabel, ...]
+    test_strings: tuple[str, ...] = ()
+
+
+_FRAGMENT = re.compile(r"\{\{(\w+)\}\}")
+
+
+def expand_fragments(text: str, where: str) -> str:
+    """`{{name}}` replaced by the named pattern of fragments.toml (as a non-capturing group)."""
+    if "{{" not in text:
+        return text
+    known = {f.name: f.pattern for f in fragments().fragment}
+
+    def one(m: re.Match[str]) -> str:
+        if m.group(1) not in known:
+            raise RuleError(f"{where}: unknown fragment {{{{{m.group(1)}}}}}; known: {sorted(known)}")
+        return f"(?:{known[m.group(1)]})"
+    return _FRAGMENT.sub(one, text)
+
+
+def _compile(value: Any, where: str, spaced_labels: bool = False) -> re.Pattern:
+    if not isinstance(value, str):
+        raise RuleError(f"{where}: expected a regex string, got {value!r}")
+    text = expand_fragments(value, where)
+    try:
+        return spaced(text) if spaced_labels else re.compile(text)
+    except re.error as exc:
+        raise RuleError(f"{where}: bad regex {value!r}: {exc}") from None
+
+
 def _convert(value: Any, type_text: str, where: str) -> Any:
-    """A TOML value as the field's type: tuples for lists/tables, compiled regex, date."""
+    """A TOML value as the field's type: tuples/frozensets for lists, compiled regex, date, int-keyed dict."""
+    if type_text == "SpacedPattern":
+        return _compile(value, where, spaced_labels=True)
+    if type_text.startswith("tuple[re.Pattern"):
+        return tuple(_compile(v, f"{where}[{i}]") for i, v in enumerate(value))
     if "re.Pattern" in type_text:
-        try:
-            return re.compile(value)
-        except (re.error, TypeError) as exc:
-            raise RuleError(f"{where}: bad regex {value!r}: {exc}") from None
+        return _compile(value, where)
     if type_text == "date":
         try:
             return date.fromisoformat(value)
         except (ValueError, TypeError):
             raise RuleError(f"{where}: expected a YYYY-MM-DD date, got {value!r}") from None
+    if type_text.startswith("frozenset["):
+        return frozenset(value)
+    if type_text.startswith("dict[int"):
+        try:
+            return {int(k): _convert(v, "", where) for k, v in value.items()}
+        except (ValueError, AttributeError):
+            raise RuleError(f"{where}: expected a table with integer keys, got {value!r}") from None
     if isinstance(value, dict):
         return tuple((k, _convert(v, "", where)) for k, v in value.items())
     if isinstance(value, list):
         return tuple(_convert(v, "", where) for v in value)
+    if isinstance(value, str) and "{{" in value:
+        return expand_fragments(value, where)
     return value
 
 
@@ -323,6 +659,8 @@ def _build(cls: type, raw: Any, where: str) -> Any:
         raise RuleError(f"{where}: unknown key(s) {unknown}; allowed: {sorted(known)}")
     if "example" in known and not isinstance(raw.get("example"), str):
         raise RuleError(f"{where}: every rule needs an `example` string")
+    if "expected" in known and "expected" not in raw:
+        raise RuleError(f"{where}: every rule needs the `expected` value its example gives")
     kwargs = {}
     for name, f in known.items():
         if name in raw:
@@ -348,12 +686,21 @@ def read_toml(stem: str) -> dict[str, Any]:
         raise RuleError(f"{path.name}: {exc}") from None
 
 
+def _test_strings(raw: Any, where: str) -> tuple[str, ...]:
+    """The file's `test_strings`: sentences we wrote to host examples no sample can (old names, negatives)."""
+    if not isinstance(raw, list) or not all(isinstance(s, str) and s.strip() for s in raw):
+        raise RuleError(f"{where}: `test_strings` must be an array of non-empty strings")
+    return tuple(raw)
+
+
 def _load(stem: str, cls: type) -> Any:
     """Load `rules/<stem>.toml` into `cls`, whose fields name the file's tables."""
     path = RULES_DIR / f"{stem}.toml"
     data = dict(read_toml(stem))
-    kwargs = {}
+    kwargs: dict[str, Any] = {"test_strings": _test_strings(data.pop("test_strings", []), path.name)}
     for f in fields(cls):
+        if f.name == "test_strings":
+            continue
         if f.name not in data:
             raise RuleError(f"{path.name}: missing table [{f.name}] (or [[{f.name}]])")
         element = globals()[_element_type(str(f.type))]
@@ -371,6 +718,12 @@ def _load(stem: str, cls: type) -> Any:
 
 
 @cache
+def fragments() -> FragmentFile:
+    """Named regex fragments (`{{money_unit}}`, `{{total_word}}`, `{{program_prefix}}`) other rules use."""
+    return _load("fragments", FragmentFile)
+
+
+@cache
 def units() -> Units:
     """Money units, magnitudes, signs, no-budget markers, count/percent units, fund sources."""
     return _load("units", Units)
@@ -380,6 +733,31 @@ def units() -> Units:
 def years() -> Years:
     """Year headers, plan-period and date patterns, the two-digit-year pivot."""
     return _load("years", Years)
+
+
+@cache
+def headings() -> Headings:
+    """Printed heading markers (Ⅰ. 1. 가. (1) ① □ …), when a line is a title, heading keys."""
+    return _load("headings", Headings)
+
+
+@cache
+def columns() -> Columns:
+    """Plan-table column roles, row labels (total, strategy, program code), priority marks, card keys."""
+    return _load("columns", Columns)
+
+
+@cache
+def doc_types() -> DocTypes:
+    """Document types from title words, 제N기 plan terms and their years, printed issue dates, date lines,
+    press-release date labels."""
+    return _load("doc_types", DocTypes)
+
+
+@cache
+def departments() -> Departments:
+    """What a department name ends with, units that stand alone, words that only look like one."""
+    return _load("departments", Departments)
 
 
 @cache
@@ -407,10 +785,17 @@ def orgs() -> Orgs:
 
 
 @cache
+def sixth_term() -> SixthTerm:
+    """The 6th-term template's row labels, card labels, classification codes and fund rows."""
+    return _load("sixth_term", SixthTerm)
+
+
+@cache
 def regions() -> RegionRules:
     """시도 short names, extra aliases, dated code changes, short-name followers."""
     return _load("regions", RegionRules)
 
 
-ALL = {"units": units, "years": years, "cases": cases, "executions": executions,
-       "tags": tags, "orgs": orgs, "regions": regions}
+ALL = {"fragments": fragments, "units": units, "years": years, "headings": headings, "columns": columns,
+       "doc_types": doc_types, "departments": departments, "cases": cases, "executions": executions,
+       "tags": tags, "orgs": orgs, "regions": regions, "sixth_term": sixth_term}

@@ -6,43 +6,21 @@ section and whose rest reads like a title. Levels: a marked-up heading keeps
 its format level; a numbered paragraph ranks below the nearest marked-up
 heading by the order in which its marker type first appeared there, so
 `Ⅰ. / 1. / 가.` nest whatever level the document starts them at.
+
+A table of contents (a heading such as "[ 목 차 ]") is a section of its own
+whose entries are its text, never headings; it closes before the first
+chapter, so the chapters do not nest under it (`toc_span`).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from extractors.document import Block, Document, Heading, ListItem, Paragraph, Table
+from normalizers import rules
 from normalizers.record import Section
-from normalizers.rules import read_toml
 
 _TITLE_ON_NEXT_LINE = {"chapter", "part"}  # "PARTⅠ- 1" / "제2장" alone: the title is the next line
-
-
-@dataclass(frozen=True)
-class Marker:
-    name: str
-    pattern: re.Pattern
-    role: str
-    example: str
-    number: str
-
-
-@dataclass(frozen=True)
-class KindRule:
-    kind: str
-    pattern: re.Pattern
-    example: str
-
-
-@dataclass(frozen=True)
-class HeadingRules:
-    markers: tuple[Marker, ...]
-    kinds: tuple[KindRule, ...]
-    max_chars: int
-    sentence_endings: tuple[re.Pattern, ...]
-    toc: re.Pattern
 
 
 @dataclass(frozen=True)
@@ -55,23 +33,10 @@ class MarkedLine:
     title: str
 
 
-@lru_cache(maxsize=1)
-def heading_rules() -> HeadingRules:
-    """Load and compile rules/headings.toml once."""
-    data = read_toml("headings")
-    markers = tuple(Marker(m["name"], re.compile(m["pattern"]), m["role"], m["example"], m["number"])
-                    for m in data["marker"])
-    kinds = tuple(KindRule(k["kind"], re.compile(k["pattern"]), k["example"]) for k in data["kind"])
-    title = data["title"]
-    return HeadingRules(markers, kinds, title["max_chars"],
-                        tuple(re.compile(p) for p in title["sentence_endings"]),
-                        re.compile(title["toc_pattern"]))
-
-
 def split_marker(text: str, *, marked_up: bool = False) -> MarkedLine | None:
     """The first marker rule matching `text` (roles 'marked' only for marked-up headings)."""
     stripped = text.strip()
-    for marker in heading_rules().markers:
+    for marker in rules.headings().marker:
         if marker.role == "marked" and not marked_up:
             continue
         m = marker.pattern.match(stripped)
@@ -83,15 +48,20 @@ def split_marker(text: str, *, marked_up: bool = False) -> MarkedLine | None:
 
 def is_title_like(title: str) -> bool:
     """Short, not a sentence, not a table-of-contents line."""
-    rules = heading_rules()
-    if not title or len(title) > rules.max_chars or rules.toc.search(title):
+    title_rules = rules.headings().title
+    if not title or len(title) > title_rules.max_chars or title_rules.toc_pattern.search(title):
         return False
-    return not any(p.search(title) for p in rules.sentence_endings)
+    return not is_sentence(title)
+
+
+def is_sentence(text: str) -> bool:
+    """True when `text` ends like a sentence ('…한다.', '…함', '…음') rather than a title."""
+    return any(p.search(text) for p in rules.headings().title.sentence_endings)
 
 
 def kind_of(title: str) -> str | None:
     """Canonical heading key (`strategy`, `program`, `budget`, …) from words in a title."""
-    for rule in heading_rules().kinds:
+    for rule in rules.headings().kind:
         if rule.pattern.search(title):
             return rule.kind
     return None
@@ -145,7 +115,14 @@ def document_to_sections(doc: Document) -> SectionTree:
     offsets: list[int | None] = []
     base_level = 0
     untitled: _Open | None = None
-    for block in doc.blocks:
+    toc_end = -1
+    for index, block in enumerate(doc.blocks):
+        if index < toc_end:
+            offsets.append(stack[-1].add(_entry_text(block)))
+            block_sections.append(stack[-1].section_id)
+            continue
+        if index == toc_end:
+            stack.pop()
         if untitled is not None and isinstance(block, Paragraph) and is_title_like(block.text) \
                 and block_to_heading(block) is None:
             untitled.title = block.text
@@ -176,6 +153,8 @@ def document_to_sections(doc: Document) -> SectionTree:
             block_sections.append(sec.section_id)
             offsets.append(None)
             untitled = sec if not title else None
+            if rules.headings().toc_title.pattern.match(title):
+                toc_end = toc_span(doc.blocks, index)
             continue
         if not stack:
             sec = _Open("s0", None, 0, 1, None, doc.title or "", block.source.page, block.source.line, None)
@@ -187,6 +166,46 @@ def document_to_sections(doc: Document) -> SectionTree:
                              number=s.number, title=s.title, kind=kind_of(s.title), page=s.page,
                              text="\n".join(s.body), line=s.line) for s in opened)
     return SectionTree(sections, tuple(block_sections), tuple(offsets))
+
+
+def toc_span(blocks: tuple[Block, ...], start: int) -> int:
+    """The index after the last entry of the table of contents headed by `blocks[start]`.
+
+    Entries run on while lines are listed (leader dots or a page number) or
+    unlisted but followed by a listed one within three blocks (a chapter
+    name over its items). The contents end at the first block repeating an
+    entry (the first chapter), at an unlisted block on a later page than the
+    last listed one, or at prose.
+    """
+    listed = rules.headings().title.toc_pattern
+    seen: set[str] = set()
+    last_page = blocks[start].source.page if not isinstance(blocks[start], Table) else None
+    end = start + 1
+    for i in range(start + 1, len(blocks)):
+        text = _entry_text(blocks[i])
+        key = _entry_key(text)
+        if key in seen:
+            break
+        page = blocks[i].source.page
+        if listed.search(text):
+            last_page = page or last_page
+        elif ((page and last_page and page > last_page)
+              or not any(listed.search(_entry_text(b)) for b in blocks[i + 1:i + 4])):
+            break
+        seen.add(key)
+        end = i + 1
+    return end
+
+
+def _entry_text(block: Block) -> str:
+    """A block's text as a table-of-contents entry (a heading's title included)."""
+    return block.title if isinstance(block, Heading) else block_to_text(block)
+
+
+def _entry_key(text: str) -> str:
+    """An entry without its leader dots, page number and spaces ("Ⅰ. 2021년 평가 ····· 1" -> "Ⅰ.2021년평가")."""
+    text = re.split(r"·{3,}|…{2,}|\.{4,}", text, maxsplit=1)[0]
+    return re.sub(r"\s+", "", re.sub(r"\s\d{1,3}\s*$", "", text))
 
 
 def block_to_heading(block: Block) -> tuple[int, str | None, str, str | None] | None:

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from normalizers.rules import RuleError, read_toml
 
 BULLETS = "■□▪▫○●◦◎◆◇▶▷►•·ŸØ※☞-－–—*"
 _LEADING_BULLET = re.compile(rf"^[\s{re.escape(BULLETS)}]+")
@@ -81,3 +85,75 @@ def ascii_code(code: str) -> str:
 def is_roman(part: str) -> bool:
     """True for an ASCII Roman numeral part of a code: 'II' in 'II-1-1'."""
     return bool(_ASCII_ROMAN.match(part))
+
+
+# --- search forms (rules/search.toml) -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SearchRule:
+    """One entry of rules/search.toml: a character mapping with the example it must turn into `expect`."""
+
+    name: str
+    table: dict[int, str]
+    example: str
+    expect: str
+
+
+@dataclass(frozen=True)
+class SearchRules:
+    same: tuple[SearchRule, ...]
+    numbered: tuple[SearchRule, ...]
+    drop: re.Pattern[str]
+    drop_rules: tuple[SearchRule, ...]
+    min_letters: int
+    spacing_example: tuple[str, str]
+
+
+@cache
+def search_rules() -> SearchRules:
+    """rules/search.toml, typed and checked (a missing key is a RuleError naming it)."""
+    data = read_toml("search")
+    try:
+        same = tuple(SearchRule(e["name"], {ord(c): e["as"] for c in e["chars"]}, e["example"], e["expect"])
+                     for e in data["same"])
+        numbered = tuple(SearchRule(e["name"], {e["first"] + i: chr(ord(e["as_first"]) + i) for i in range(e["count"])},
+                                    e["example"], e["expect"]) for e in data["numbered"])
+        drops = tuple(SearchRule(e["name"], {e["first"]: chr(e["last"])}, e["example"], e["expect"])
+                      for e in data["drop"])
+        spacing = data["letter_spacing"]
+        spacing_example = (spacing["example"], spacing["expect"])
+        min_letters = int(spacing["min_letters"])
+    except (KeyError, TypeError) as exc:
+        raise RuleError(f"search.toml: missing or bad key {exc}") from None
+    ranges = "".join(f"{re.escape(chr(first))}-{re.escape(last)}" for r in drops for first, last in r.table.items())
+    return SearchRules(same, numbered, re.compile(f"[{ranges}]"), drops, min_letters, spacing_example)
+
+
+@cache
+def _search_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for rule in (*search_rules().same, *search_rules().numbered):
+        table.update(rule.table)
+    return table
+
+
+@cache
+def _letter_spaced() -> re.Pattern[str]:
+    n = search_rules().min_letters
+    return re.compile(rf"(?<![가-힣])[가-힣](?: [가-힣]){{{n - 1},}}(?![가-힣])")
+
+
+def search_form(text: str) -> str:
+    """`text` as search sees it: glyphs of rules/search.toml mapped, private-use bullets dropped,
+    letter-spaced words joined ('수어ᆞ점자' -> '수어·점자', '금 융 지 원' -> '금융지원')."""
+    out = search_rules().drop.sub(" ", text.translate(_search_table()))
+    out = _letter_spaced().sub(lambda m: m.group().replace(" ", ""), out)
+    return re.sub(r"(?m)^ +| +$", "", re.sub(r" {2,}", " ", out))
+
+
+def search_text_of(title: str | None, text: str | None) -> str | None:
+    """The `sections.search_text` value: the search form of title + text, or None where search
+    would see the printed text anyway (so most sections store their text once)."""
+    printed = f"{title or ''}\n{text or ''}"
+    form = search_form(printed)
+    return None if form.split() == printed.split() else form

@@ -1,9 +1,14 @@
-"""`planextract run|status|search|query|export`: the command line researchers use."""
+"""`planextract run|status|search|query|export|serve|show|explain|report|diff|prune`: the command line.
+
+Commands that only read import neither spaCy nor pandas (tests/test_imports.py checks it)."""
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sqlite3
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from rich.console import Console
@@ -20,13 +25,18 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_USAGE
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:   # `planextract search … | head`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="planextract", description=(
         "Turn Korean local social-security plan documents (HWP, HWPX, PDF, DOCX, HTML, text) "
         "into a SQLite database of strategies, programs, indicators, budgets and more."))
+    p.add_argument("--version", action="version", version=f"planextract {_version()}")
     sub = p.add_subparsers(dest="command")
 
     run = sub.add_parser("run", help="extract files or folders into the database")
@@ -46,28 +56,63 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar, summary only")
     run.set_defaults(func=cmd_run)
 
-    status = sub.add_parser("status", help="documents with status, errors and failing checks")
-    status.add_argument("--db", type=Path, default=DEFAULT_DB)
-    status.add_argument("--failed", action="store_true", help="only documents not 'ok' or with failing checks")
-    status.set_defaults(func=cmd_status)
+    status = _reader(sub, "status", "every file with status, type, copies, errors; failing checks; works", cmd_status)
+    status.add_argument("--failed", action="store_true", help="only files not 'ok' or with failing checks")
+    status.add_argument("--long", action="store_true", help="every column and whole error texts")
 
-    search = sub.add_parser("search", help="full-text search over section titles and text")
+    search = _reader(sub, "search", "full-text search over section titles and text", cmd_search)
     search.add_argument("query", help="words to find (Korean substrings work; 1-2 character words too)")
-    search.add_argument("--db", type=Path, default=DEFAULT_DB)
-    search.add_argument("--limit", type=int, default=20)
-    search.set_defaults(func=cmd_search)
+    search.add_argument("--limit", type=int, default=20, help="most sections shown (default 20)")
 
-    query = sub.add_parser("query", help="run one SQL query and print the rows")
-    query.add_argument("sql")
-    query.add_argument("--db", type=Path, default=DEFAULT_DB)
-    query.set_defaults(func=cmd_query)
+    query = _reader(sub, "query", "run one read-only SQL statement and print tab-separated rows", cmd_query)
+    query.add_argument("sql", help="one SELECT / WITH statement")
+    query.add_argument("--timeout", type=float, default=30.0, help="seconds before the query is stopped (default 30)")
 
-    export = sub.add_parser("export", help="write every table as CSV or Parquet files")
-    export.add_argument("out", type=Path, help="output folder")
-    export.add_argument("--db", type=Path, default=DEFAULT_DB)
-    export.add_argument("--format", choices=("csv", "parquet"), default="csv")
-    export.set_defaults(func=cmd_export)
+    export = _reader(sub, "export", "write every table as CSV or Parquet files, or one XLSX workbook", cmd_export)
+    export.add_argument("out", type=Path, help="output folder (csv, parquet) or .xlsx file")
+    export.add_argument("--format", choices=("csv", "parquet", "xlsx"), default=None,
+                        help="csv (default), parquet, or xlsx (default when OUT ends in .xlsx)")
+    export.add_argument("--force", action="store_true", help="replace an existing .xlsx file")
+
+    serve = _reader(sub, "serve", "browse the database in Datasette on localhost", cmd_serve)
+    serve.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default 8001)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+
+    show = _reader(sub, "show", "a document's outline, tables and facts", cmd_show)
+    show.add_argument("doc", help="document id (or its first characters) or path")
+    show.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    explain = _reader(sub, "explain", "where a budget, indicator or mention came from", cmd_explain)
+    explain.add_argument("kind", choices=("budget", "indicator", "mention"))
+    explain.add_argument("id", help="budget_id, indicator_id or mention_id")
+    explain.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    report = _reader(sub, "report", "one self-contained HTML report with charts", cmd_report)
+    report.add_argument("out", type=Path, help="HTML file to write")
+    report.add_argument("--region", help="only this government (code or name)")
+
+    diff = _reader(sub, "diff", "what differs between the copies of each work", cmd_diff)
+    diff.add_argument("work", nargs="?", help="one work_id (default: every work with several copies)")
+
+    prune = sub.add_parser("prune", help="forget files deleted from their input folder")
+    prune.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
+    prune.add_argument("--dry-run", action="store_true", help="only list what would be removed")
+    prune.set_defaults(func=cmd_prune)
     return p
+
+
+def _reader(sub, name: str, help_text: str, func) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
+    parser.set_defaults(func=func)
+    return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("planextract")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def cmd_run(args) -> int:
@@ -101,6 +146,7 @@ def cmd_run(args) -> int:
                       "(finished documents are skipped).", highlight=False)
         return EXIT_INTERRUPTED
     print_summary(summary, args.db)
+    _print_not_documents(args.paths)
     return EXIT_OK
 
 
@@ -159,6 +205,17 @@ class RunProgress:
                                highlight=False)
 
 
+def _print_not_documents(paths: list[Path]) -> None:
+    """Files skipped as not documents (archives, spreadsheets, templates, notes), counted."""
+    from pipeline.files import not_documents
+
+    skipped = not_documents(paths)
+    if skipped:
+        names = ", ".join(p.name for p in skipped[:5]) + (", …" if len(skipped) > 5 else "")
+        Console().print(f"{len(skipped)} files are not documents and were skipped (not failed): {names}",
+                        highlight=False, markup=False)
+
+
 def print_summary(summary, db: Path) -> None:
     """One line per status and per failure, then totals (stdout)."""
     console = Console()
@@ -180,58 +237,37 @@ def print_summary(summary, db: Path) -> None:
     console.print(f"{summary.files} files in {summary.seconds:.1f} s")
 
 
+def _err(text: str) -> None:
+    """An error on stderr, in red on a terminal, never wrapped (scripts read it)."""
+    Console(stderr=True, soft_wrap=True).print(text, style="red", highlight=False, markup=False)
+
+
 def _open(db: Path) -> sqlite3.Connection | None:
-    if not db.exists():
-        Console(stderr=True).print(f"[red]no database at {db}[/red] (run `planextract run PATH --db {db}` first)")
+    from pipeline.reading import ReadError, open_db
+
+    try:
+        return open_db(db)
+    except ReadError as exc:
+        _err(str(exc))
         return None
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
 
 
 def cmd_status(args) -> int:
-    """Documents with status, type, region, failing checks and errors; then every failing check.
+    """Every file with status, type, copy, failing checks and error; then failing checks and works.
 
-    On a terminal this is a table; piped, it is tab-separated lines (header first).
+    On a terminal this is a table that fits its width; piped, tab-separated lines (header first).
     """
+    from pipeline.status import print_status
+
     conn = _open(args.db)
     if conn is None:
         return EXIT_DB
-    console = Console()
-    failing = {r["doc_id"]: r["n"] for r in conn.execute(
-        "SELECT doc_id, count(*) AS n FROM checks WHERE ok = 0 GROUP BY doc_id")}
-    columns = ("path", "format", "status", "type", "region", "period", "failing checks", "error")
-    rows = []
-    for r in conn.execute("SELECT * FROM documents ORDER BY path"):
-        if args.failed and r["status"] == "ok" and not failing.get(r["doc_id"]):
-            continue
-        period = f"{r['period_start']}-{r['period_end']}" if r["period_start"] else ""
-        rows.append((r["path"], r["format"] or "", r["status"], r["doc_type"] or "", r["region_name"] or "",
-                     period, str(failing.get(r["doc_id"], "")), r["error"] or ""))
-    checks = [f"check failed\t{r['path']}\t{r['kind']}\ttable {r['table_id']} row {r['row']} col {r['col']}"
-              f"\tprinted {r['expected']:,.0f}\tcomputed {r['actual']:,.0f}\t{r['note']}"
-              for r in conn.execute("""SELECT d.path, c.kind, c.table_id, c.row, c.col, c.expected, c.actual, c.note
-                                       FROM checks c JOIN documents d USING (doc_id) WHERE c.ok = 0
-                                       ORDER BY d.path, c.check_id""")]
-    if console.is_terminal:
-        table = RichTable(title=f"documents in {args.db}")
-        for col in columns:
-            table.add_column(col)
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
-        for line in checks:
-            console.print(line.replace("\t", "  "), highlight=False)
-    else:
-        print("\t".join(columns))
-        for row in rows:
-            print("\t".join(row))
-        for line in checks:
-            print(line)
+    print_status(conn, Console(), args.failed, args.long, str(args.db))
     return EXIT_OK
 
 
 def cmd_search(args) -> int:
+    """Hits with document, section path and snippet; piped: path, page, section path, snippet (TSV)."""
     from pipeline.search import search
 
     conn = _open(args.db)
@@ -239,39 +275,147 @@ def cmd_search(args) -> int:
         return EXIT_DB
     console = Console()
     hits = search(conn, args.query, limit=args.limit)
+    if not console.is_terminal:
+        print("path\tpage\tsection\tsnippet")
+        for hit in hits:
+            print("\t".join((hit.path, "" if hit.page is None else str(hit.page), hit.section_path, hit.snippet)))
+        return EXIT_OK
     for hit in hits:
-        console.print(f"[bold]{hit.path}[/bold] · {hit.section_path}")
-        console.print(f"    {hit.snippet}", highlight=False)
+        page = f" · p.{hit.page}" if hit.page is not None else ""
+        console.print(f"[bold]{hit.path}[/bold]{page} · {hit.section_path}", highlight=False)
+        console.print(f"    {hit.snippet}", highlight=False, markup=False)
     if not hits:
-        console.print(f"no section mentions '{args.query}'")
+        console.print(f"no section mentions '{args.query}'", markup=False)
     return EXIT_OK
 
 
 def cmd_query(args) -> int:
+    from pipeline.reading import QueryRefused, guarded_query
+
     conn = _open(args.db)
     if conn is None:
         return EXIT_DB
     try:
-        cursor = conn.execute(args.sql)
-    except sqlite3.Error as exc:
-        Console(stderr=True).print(f"[red]SQL error:[/red] {exc}")
+        names, rows = guarded_query(conn, args.sql, args.timeout)
+        print("\t".join(names))
+        for row in rows:
+            print("\t".join("" if v is None else str(v) for v in row))
+    except QueryRefused as exc:
+        _err(str(exc))
         return EXIT_USAGE
-    names = [d[0] for d in cursor.description or []]
-    print("\t".join(names))
-    for row in cursor:
-        print("\t".join("" if v is None else str(v) for v in row))
+    except sqlite3.Error as exc:
+        _err(f"SQL error: {exc}")
+        return EXIT_USAGE
     return EXIT_OK
 
 
 def cmd_export(args) -> int:
-    from pipeline.export import export_tables
+    from pipeline.export import ExportError, export_tables
+
+    fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
+    conn = _open(args.db)
+    if conn is None:
+        return EXIT_DB
+    try:
+        written = export_tables(conn, args.out, fmt, force=args.force)
+    except ExportError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    for path, n in written:
+        print(f"{path}\t{n} rows")
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from pipeline.serve import ServeError, serve
+
+    if _open(args.db) is None:
+        return EXIT_DB
+    try:
+        serve(args.db, host=args.host, port=args.port)
+    except ServeError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def cmd_show(args) -> int:
+    from pipeline.provenance import NotFound, document_summary, summary_text
 
     conn = _open(args.db)
     if conn is None:
         return EXIT_DB
-    written = export_tables(conn, args.out, args.format)
-    for path, n in written:
-        print(f"{path}\t{n} rows")
+    try:
+        summary = document_summary(conn, args.doc)
+    except NotFound as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    print(json.dumps(summary, ensure_ascii=False, indent=1) if args.json else summary_text(summary))
+    return EXIT_OK
+
+
+def cmd_explain(args) -> int:
+    from pipeline.provenance import NotFound, explain, explain_text
+
+    conn = _open(args.db)
+    if conn is None:
+        return EXIT_DB
+    try:
+        info = explain(conn, args.kind, args.id)
+    except NotFound as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    print(json.dumps(info, ensure_ascii=False, indent=1) if args.json else explain_text(info))
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from pipeline.report import write_report
+
+    conn = _open(args.db)
+    if conn is None:
+        return EXIT_DB
+    if args.out.is_dir():
+        _err(f"{args.out} is a folder; give the HTML file to write")
+        return EXIT_USAGE
+    n = write_report(conn, args.out, region=args.region)
+    print(f"{args.out}\t{n} governments")
+    return EXIT_OK
+
+
+def cmd_diff(args) -> int:
+    from pipeline.status import diff_lines
+
+    conn = _open(args.db)
+    if conn is None:
+        return EXIT_DB
+    lines = diff_lines(conn, args.work)
+    for line in lines:
+        print(line)
+    if not lines:
+        print("no work with several copies" if not args.work else f"no work {args.work} with several copies")
+    return EXIT_OK
+
+
+def cmd_prune(args) -> int:
+    from pipeline.files import prune
+    from pipeline.load import DatabaseError, connect
+    from pipeline.works import refresh_works
+
+    if _open(args.db) is None:
+        return EXIT_DB
+    try:
+        conn = connect(args.db)
+        paths, docs = prune(conn, dry_run=args.dry_run)
+        if not args.dry_run and (paths or docs):
+            refresh_works(conn)
+    except DatabaseError as exc:
+        _err(str(exc))
+        return EXIT_DB
+    verb = "would remove" if args.dry_run else "removed"
+    for root, path in paths:
+        print(f"{verb} file\t{Path(root) / path if root else path}")
+    print(f"{verb} {len(paths)} files and {len(docs)} documents no file holds any more")
     return EXIT_OK
 
 

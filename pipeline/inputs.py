@@ -18,10 +18,12 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.files import NOT_DOCUMENTS
+
 # Files that sit beside documents but are not documents.
 IGNORED = ("README*", "LICENSE*", "*.py", "*.sh", "*.css", "*.js", "*.png", "*.jpg", "*.jpeg",
            "*.gif", "*.bmp", "*.svg", "*.json", "*.toml", "*.yml", "*.yaml", "Makefile",
-           "SHA256SUMS", "*.db", "*.sqlite", "*.db-wal", "*.db-shm", "*.db-journal")
+           "SHA256SUMS", "*.db", "*.sqlite", "*.db-wal", "*.db-shm", "*.db-journal", *NOT_DOCUMENTS)
 _IGNORED = re.compile("|".join(fnmatch.translate(p) for p in IGNORED))   # one match per name, not 23
 _KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))

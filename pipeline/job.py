@@ -2,8 +2,8 @@
 
 `process` never raises for a bad document: every error becomes a `failed`
 or `partial` row saying why. Only `MemoryError` passes through, for the
-worker to report as the memory budget and to be replaced. A normaliser that
-fails keeps the sections and tables that were read.
+worker to report as the memory budget and to be replaced. Extractor and
+normaliser issues make the document `partial`.
 """
 from __future__ import annotations
 
@@ -16,11 +16,9 @@ from pathlib import Path
 
 from extractors import extractor_for, format_of
 from extractors.document import Document, ExtractError, Issue
-from normalizers.record import Meta, PlanRecord
+from normalizers.record import PlanRecord
 from pipeline.inputs import InputFile
 from pipeline.load import DocumentBatch, DocumentRow, record_to_batch
-
-PARTIAL_NOTES = ("text-facts-failed",)   # normaliser notes that mean something was lost
 
 
 @dataclass(frozen=True)
@@ -83,28 +81,35 @@ def failed(item: InputFile, doc_id: str, version: str | None, error: str, second
 
 def process(task: Task) -> Result:
     """Extract and normalise one file into storable rows; every error becomes a failed/partial row."""
-    start = time.perf_counter()
-    item = task.item
-    try:
-        doc = extractor_for(item.path)(item.path)
-    except ExtractError as exc:
-        return failed(item, task.doc_id, task.version, str(exc), _since(start))
-    except MemoryError:
-        raise
-    except RecursionError:
-        return failed(item, task.doc_id, task.version, "document nested too deeply to read", _since(start))
-    except Exception as exc:
-        return failed(item, task.doc_id, task.version, f"extractor crashed: {_describe(exc)}", _since(start))
-    record, problem = normalise_keeping_what_was_read(doc)
-    messages = [i.message for i in doc.issues]
-    messages += [n for n in (record.notes if record else ()) if n.startswith(PARTIAL_NOTES)]
-    messages += [problem] if problem else []
-    row = DocumentRow(status="partial" if messages else "ok", error="; ".join(messages) or None,
-                      encoding=doc.encoding, pages=doc.pages, title=doc.title, seconds=_since(start),
-                      issues=issues_json(doc.issues), **base_row(item, task.doc_id, task.version))
+    row, record = read_document(task)
     counts = Counts(len(record.sections), len(record.tables), len(record.programs),
                     len(record.budgets)) if record else Counts()
     return Result(record_to_batch(row, record), counts)
+
+
+def read_document(task: Task) -> tuple[DocumentRow, PlanRecord | None]:
+    """The `documents` row and the record of one file (a failed row and None when nothing was read)."""
+    start = time.perf_counter()
+    item = task.item
+    base = base_row(item, task.doc_id, task.version)
+    try:
+        doc = extractor_for(item.path)(item.path)
+    except ExtractError as exc:
+        return DocumentRow(status="failed", error=str(exc), seconds=_since(start), **base), None
+    except MemoryError:
+        raise
+    except RecursionError:
+        return DocumentRow(status="failed", error="document nested too deeply to read", seconds=_since(start),
+                           **base), None
+    except Exception as exc:
+        return DocumentRow(status="failed", error=f"extractor crashed: {_describe(exc)}", seconds=_since(start),
+                           **base), None
+    record, problem = normalise_keeping_what_was_read(doc)
+    issues = doc.issues + (record.issues if record else ()) + ((Issue("normaliser-failed", problem),)
+                                                               if problem else ())
+    row = DocumentRow(status="partial" if issues else "ok", error=issues_error(issues), encoding=doc.encoding,
+                      pages=doc.pages, title=doc.title, seconds=_since(start), issues=issues_json(issues), **base)
+    return row, record
 
 
 def warm_up() -> None:
@@ -121,7 +126,8 @@ def warm_up() -> None:
 
 
 def normalise_keeping_what_was_read(doc: Document) -> tuple[PlanRecord | None, str | None]:
-    """`normalise(doc)`, or when it fails, a record of the sections and tables alone and why."""
+    """`normalise(doc)` (which keeps the sections and tables when reading facts fails), or when even
+    the heading tree fails, None and why."""
     from normalizers.plan import normalise
 
     try:
@@ -129,23 +135,7 @@ def normalise_keeping_what_was_read(doc: Document) -> tuple[PlanRecord | None, s
     except MemoryError:
         raise
     except Exception as exc:
-        problem = f"normaliser failed: {_describe(exc)}"
-    try:
-        return sections_and_tables(doc), problem + "; sections and tables kept"
-    except MemoryError:
-        raise
-    except Exception:
-        return None, problem
-
-
-def sections_and_tables(doc: Document) -> PlanRecord:
-    """The heading tree and the tables of a document, nothing read from them."""
-    from normalizers.plan import document_to_table_records
-    from normalizers.sections import document_to_sections
-
-    tree = document_to_sections(doc)
-    tables = document_to_table_records(doc, tree.block_sections)
-    return PlanRecord(meta=Meta(), sections=tree.sections, tables=tuple(rec for _, rec, _ in tables))
+        return None, f"normaliser failed: {_describe(exc)}"
 
 
 def issues_json(issues: tuple[Issue, ...]) -> str | None:
@@ -154,6 +144,14 @@ def issues_json(issues: tuple[Issue, ...]) -> str | None:
     return json.dumps([{"code": i.code, "message": i.message,
                         "page": i.source.page if i.source else None,
                         "line": i.source.line if i.source else None} for i in issues], ensure_ascii=False)
+
+
+def issues_error(issues: tuple[Issue, ...], shown: int = 3) -> str | None:
+    """The `documents.error` text of a partial document: the first issues, and how many more."""
+    if not issues:
+        return None
+    text = "; ".join(i.message for i in issues[:shown])
+    return text + (f" (+{len(issues) - shown} more issues)" if len(issues) > shown else "")
 
 
 def _describe(exc: BaseException) -> str:

@@ -16,13 +16,17 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from normalizers.text import search_text_of
+from pipeline import files
+from pipeline.upgrade import after_upgrade, upgrade
+
 if TYPE_CHECKING:
     from normalizers.record import PlanRecord
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = 3  # 2: region_codes crosswalk table; 3: runs.status
-FACT_TABLES = ("sections", "sections_fts", "doc_tables", "table_cells", "strategies", "programs",
-               "program_tags", "indicators", "indicator_targets", "budgets", "executions",
+SCHEMA_VERSION = 4  # 2: region_codes crosswalk table; 3: budget hierarchy, checks by program and year, currencies, 6th-term columns and program_classes; files, works, sections.search_text, FTS by sqlite-utils; 4: runs.status, documents(path, root) index
+FACT_TABLES = ("sections", "doc_tables", "table_cells", "strategies", "programs",
+               "program_tags", "program_classes", "indicators", "indicator_targets", "budgets", "executions",
                "mentions", "checks", "doc_regions")
 BUSY_LIMIT_S = 600.0       # longest wait for another writer before giving up
 _BUSY_STEP_MS = 1000       # SQLite's own wait per attempt; progress is reported between attempts
@@ -135,26 +139,13 @@ def when_free(action: Callable[[], T], on_wait: OnWait | None = None, limit: flo
                 on_wait(waited)
 
 
-def schema_statements(sql: str) -> list[str]:
-    """The statements of a schema script, split where SQLite says a statement is complete."""
-    out, buf = [], ""
-    for line in sql.splitlines(keepends=True):
-        if not buf and (not line.strip() or line.lstrip().startswith("--")):
-            continue   # comments between statements
-        buf += line
-        if sqlite3.complete_statement(buf):
-            out.append(buf.strip())
-            buf = ""
-    return out
-
-
 def migrate(conn: sqlite3.Connection) -> None:
-    """Bring the schema to `SCHEMA_VERSION` in one transaction (version 0 = empty database).
+    """Bring the schema to `SCHEMA_VERSION` (version 0 = empty database): tables, columns and views in
+    one transaction (`pipeline.upgrade`), then the full-text index, then the version.
 
-    schema.sql only creates what is missing (IF NOT EXISTS), and columns a
-    table of an older database lacks are added, so applying it to an older
-    database upgrades it. A kill at any point leaves the old schema or the
-    new one, never a part.
+    A kill inside the transaction leaves the old schema, never a part; a kill
+    after it leaves the old version number, so the next open upgrades again
+    (every step is idempotent).
     """
     if _version(conn) == SCHEMA_VERSION:
         return
@@ -165,39 +156,18 @@ def migrate(conn: sqlite3.Connection) -> None:
             raise DatabaseError(f"database schema version {version} is newer than this planextract "
                                 f"({SCHEMA_VERSION}); upgrade planextract")
         if version < SCHEMA_VERSION:
-            sql = SCHEMA_SQL.read_text(encoding="utf-8")
-            statements = schema_statements(sql)
-            tables = [s for s in statements if s.upper().startswith(("CREATE TABLE", "CREATE VIRTUAL TABLE"))]
-            for statement in tables:
-                conn.execute(statement)
-            for table, column, decl in missing_columns(conn, sql):   # before indexes and views use them
-                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
-            for statement in statements:
-                if statement not in tables:
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            upgrade(conn, version)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    if version < SCHEMA_VERSION:
+        after_upgrade(conn, version)   # the FTS index (sqlite-utils commits on its own), works
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def _version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
-
-
-def missing_columns(conn: sqlite3.Connection, sql: str) -> list[tuple[str, str, str]]:
-    """(table, column, declared type) of columns schema.sql declares that the database's tables lack."""
-    want = sqlite3.connect(":memory:")
-    want.executescript(sql)
-    tables = [r[0] for r in want.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                         "AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'sqlite_%'")]
-    out = []
-    for table in tables:
-        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
-        out += [(table, r[1], r[2]) for r in want.execute(f"PRAGMA table_info({table})") if r[1] not in have]
-    want.close()
-    return out
 
 
 # --- reading the ledger -------------------------------------------------------------------------
@@ -222,7 +192,6 @@ def document_values(row: DocumentRow, record: PlanRecord | None) -> dict[str, An
         values[name] = getattr(meta, name) if meta is not None else None
     if meta is not None and meta.title and not values["title"]:
         values["title"] = meta.title
-    values["notes"] = json.dumps(list(record.notes), ensure_ascii=False) if record and record.notes else None
     return values
 
 
@@ -250,9 +219,8 @@ def record_to_rows(doc_id: str, rec: PlanRecord) -> list[tuple[str, list[dict[st
     """Every fact table's rows for one record."""
     sec_ids = ("section_id", "parent_id")
     out = [
-        ("sections", [_row(s, doc_id, sec_ids) for s in rec.sections]),
-        ("sections_fts", [{"section_id": _gid(doc_id, s.section_id), "doc_id": doc_id,
-                           "title": s.title, "text": s.text} for s in rec.sections]),
+        ("sections", [dict(_row(s, doc_id, sec_ids), search_text=search_text_of(s.title, s.text))
+                      for s in rec.sections]),  # sections_fts follows by trigger
         ("doc_tables", [_row(t, doc_id, ("table_id", "section_id"), skip=("cells",)) for t in rec.tables]),
         ("table_cells", [dict(_row(c, doc_id, ()), table_id=_gid(doc_id, t.table_id))
                          for t in rec.tables for c in t.cells]),
@@ -263,22 +231,25 @@ def record_to_rows(doc_id: str, rec: PlanRecord) -> list[tuple[str, list[dict[st
                           for p in rec.programs
                           for kind, tags in (("domain", p.domains), ("target_group", p.targets))
                           for tag in tags]),
+        ("program_classes", [dict(_row(c, doc_id, ("table_id",)), program_id=_gid(doc_id, p.program_id))
+                             for p in rec.programs for c in p.classes]),
         ("indicators", [_row(i, doc_id, ("indicator_id", "program_id", "strategy_id", "table_id"),
                              skip=("targets",)) for i in rec.indicators]),
-        ("indicator_targets", [dict(_row(t, doc_id, ()), indicator_id=_gid(doc_id, i.indicator_id))
+        ("indicator_targets", [dict(_row(t, doc_id, ("table_id",)), indicator_id=_gid(doc_id, i.indicator_id))
                                for i in rec.indicators for t in i.targets]),
-        ("budgets", [_row(b, doc_id, ("budget_id", "program_id", "strategy_id", "table_id"))
+        ("budgets", [_row(b, doc_id, ("budget_id", "program_id", "strategy_id", "table_id", "parent_budget_id"))
                      for b in rec.budgets]),
         ("executions", [_row(e, doc_id, ("execution_id", "program_id", "section_id")) for e in rec.executions]),
         ("mentions", [_row(m, doc_id, ("mention_id", "section_id")) for m in rec.mentions]),
-        ("checks", [_row(c, doc_id, ("check_id", "table_id")) for c in rec.checks]),
+        ("checks", [_row(c, doc_id, ("check_id", "table_id", "program_id", "strategy_id")) for c in rec.checks]),
         ("doc_regions", [_row(r, doc_id, ("section_id",)) for r in rec.doc_regions]),
     ]
     return out
 
 
 def _program_row(p, doc_id: str) -> dict[str, Any]:
-    row = _row(p, doc_id, ("program_id", "strategy_id", "parent_id", "table_id"), skip=("domains", "targets"))
+    row = _row(p, doc_id, ("program_id", "strategy_id", "parent_id", "table_id"),
+               skip=("domains", "targets", "classes"))
     row["domains"] = "|".join(p.domains) or None
     row["target_groups"] = "|".join(p.targets) or None
     return row
@@ -345,6 +316,15 @@ def record_to_batch(row: DocumentRow, record: PlanRecord | None) -> DocumentBatc
 
 # --- writing ------------------------------------------------------------------------------------
 
+class FileView:
+    """A `documents` row (dict) seen as the `files` table reads a document row (`files.FileRow`)."""
+
+    def __init__(self, document: dict[str, Any]):
+        self.doc_id, self.path, self.root = document["doc_id"], document["path"], document.get("root")
+        self.format, self.status, self.error = document.get("format"), document["status"], document.get("error")
+        self.size_bytes = document.get("size_bytes")
+
+
 def begin(conn: sqlite3.Connection, on_wait: OnWait | None = None) -> None:
     """Start a write transaction, waiting (reporting through `on_wait`) while another process writes."""
     when_free(lambda: conn.execute("BEGIN IMMEDIATE"), on_wait)
@@ -367,14 +347,15 @@ def write_document(conn: sqlite3.Connection, batch: DocumentBatch, on_wait: OnWa
     if marked:
         conn.execute("SAVEPOINT document")
     try:
-        old = [r[0] for r in conn.execute(
-            "SELECT doc_id FROM documents WHERE doc_id = ? UNION SELECT doc_id FROM documents "
-            "WHERE path = ? AND root IS ?", (doc["doc_id"], doc["path"], doc.get("root")))]
-        for doc_id in old:   # a new document has nothing to delete: no scans of the fact tables
-            delete_document(conn, doc_id)
-        _insert(conn, "documents", tuple(doc), [tuple(doc.values())])
-        for t in batch.facts:
-            _insert(conn, t.table, t.columns, t.rows)
+        row = FileView(doc)
+        if not files.keeps_stored(conn, row):   # same bytes stored from another path, better: keep that
+            old = [r[0] for r in conn.execute("SELECT doc_id FROM documents WHERE doc_id = ?", (row.doc_id,))]
+            for doc_id in old + files.stale_documents(conn, row):   # a new document: nothing to delete
+                delete_document(conn, doc_id)
+            _insert(conn, "documents", tuple(doc), [tuple(doc.values())])
+            for t in batch.facts:
+                _insert(conn, t.table, t.columns, t.rows)
+        files.record_file(conn, row, doc.get("processed_at"))
     except BaseException:
         if own:
             conn.execute("ROLLBACK")

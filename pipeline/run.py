@@ -26,12 +26,13 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import pipeline_version
+from pipeline import files, pipeline_version
 from pipeline.executors import Broken, DaskExecutor, ExecutorError, LocalExecutor
 from pipeline.inputs import InputFile, discover, path_id, sha256_of
 from pipeline.job import Counts, Result, Task, failed, now
 from pipeline.load import (
     DatabaseError,
+    FileView,
     OnWait,
     begin,
     close,
@@ -45,6 +46,7 @@ from pipeline.load import (
     write_document,
 )
 from pipeline.workers import Limits
+from pipeline.works import refresh_works
 
 PROBLEMS_KEPT = 50     # failed/partial documents listed in the summary (all are in `status`)
 COMMIT_SECONDS = 0.25  # longest a group of documents holds the write lock before its commit
@@ -55,11 +57,14 @@ _STORE_ERRORS = (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.Program
 
 @dataclass(frozen=True)
 class Done:
-    """One input file accounted for: its path, what became of it (ok, partial, failed, unchanged, duplicate)."""
+    """One input file accounted for: its path, what became of it (ok, partial, failed, unchanged, duplicate);
+    for skipped files also the document they hold and their input root (for the `files` table)."""
 
     path: str
     state: str
     error: str | None = None
+    doc_id: str | None = None
+    root: str | None = None
 
 
 @dataclass
@@ -176,7 +181,7 @@ def _run(paths: list[Path], db_path: Path, jobs: int, force: bool, retry_failed:
                         commits.add(event, on_wait)
                     if commits.due():
                         commits.commit()
-                commits.commit()
+                commits.finish(on_wait)
             status = "completed"
         except KeyboardInterrupt:
             summary.interrupted = True
@@ -224,15 +229,21 @@ class _Commits:
     def __init__(self, conn: sqlite3.Connection, summary: RunSummary, on_done: Callable[[Done], None] | None):
         self.conn, self.summary, self.on_done = conn, summary, on_done
         self.held: list[tuple[Done, Result | None]] = []
+        self.duplicates: list[Done] = []
         self.since = 0.0
 
     def add(self, event: Result | Done, on_wait: OnWait | None) -> None:
-        if isinstance(event, Done):
+        if isinstance(event, Done) and event.state == "duplicate":
+            self.duplicates.append(event)   # its path is recorded once the first copy is stored
             self.held.append((event, None))
             return
         if not self.conn.in_transaction:
             begin(self.conn, on_wait)
             self.since = time.monotonic()
+        if isinstance(event, Done):   # unchanged: the path was seen again
+            files.touch_file(self.conn, _skipped_row(event))
+            self.held.append((event, None))
+            return
         try:
             write_document(self.conn, event.batch, on_wait, savepoint=False)
             stored = event
@@ -259,8 +270,18 @@ class _Commits:
 
     def due(self) -> bool:
         if not self.conn.in_transaction:
-            return bool(self.held)   # only skipped files: nothing to commit, report them
+            return bool(self.held)   # only duplicates: nothing to commit, report them
         return len(self.held) >= COMMIT_DOCS or time.monotonic() - self.since >= COMMIT_SECONDS
+
+    def finish(self, on_wait: OnWait | None) -> None:
+        """Commit what is held, record the duplicates' paths, regroup the works."""
+        self.commit()
+        if self.duplicates:
+            begin(self.conn, on_wait)
+            for done in self.duplicates:
+                files.touch_file(self.conn, _skipped_row(done))
+            self.conn.execute("COMMIT")
+        refresh_works(self.conn)
 
     def commit(self) -> None:
         if self.conn.in_transaction:
@@ -275,10 +296,14 @@ class _Commits:
         self.held.clear()
 
 
+def _skipped_row(done: Done) -> FileView:
+    return FileView({"doc_id": done.doc_id, "path": done.path, "root": done.root, "status": done.state})
+
+
 def failed_to_store(result: Result, exc: Exception) -> Result:
     """The failed row of a document whose rows the database refused, saying why."""
     error = f"cannot store the document: {type(exc).__name__}: {exc}"
-    return Result(replace_row(result.batch, status="failed", error=error, issues=None, notes=None))
+    return Result(replace_row(result.batch, status="failed", error=error, issues=None))
 
 
 @contextmanager
@@ -395,12 +420,13 @@ def _plan(item: InputFile, known: dict, version: str, force: bool, retry_failed:
         doc_id = sha256_of(item.path)
     except OSError as exc:
         return failed(item, path_id(item), version, f"cannot read file: {exc.strerror or exc}")
-    if doc_id in seen:
-        return Done(item.rel, "duplicate", f"same bytes as {seen[doc_id]}")
-    seen[doc_id] = item.rel
+    key = f"{doc_id}{item.path.suffix.lower()}"   # the same bytes under another suffix read differently
+    if key in seen:
+        return Done(item.rel, "duplicate", f"same bytes as {seen[key]}", doc_id, item.root)
+    seen[key] = item.rel
     stored = known.get(doc_id)
     if not force and stored and stored[1] == version and not (retry_failed and stored[0] == "failed"):
-        return Done(item.rel, "unchanged")
+        return Done(item.rel, "unchanged", None, doc_id, item.root)
     return Task(item, doc_id, version)
 
 

@@ -25,8 +25,42 @@ CREATE TABLE IF NOT EXISTS documents (
     pipeline_version TEXT,              -- ext: reruns skip a file whose hash and version are unchanged
     processed_at TEXT,                  -- ext: UTC ISO time
     seconds REAL,                       -- ext: extraction + normalisation time
-    issues TEXT,                        -- ext: JSON list of {code, message, page, line}
-    notes TEXT                          -- ext: JSON list of normaliser notes (ambiguous rows ...)
+    issues TEXT,                        -- ext: JSON list of {code, message, page, line}: extractor and normaliser issues
+    work_id TEXT,                       -- ext (v3): the work this file is a copy of (works.work_id)
+    is_primary INTEGER                  -- ext (v3): 1 = the copy of its work that sums use (views show only these)
+);
+
+-- ext (v3): every input path seen, so copies with identical bytes keep their own row
+-- (documents has one row per distinct content).
+CREATE TABLE IF NOT EXISTS files (
+    root TEXT NOT NULL DEFAULT '',      -- input root (absolute), '' when unknown
+    path TEXT NOT NULL,                 -- relative to the root
+    doc_id TEXT NOT NULL,               -- documents.doc_id (SHA-256 of the bytes)
+    format TEXT,
+    status TEXT,                        -- this path's own outcome (ok | partial | failed)
+    error TEXT,
+    size_bytes INTEGER,
+    first_seen TEXT,                    -- UTC ISO time of the first run that saw the path
+    last_seen TEXT,                     -- ... and of the last
+    PRIMARY KEY (root, path)
+);
+CREATE INDEX IF NOT EXISTS files_doc ON files(doc_id);
+
+-- ext (v3): one row per work: a document and its copies in other formats (same issuer,
+-- period and title, substantially the same text or facts).
+CREATE TABLE IF NOT EXISTS works (
+    work_id TEXT PRIMARY KEY,           -- 'w:' + first 12 hex of the smallest doc_id of its copies
+    primary_doc_id TEXT NOT NULL,       -- the copy that extracted best (fewest issues, most facts, format)
+    n_copies INTEGER,
+    formats TEXT,                       -- formats of the copies, '|'-separated, primary first
+    title TEXT,
+    doc_type TEXT,
+    region_code TEXT,
+    region_name TEXT,
+    period_start INTEGER,
+    period_end INTEGER,
+    issued_year INTEGER,
+    similarity REAL                     -- lowest text/fact similarity between two copies (1 for one copy)
 );
 CREATE INDEX IF NOT EXISTS documents_path ON documents(path, root);   -- a changed file replaces its old version
 
@@ -41,15 +75,16 @@ CREATE TABLE IF NOT EXISTS sections (
     kind TEXT,
     page INTEGER,
     text TEXT,
-    line INTEGER                        -- ext: first line of the heading (text formats)
+    line INTEGER,                       -- ext: first line of the heading (text formats)
+    search_text TEXT                    -- ext (v3): title + text as search sees them, only where that differs
+                                        -- from the printed text (Hancom glyphs, ᆞ for ㆍ, letter-spaced words)
 );
 CREATE INDEX IF NOT EXISTS sections_doc ON sections(doc_id);
 
--- Full-text search: trigram finds Korean substrings of 3+ characters; the CLI
--- falls back to LIKE for 1-2 character terms (예산).
-CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5(
-    section_id UNINDEXED, doc_id UNINDEXED, title, text, tokenize = 'trigram'
-);
+-- Full-text search (v3): `sections_fts` is an FTS5 trigram index with external content over
+-- sections(title, text, search_text), kept in step by triggers; it is created by sqlite-utils
+-- (pipeline/upgrade.py), so Datasette finds it. Trigram finds substrings of 3+ characters;
+-- search falls back to LIKE for 1-2 character terms (예산).
 
 CREATE TABLE IF NOT EXISTS doc_tables (
     table_id TEXT PRIMARY KEY,
@@ -107,9 +142,24 @@ CREATE TABLE IF NOT EXISTS programs (
     row INTEGER,
     subgroup TEXT,                      -- ext: sub-group number (II-1-1) between strategy and program
     domains TEXT,                       -- ext: policy domains, '|'-separated (see program_tags)
-    target_groups TEXT                  -- ext: target groups, '|'-separated (see program_tags)
+    target_groups TEXT,                 -- ext: target groups, '|'-separated (see program_tags)
+    subgroup_name TEXT,                 -- ext (v3): the 6th-term 대표과업's name (its code is `subgroup`)
+    team TEXT,                          -- ext (v3): 담당팀 beside the department (never a person or phone)
+    is_new INTEGER,                     -- ext (v3): 6기 신규 사업 (○ 1, × 0)
+    is_non_budget INTEGER,              -- ext (v3): 비예산 (6th-term budget cells printed 0): no budget rows
+    basic_plan_link TEXT                -- ext (v3): 제3차 사회보장기본계획 strategies linked, as printed ('②, ③')
 );
 CREATE INDEX IF NOT EXISTS programs_doc ON programs(doc_id);
+
+CREATE TABLE IF NOT EXISTS program_classes (   -- ext (v3): a program's 6th-term classification codes
+    program_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    category TEXT NOT NULL,             -- 사업대상 | 사업형태 | 생애주기 | 가구유형 | 세부사업영역 | 선정기준
+    code TEXT,                          -- as printed: ②
+    label TEXT,                         -- the template's label of that code: 개인 및 가구 (NULL: not in its list)
+    page INTEGER, table_id TEXT, row INTEGER, col INTEGER
+);
+CREATE INDEX IF NOT EXISTS program_classes_doc ON program_classes(doc_id);
 
 CREATE TABLE IF NOT EXISTS program_tags (   -- ext: one row per program and tag
     program_id TEXT NOT NULL,
@@ -129,7 +179,11 @@ CREATE TABLE IF NOT EXISTS indicators (
     table_id TEXT,
     row INTEGER,
     name_text TEXT,                     -- ext: the cell text as printed
-    page INTEGER                        -- ext
+    page INTEGER,                       -- ext
+    subgroup TEXT,                      -- ext (v3): a 6th-term 대표과업's indicator: its code (strategy_id its strategy)
+    definition TEXT,                    -- ext (v3): 지표정의
+    basis TEXT,                         -- ext (v3): 목표수준 산출근거 / 목표설정 근거
+    data_source TEXT                    -- ext (v3): 자료출처
 );
 CREATE INDEX IF NOT EXISTS indicators_doc ON indicators(doc_id);
 
@@ -140,7 +194,9 @@ CREATE TABLE IF NOT EXISTS indicator_targets (
     is_baseline INTEGER,
     value REAL,
     value_text TEXT,
-    col INTEGER                         -- ext: table column
+    col INTEGER,                        -- ext: table column
+    table_id TEXT,                      -- ext (v3): the table this year's value is printed in (6th-term forms)
+    row INTEGER                         -- ext (v3)
 );
 CREATE INDEX IF NOT EXISTS indicator_targets_doc ON indicator_targets(doc_id);
 
@@ -161,7 +217,11 @@ CREATE TABLE IF NOT EXISTS budgets (
     table_id TEXT,
     row INTEGER,
     col INTEGER,
-    department TEXT                     -- ext: department printed with a budget line
+    department TEXT,                    -- ext: department printed with a budget line
+    parent_budget_id TEXT,              -- ext (v3): the row this one is a part of; leaves (is_total = 0) sum to the grand total
+    fund_name TEXT,                     -- ext (v3): the source's own name (③기타 (사회복지공동모금회) -> 사회복지공동모금회)
+    share_pct REAL,                     -- ext (v3): the printed share of the line's total (a 6th-term card's (30%))
+    share_text TEXT                     -- ext (v3): the share as printed
 );
 CREATE INDEX IF NOT EXISTS budgets_doc ON budgets(doc_id);
 
@@ -196,21 +256,26 @@ CREATE TABLE IF NOT EXISTS mentions (
     char_start INTEGER,
     char_end INTEGER,
     fund_source TEXT,                   -- ext
-    page INTEGER, line INTEGER          -- ext
+    page INTEGER, line INTEGER,         -- ext
+    currency TEXT,                      -- ext (v3): money: ISO 4217 code (KRW, USD, JPY …); amount_krw only for KRW
+    currency_amount REAL                -- ext (v3): money: the amount in that currency (never converted)
 );
 CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id);
 
 CREATE TABLE IF NOT EXISTS checks (
     check_id TEXT PRIMARY KEY,
     doc_id TEXT NOT NULL,
-    kind TEXT,                          -- row_total | column_total | strategy_total | rate
+    kind TEXT,                          -- row_total | column_total | subtotal | strategy_total | fund_total | fund_share | cross_form | rate | breakdown_sum
     table_id TEXT,
     row INTEGER,
     col INTEGER,
     expected REAL,
     actual REAL,
     ok INTEGER,
-    note TEXT
+    note TEXT,
+    program_id TEXT,                    -- ext (v3): the program the checked figure belongs to
+    year INTEGER,                       -- ext (v3): the year the checked figure belongs to
+    strategy_id TEXT                    -- ext (v3): the strategy of a strategy-level figure (program_id NULL)
 );
 CREATE INDEX IF NOT EXISTS checks_doc ON checks(doc_id);
 
@@ -257,15 +322,30 @@ CREATE TABLE IF NOT EXISTS runs (
     status TEXT                         -- ext: running | completed | interrupted (a killed run stays 'running')
 );
 
--- Convenience view (ext): every budget line with its program, strategy and government.
+-- Convenience view (ext): every budget line with its program, strategy and government,
+-- primary copies only (v3), so sums count each fact once.
 CREATE VIEW IF NOT EXISTS budget_lines AS
 SELECT d.region_code, d.region_name, d.doc_type, d.period_start, d.period_end, d.path,
        s.number AS strategy_number, s.title AS strategy_title,
        p.code AS program_code, p.name AS program_name,
        COALESCE(p.department, b.department) AS department,
        b.item, b.year, b.kind, b.amount_krw, b.amount_text, b.unit_text, b.is_total,
-       b.fund_source, b.doc_id, b.table_id, b.row, b.col
+       b.fund_source, b.fund_name, b.share_pct, b.parent_budget_id, b.doc_id, b.table_id, b.row, b.col, b.budget_id,
+       d.work_id
 FROM budgets b
 JOIN documents d ON d.doc_id = b.doc_id
 LEFT JOIN programs p ON p.program_id = b.program_id
-LEFT JOIN strategies s ON s.strategy_id = COALESCE(b.strategy_id, p.strategy_id);
+LEFT JOIN strategies s ON s.strategy_id = COALESCE(b.strategy_id, p.strategy_id)
+WHERE d.is_primary = 1;
+
+-- ext (v3): planned spending per government, year and policy domain (primary copies, no
+-- fund-source shares, no total rows).
+CREATE VIEW IF NOT EXISTS domain_spending AS
+SELECT d.region_code, d.region_name, b.year, t.tag AS domain, sum(b.amount_krw) AS amount_krw,
+       count(*) AS n_budgets
+FROM budgets b
+JOIN program_tags t ON t.program_id = b.program_id AND t.tag_type = 'domain'
+JOIN documents d ON d.doc_id = b.doc_id
+WHERE d.is_primary = 1 AND b.kind = 'planned' AND b.year IS NOT NULL
+  AND b.is_total = 0                          -- leaves only: no subtotal counted twice
+GROUP BY d.region_code, d.region_name, b.year, t.tag;

@@ -4,6 +4,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from normalizers.text import search_form
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -11,33 +13,42 @@ class Hit:
     section_id: str
     section_path: str
     snippet: str
+    page: int | None = None
+    doc_id: str = ""
 
 
 def search(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[Hit]:
-    """Sections containing every word of `query` (as substrings), best first."""
-    words = [w for w in query.split() if w]
+    """Sections containing every word of `query` (as substrings), best first.
+
+    Words and sections are compared in their search forms (normalizers/text.py), so a word
+    printed with Hancom glyphs, ᆞ for ㆍ or letter-spaced is found either way.
+    """
+    words = [w for w in search_form(query).split() if w]
     if not words:
         return []
     long_words = [w for w in words if len(w) >= 3]
     if long_words:
         match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
         rows = conn.execute(
-            "SELECT section_id FROM sections_fts WHERE sections_fts MATCH ? ORDER BY rank LIMIT ?",
-            (match, limit * 20)).fetchall()
+            "SELECT s.section_id FROM sections_fts JOIN sections s ON s.rowid = sections_fts.rowid "
+            "WHERE sections_fts MATCH ? ORDER BY sections_fts.rank LIMIT ?", (match, limit * 20)).fetchall()
     else:
+        like = f"%{words[0]}%"
         rows = conn.execute(
-            "SELECT section_id FROM sections WHERE title LIKE ? OR text LIKE ? ORDER BY doc_id, seq LIMIT ?",
-            (f"%{words[0]}%", f"%{words[0]}%", limit * 20)).fetchall()
+            "SELECT section_id FROM sections WHERE title LIKE ? OR text LIKE ? OR search_text LIKE ? "
+            "ORDER BY doc_id, seq LIMIT ?", (like, like, like, limit * 20)).fetchall()
     hits: list[Hit] = []
     for (section_id,) in rows:
-        sec = conn.execute("SELECT s.*, d.path FROM sections s JOIN documents d USING (doc_id) "
-                           "WHERE section_id = ?", (section_id,)).fetchone()
+        sec = conn.execute("SELECT s.title, s.text, s.page, s.doc_id, d.path FROM sections s "
+                           "JOIN documents d USING (doc_id) WHERE section_id = ?", (section_id,)).fetchone()
         if sec is None:
             continue
-        body = f"{sec['title'] or ''}\n{sec['text'] or ''}"
+        printed = f"{sec[0] or ''}\n{sec[1] or ''}"
+        body = search_form(printed)
         if not all(w in body for w in words):
             continue
-        hits.append(Hit(sec["path"], section_id, section_path(conn, section_id), snippet(body, words[0])))
+        shown = printed if words[0] in printed else body
+        hits.append(Hit(sec[4], section_id, section_path(conn, section_id), snippet(shown, words[0]), sec[2], sec[3]))
         if len(hits) >= limit:
             break
     return hits
@@ -52,8 +63,8 @@ def section_path(conn: sqlite3.Connection, section_id: str) -> str:
                            (current,)).fetchone()
         if row is None:
             break
-        parts.append(" ".join(x for x in (row["number"], row["title"]) if x))
-        current = row["parent_id"]
+        parts.append(" ".join(x for x in (row[1], row[2]) if x))
+        current = row[0]
     return " › ".join(reversed([p for p in parts if p]))
 
 

@@ -227,11 +227,11 @@ def section_properties_xml() -> str:
         'sameSz="1" sameGap="0"/></hp:ctrl>')
 
 
-def section_xml() -> str:
-    """Contents/section0.xml: every CONTENT entry as a paragraph; tables sit in an empty anchor paragraph."""
+def section_xml(content: tuple[tuple[str, str | TableSpec], ...] = CONTENT) -> str:
+    """Contents/section0.xml: every content entry as a paragraph; tables sit in an empty anchor paragraph."""
     parts = []
     table_id = 0
-    for index, (kind, value) in enumerate(CONTENT):
+    for index, (kind, value) in enumerate(content):
         inner = section_properties_xml() if index == 0 else ""
         if isinstance(value, TableSpec):
             table_id += 1
@@ -352,10 +352,10 @@ def content_hpf_xml(title: str) -> str:
         '</opf:spine></opf:package>')
 
 
-def preview_text() -> str:
+def preview_text(content: tuple[tuple[str, str | TableSpec], ...] = CONTENT) -> str:
     """Preview/PrvText.txt: the plain text Hangul shows in file browsers (table cells as <text>)."""
     lines = []
-    for _, value in CONTENT:
+    for _, value in content:
         if isinstance(value, TableSpec):
             lines.extend("".join(f"<{text}>" for text, _, _ in row) for row in value.rows)
         else:
@@ -363,8 +363,10 @@ def preview_text() -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def package_members() -> list[tuple[str, bytes]]:
-    """Every zip member in the order Hangul writes them, mimetype first."""
+def package_members(content: tuple[tuple[str, str | TableSpec], ...] = CONTENT,
+                    title: str | None = None) -> list[tuple[str, bytes]]:
+    """Every zip member in the order Hangul writes them, mimetype first (`title`: the OPF title, default the
+    first content line)."""
     version = (f'{XML_DECL}<hv:HCFVersion xmlns:hv="http://www.hancom.co.kr/hwpml/2011/version" '
                'tagetApplication="WORDPROCESSOR" major="5" minor="1" micro="1" buildNumber="0" os="1" '
                'xmlVersion="1.5" application="planextract samples/make_hwpx.py" appVersion="0.1.0"/>')
@@ -386,19 +388,20 @@ def package_members() -> list[tuple[str, bytes]]:
     settings = (f'{XML_DECL}<ha:HWPApplicationSetting xmlns:ha="http://www.hancom.co.kr/hwpml/2011/app" '
                 'xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0">'
                 '<ha:CaretPosition listIDRef="0" paraIDRef="0" pos="0"/></ha:HWPApplicationSetting>')
-    title = str(CONTENT[0][1])
+    title = title if title is not None else str(content[0][1])
     members = [("mimetype", "application/hwp+zip"), ("version.xml", version),
-               ("Contents/header.xml", header_xml()), ("Contents/section0.xml", section_xml()),
-               ("Preview/PrvText.txt", preview_text()), ("settings.xml", settings),
+               ("Contents/header.xml", header_xml()), ("Contents/section0.xml", section_xml(content)),
+               ("Preview/PrvText.txt", preview_text(content)), ("settings.xml", settings),
                ("META-INF/container.rdf", rdf), ("Contents/content.hpf", content_hpf_xml(title)),
                ("META-INF/container.xml", container), ("META-INF/manifest.xml", manifest)]
     return [(name, text.encode("utf-8")) for name, text in members]
 
 
-def write_package(path: Path) -> None:
+def write_package(path: Path, content: tuple[tuple[str, str | TableSpec], ...] = CONTENT,
+                  title: str | None = None) -> None:
     """Write the HWPX zip: mimetype stored, everything else deflated, fixed dates and attributes."""
     with zipfile.ZipFile(path, "w") as archive:
-        for name, data in package_members():
+        for name, data in package_members(content, title):
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.create_system = 0

@@ -51,3 +51,24 @@ def golden(request):
             f"output differs from golden {path.name}; if intended, run pytest --update-golden and review the diff")
 
     return check
+
+
+TWIN_AGREEMENT: dict[str, str] = {}
+"""Per corpus twin pair, the agreement line `tests/test_corpus_twins.py` measured (printed after the run)."""
+
+
+def pytest_terminal_summary(terminalreporter):
+    if TWIN_AGREEMENT:
+        terminalreporter.write_sep("-", "corpus twin agreement (headings, table cells, money; mean)")
+        for pair in sorted(TWIN_AGREEMENT):
+            terminalreporter.write_line(f"{TWIN_AGREEMENT[pair]}  {pair}")
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    """`make demo`'s database: every sample run into a fresh plans.db (read it, do not change it)."""
+    from pipeline.cli import main
+
+    db = tmp_path_factory.mktemp("demo") / "plans.db"
+    assert main(["run", str(SAMPLES), "--db", str(db), "--quiet"]) == 0
+    return db

@@ -48,12 +48,15 @@ def test_imports_flow_one_way(package):
 
 # The package layout the README's "How it works" describes: format packages and their parts.
 LAYOUT = {
-    "extractors": {"document.py", "grid.py", "pdf/", "hancom/", "docx/", "text/", "html/"},
-    "extractors/pdf": {"reader.py", "page.py", "lines.py", "rulings.py", "tables.py", "unruled.py"},
+    "extractors": {"document.py", "grid.py", "archive.py", "pdf/", "hancom/", "docx/", "text/", "html/"},
+    "extractors/pdf": {"reader.py", "page.py", "words.py", "lines.py", "rulings.py", "regions.py", "tables.py",
+                       "unruled.py"},
     "extractors/hancom": {"hwp.py", "hwpx.py", "common.py", "records.py", "package.py"},
-    "normalizers": {"plan.py", "record.py", "rules.py", "sections.py", "meta.py", "money.py", "years.py",
+    "normalizers": {"plan.py", "record.py", "rules.py", "sections.py", "boxes.py", "meta.py", "money.py", "years.py",
                     "regions.py", "departments.py", "text.py", "tables/", "textfacts/", "rules/"},
-    "normalizers/tables": {"reader.py", "columns.py", "cards.py", "builder.py", "checks.py"},
+    "normalizers/tables": {"reader.py", "rows.py", "values.py", "columns.py", "cards.py", "forms.py", "template.py",
+                           "builder.py", "checks.py",
+                           "hierarchy.py"},
     "normalizers/textfacts": {"reader.py", "entities.py", "nlp.py", "mentions.py", "executions.py", "tags.py"},
 }
 

@@ -1,6 +1,8 @@
 """DOCX extractor on real files: sample twins, merged cells, header rows, numbering, nested tables, Hangul DOCX."""
 from __future__ import annotations
 
+import struct
+import zipfile
 from pathlib import Path
 
 import docx
@@ -140,3 +142,80 @@ def test_hangul_exported_docx_extracts():
     expected = [" ".join(line.split()) for line in oracle.splitlines() if line.strip()]
     assert ours == expected
     assert doc.format == "docx" and doc.title
+
+
+# --- hostile and odd input ----------------------------------------------------------------------------------
+
+
+def _docx_with_table(path: Path, rows: list[list[str]]) -> Path:
+    document = docx.Document()
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    document.save(path)
+    return path
+
+
+def test_unit_row_above_the_header_becomes_the_unit_hint(tmp_path: Path):
+    path = _docx_with_table(tmp_path / "unit.docx", [["", "", "(단위: 백만원)"], ["구분", "2024", "2025"],
+                                                     ["돌봄", "1,200", "1,300"]])
+    (table,) = extract(path).tables()
+    assert (table.unit_hint, table.n_rows, table.header_rows) == ("(단위: 백만원)", 2, 1)
+    assert table.rows_text()[0] == ["구분", "2024", "2025"]
+
+
+def test_declared_grid_span_is_bounded_by_the_grid(tmp_path: Path):
+    path = _docx_with_table(tmp_path / "span.docx", [["a", "b"], ["c", "d"]])
+    document = docx.Document(str(path))
+    tc = document.tables[0]._tbl.findall(qn("w:tr"))[0].findall(qn("w:tc"))[0]
+    tc.get_or_add_tcPr().append(parse_xml(f'<w:gridSpan {nsdecls("w")} w:val="100000000"/>'))
+    document.save(path)
+    (table,) = extract(path).tables()
+    assert table.n_cols <= 3 and table.cells[0].col_span == 2  # the grid, plus the cell pushed past it
+
+
+def test_member_declaring_gigabytes_is_refused_before_reading(tmp_path: Path):
+    """A zip member whose directory entry claims 4 GB (an image of zeros) is refused without inflating it."""
+    path = _docx_with_table(tmp_path / "bomb.docx", [["a", "b"]])
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("word/media/zeros.png", b"\0" * 1024)
+    data = bytearray(path.read_bytes())
+    entry = data.rindex(b"PK\x01\x02")
+    struct.pack_into("<I", data, entry + 24, 0xFFFFFFF0)
+    path.write_bytes(bytes(data))
+    with pytest.raises(ExtractError, match="zip bomb"):
+        extract(path)
+
+
+def test_empty_docx_says_empty_file(tmp_path: Path):
+    path = tmp_path / "empty.docx"
+    path.write_bytes(b"")
+    with pytest.raises(ExtractError, match="empty file"):
+        extract(path)
+
+
+@pytest.mark.parametrize("sample,member", [("gwangju-seogu-2024-elderly-basic-plan.docx", b"word/document.xml"),
+                                           ("gwangju-seogu-2024-elderly-basic-plan.hwpx", b"Contents/section0.xml")])
+def test_zip_with_an_unknown_compression_method_is_an_extract_error(tmp_path: Path, sample, member):
+    data = bytearray((SAMPLES / sample).read_bytes())
+    entry = data.index(b"PK\x01\x02", data.index(b"PK\x01\x02"))
+    while data[entry + 46:entry + 46 + len(member)] != member:
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    struct.pack_into("<H", data, entry + 10, 99)
+    path = tmp_path / sample
+    path.write_bytes(bytes(data))
+    with pytest.raises(ExtractError):
+        extract(path)
+
+
+def test_corrupt_deflate_data_is_an_extract_error(tmp_path: Path):
+    data = bytearray((SAMPLES / "gwangju-seogu-2024-elderly-basic-plan.docx").read_bytes())
+    with zipfile.ZipFile(SAMPLES / "gwangju-seogu-2024-elderly-basic-plan.docx") as archive:
+        info = archive.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 10:start + 40] = b"\xff" * 30
+    path = tmp_path / "corrupt.docx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ExtractError):
+        extract(path)

@@ -158,7 +158,7 @@ def test_unit_missing_is_a_note_not_a_guess():
     (execution,) = result.executions
     assert (execution.budget_krw, execution.executed_krw, execution.rate_pct, execution.unit_source) == (
         None, None, 92.9, None)
-    assert result.notes[0].startswith("unit-missing: execution e1")
+    assert [(i.code, i.message[:13]) for i in result.issues] == [("unit-missing", "execution e1 ")]
     assert result.checks == ()
 
 

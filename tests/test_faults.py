@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, SAMPLES, sample_files
 
 PLANEXTRACT = [sys.executable, "-m", "pipeline"]
-TIMING = {"processed_at", "seconds"}
+TIMING = {"processed_at", "seconds", "first_seen", "last_seen"}
 
 
 def start(folder: Path, db: Path, *extra: str) -> subprocess.Popen:
@@ -152,12 +152,12 @@ def test_ctrl_c_rolls_back_records_the_run_and_says_how_to_resume(batch, referen
 
 KILL_IN_SCHEMA = """
 import os, signal, sqlite3, sys
-from pipeline import load
-real = load.schema_statements
+from pipeline import load, upgrade
+real = upgrade._statements
 def dying(sql):
     statements = real(sql)
     return statements[:5] + ["SELECT kill_me()"] + statements[5:]
-load.schema_statements = dying
+upgrade._statements = dying
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
 conn.create_function("kill_me", 0, lambda: os.kill(os.getpid(), signal.SIGKILL))
 load.migrate(conn)

@@ -14,6 +14,7 @@ import pytest
 from conftest import SAMPLES, SHARED, shared_path
 
 from extractors.document import Document, ExtractError, Heading, ListItem, Paragraph, Table
+from extractors.grid import is_unit_line
 from extractors.hancom import package as _hwpx_package
 from extractors.hancom.hwpx import extract
 
@@ -93,6 +94,17 @@ def oracle_anchors(table: dict) -> list[tuple]:
     return sorted((r, c, rs, cs, squash(text)) for r, c, rs, cs, text in table["cells[row,col,rowspan,colspan,text]"])
 
 
+def oracle_lifted(table: dict) -> tuple[int, int, list[tuple]]:
+    """(rows, cols, anchors) of a python-hwpx table, a first row holding only a unit line taken off as we do."""
+    cells = oracle_anchors(table)
+    first = [c for c in cells if c[0] == 0]
+    filled = [c for c in first if c[4]]
+    if table["rows"] >= 3 and table["cols"] >= 2 and len(filled) == 1 and is_unit_line(filled[0][4]) \
+            and all(c[2] == 1 for c in first):
+        return table["rows"] - 1, table["cols"], [(r - 1, *rest) for r, *rest in cells if r > 0]
+    return table["rows"], table["cols"], cells
+
+
 def package(tmp_path: Path, members: dict[str, bytes | str], name: str = "test.hwpx") -> Path:
     """A zip with the given members, mimetype first and stored, like Hangul writes HWPX."""
     path = tmp_path / name
@@ -147,7 +159,7 @@ def test_corpus_tables_agree_with_python_hwpx_grids(name):
     """
     doc = corpus_doc(name)
     ours = [(t.n_rows, t.n_cols, anchors(t)) for t in doc.tables()]
-    expected = [(o["rows"], o["cols"], oracle_anchors(o)) for o in oracle_tables(name)]
+    expected = [oracle_lifted(o) for o in oracle_tables(name)]
     position, exact = 0, 0
     for rows, cols, cells in expected:
         grid = [c[:4] for c in cells]
@@ -323,3 +335,57 @@ def test_password_encrypted_package_is_refused(tmp_path):
     path = package(tmp_path, {"META-INF/manifest.xml": manifest, "Contents/section0.xml": "binary"})
     with pytest.raises(ExtractError, match="password-encrypted"):
         extract(path)
+
+
+def test_external_entities_are_refused_and_never_read(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET", encoding="utf-8")
+    xxe = (f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY s SYSTEM "{secret.as_uri()}">]>'
+           '<hs:sec xmlns:hs="s" xmlns:hp="p"><hp:p><hp:run><hp:t>&s;</hp:t></hp:run></hp:p></hs:sec>')
+    with pytest.raises(ExtractError, match="DTD or entities"):
+        extract(package(tmp_path, {"Contents/section0.xml": xxe}))
+
+
+def table_xml(rows: int, cols: int, cells: list[tuple[int, int, int, int]]) -> str:
+    """One paragraph holding an `hp:tbl` with the declared counts and the given (row, col, rowspan, colspan) cells."""
+    tcs = "".join(f'<hp:tc><hp:subList><hp:p><hp:run><hp:t>{r}{c}</hp:t></hp:run></hp:p></hp:subList>'
+                  f'<hp:cellAddr colAddr="{c}" rowAddr="{r}"/><hp:cellSpan colSpan="{cs}" rowSpan="{rs}"/></hp:tc>'
+                  for r, c, rs, cs in cells)
+    section = one_paragraph_section("x")
+    table = f'<hp:p><hp:run><hp:tbl rowCnt="{rows}" colCnt="{cols}"><hp:tr>{tcs}</hp:tr></hp:tbl></hp:run></hp:p>'
+    return section.replace("</hs:sec>", table + "</hs:sec>")
+
+
+def test_declared_table_counts_are_bounded_by_the_cells_present(tmp_path):
+    cells = [(0, 0, 1, 1), (0, 1, 1, 1), (1, 0, 1, 1), (1, 1, 1, 1)]
+    doc = extract(package(tmp_path, {"Contents/section0.xml": table_xml(65535, 65535, cells)}))
+    (table,) = doc.tables()
+    assert (table.n_rows, table.n_cols) == (2, 2) and [i.code for i in doc.issues] == ["header-missing"]
+    doc = extract(package(tmp_path, {"Contents/section0.xml": table_xml(2, 2, cells[:3] + [(1, 1, 9, 9)])}))
+    assert (doc.tables()[0].n_rows, doc.tables()[0].n_cols) == (2, 2)
+    assert [i.code for i in doc.issues] == ["header-missing", "table-cell-clipped"]
+
+
+@pytest.mark.parametrize("cells", [[(0, 0, 1, 1), (60000, 60000, 1, 1)], [(0, 0, 65535, 65535)]])
+def test_a_table_past_the_position_limit_fails_the_document(tmp_path, cells):
+    with pytest.raises(ExtractError, match="grid positions"):
+        extract(package(tmp_path, {"Contents/section0.xml": table_xml(65535, 65535, cells)}))
+
+
+def test_empty_hwpx_says_empty_file(tmp_path):
+    path = tmp_path / "empty.hwpx"
+    path.write_bytes(b"")
+    with pytest.raises(ExtractError, match="empty file"):
+        extract(path)
+
+
+def test_a_lone_surrogate_reference_is_replaced_with_an_issue(tmp_path):
+    doc = extract(package(tmp_path, {"Contents/section0.xml": one_paragraph_section("예산 &#xD800; 확대")}))
+    assert "encoding-defect" in [i.code for i in doc.issues]
+    assert [b.text for b in doc.blocks] == ["예산 \ufffd 확대"]
+
+
+def test_bytes_that_are_not_utf8_are_replaced_with_an_issue(tmp_path):
+    section = one_paragraph_section("시설").encode("utf-8").replace("시설".encode(), "시설".encode("cp949"))
+    doc = extract(package(tmp_path, {"Contents/section0.xml": section}))
+    assert "encoding-defect" in [i.code for i in doc.issues] and len(doc.blocks) == 1

@@ -8,7 +8,14 @@ from conftest import SAMPLES
 
 from extractors import extract
 from normalizers.plan import normalise
-from pipeline.load import FACT_TABLES, SCHEMA_VERSION, DatabaseError, DocumentRow, connect, load_document
+from pipeline.load import (
+    FACT_TABLES,
+    SCHEMA_VERSION,
+    DatabaseError,
+    DocumentRow,
+    connect,
+    load_document,
+)
 
 SAMPLE = SAMPLES / "yangpyeong-2023-plan-summary.txt"
 
@@ -99,3 +106,4 @@ def test_an_older_database_gains_the_new_tables(tmp_path):
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"region_codes", "budgets", "checks"} <= tables
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SAMPLES, shared_path
 
+from extractors import extract as extract_any
 from extractors.document import Document, Heading, ListItem, Paragraph, table_from_rows
 from extractors.text.reader import extract
+from normalizers.plan import normalise
 from normalizers.record import Meta
 from normalizers.sections import document_to_sections
 from normalizers.textfacts.entities import LABELS, entities_by_text, find_entities, text_chunks
@@ -158,3 +160,41 @@ def test_press_release_sample():
 def test_plans_without_money_in_text_give_no_money_mentions(stem):
     _, facts = facts_of(shared_path("seeds", f"{stem}.txt"), Meta(doc_type="plan"))
     assert [m for m in facts.mentions if m.kind == "money"] == []
+
+
+# --- currencies and words that only look like money ----------------------------------------------
+
+@pytest.mark.parametrize("text,currency,amount", [
+    ("해외직접투자 150.9억 달러로 증가", "USD", 15_090_000_000), ("25억달러", "USD", 2_500_000_000),
+    ("156억불 규모", "USD", 15_600_000_000), ("US$ 3.2억 투자", "USD", 320_000_000), ("$25 지원", "USD", 25),
+    ("투자액 3.2억엔", "JPY", 320_000_000), ("기금 1,200만 유로", "EUR", 12_000_000)])
+def test_foreign_currency_is_money_in_that_currency_never_won(text, currency, amount):
+    (m,) = [m for m in text_to_mentions(text) if m.kind == "money"]
+    assert (m.currency, m.currency_amount, m.amount_krw) == (currency, amount, None)
+
+
+@pytest.mark.parametrize("text", ["20억 어절 규모의 말뭉치 구축", "인구 1억 명 돌파", "3천만 명이 이용"])
+def test_counted_words_after_a_bare_magnitude_are_not_money(text):
+    assert [m for m in text_to_mentions(text) if m.kind == "money"] == []
+
+
+@pytest.mark.parametrize("text,krw", [("지원 예산 700억 확보", 70_000_000_000), ("96억 투자", 9_600_000_000)])
+def test_a_bare_magnitude_is_money_in_a_money_context(text, krw):
+    (m,) = [m for m in text_to_mentions(text) if m.kind == "money"]
+    assert (m.amount_krw, m.currency) == (krw, "KRW")
+    assert [m.kind for m in text_to_mentions("방문객 700억")] == []   # no money word: not money
+
+
+def test_a_breakdown_whose_parts_miss_the_whole_is_a_failing_check():
+    doc = Document("x.txt", "txt", (Paragraph("사업비 12.03억원(국비 2.15백만원, 도비 9.88백만원)"),))
+    (check,) = [c for c in document_to_text_facts(doc, document_to_sections(doc), Meta()).checks if c.kind == "breakdown_sum"]
+    assert (check.expected, check.actual, check.ok) == (1_203_000_000, 12_030_000, False)
+    doc = Document("x.txt", "txt", (Paragraph("사업비 12.03억원(국비 2.15억원, 도비 9.88억원)"),))
+    assert [c.ok for c in document_to_text_facts(doc, document_to_sections(doc), Meta()).checks if c.kind == "breakdown_sum"] == [True]
+
+
+def test_corpus_foreign_currency_mentions_have_no_won():
+    for name in ("hwpx/moef-ofdi-2024q1-press.hwpx", "hwp/moef-ofdi-2024q1-press.hwp"):
+        record = normalise(extract_any(shared_path("corpus", *name.split("/"))))
+        money = [m for m in record.mentions if m.kind == "money"]
+        assert money and all(m.currency == "USD" and m.amount_krw is None for m in money), name

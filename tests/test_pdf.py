@@ -15,9 +15,11 @@ from conftest import ROOT, SAMPLES, shared_path
 from extractors import extract
 from extractors.document import ExtractError, Heading, Paragraph, Table
 from extractors.grid import spans_from_blank_headers
-from extractors.pdf.lines import TextLine, lines_to_text
+from extractors.pdf.lines import TextLine, glyphs_to_lines, lines_to_text
+from extractors.pdf.page import Glyph
 from extractors.pdf.tables import PageCell, PageTable, repeats_header, stitch
 from extractors.pdf.unruled import lines_to_unruled_tables
+from extractors.pdf.words import is_spaced_out
 
 sys.path.insert(0, str(ROOT))
 from tools.render_twins import span_rows_to_grid
@@ -228,13 +230,65 @@ def test_encrypted_pdf_raises_extract_error(tmp_path: Path):
         extract(_password_protected_pdf(tmp_path / "locked.pdf"))
 
 
-def test_unreadable_files_raise_extract_error(tmp_path: Path):
-    corrupt = tmp_path / "corrupt.pdf"
-    corrupt.write_bytes(b"%PDF-1.7\nthis is not a PDF body")
-    with pytest.raises(ExtractError, match="not a readable PDF"):
-        extract(corrupt)
+def _minimal_pdf(objects: list[bytes], trailer: bytes = b"/Root 1 0 R") -> bytes:
+    """A PDF file of the given objects (1-based numbers) with a correct cross-reference table."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d %s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
+    return bytes(out)
+
+
+CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty file"),
+    (b"hello, this is not a PDF at all\n" * 5, r"not a PDF \(no %PDF- header\)"),
+    (b"%PDF-1.7\nthis is not a PDF body", "truncated PDF"),
+    (_minimal_pdf([b"<< /Type /Catalog >>"]), "the PDF has no pages"),
+    (_minimal_pdf([CATALOG, b"<< /Type /Pages /Kids [] /Count 0 >>"]), "the PDF has no pages"),
+    (_minimal_pdf([CATALOG, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", b"<< /Type /Foo >>"]),
+     "PDFium cannot load any of its 1 page"),
+], ids=["empty", "not-pdf", "truncated", "no-page-tree", "zero-pages", "no-loadable-page"])
+def test_unreadable_files_raise_a_specific_extract_error(tmp_path: Path, content: bytes, message: str):
+    path = tmp_path / "bad.pdf"
+    path.write_bytes(content)
+    with pytest.raises(ExtractError, match=message):
+        extract(path)
+
+
+def test_missing_file_raises_extract_error(tmp_path: Path):
     with pytest.raises(ExtractError, match="no such file"):
         extract(tmp_path / "missing.pdf")
+
+
+def test_truncated_corpus_file_names_the_truncation(tmp_path: Path):
+    data = shared_path("corpus", "pdf", "nikl-2022-plan-excerpt.pdf").read_bytes()
+    for share in (0.1, 0.5, 0.9):
+        cut = tmp_path / f"cut-{share}.pdf"
+        cut.write_bytes(data[:int(len(data) * share)])
+        with pytest.raises(ExtractError, match="truncated PDF"):
+            extract(cut)
+
+
+def test_page_that_cannot_be_loaded_makes_the_document_partial(tmp_path: Path):
+    """Five pages declared, one real: the four others are an issue, the real one is read."""
+    stream = b"BT /F1 14 Tf 72 760 Td (Budget page one.) Tj ET"
+    path = tmp_path / "short.pdf"
+    path.write_bytes(_minimal_pdf([
+        CATALOG, b"<< /Type /Pages /Kids [3 0 R] /Count 5 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]))
+    doc = extract(path)
+    assert [i.code for i in doc.issues] == ["page-unreadable"]
+    assert "page(s) 2, 3, 4, 5 " in doc.issues[0].message
+    assert [b.text for b in doc.blocks if isinstance(b, Paragraph)] == ["Budget page one."]
 
 
 # --- wrapped lines and tables continued on the next page (shapes seen in renderings of the seeds) ----
@@ -288,6 +342,13 @@ def test_table_between_horizontal_rules_only_is_found(tmp_path: Path):
     (table,) = doc.tables()
     assert table_rows(table) == [list(row) for row in rows]
     assert table.header_rows == 1
+
+
+def test_glyphs_of_size_zero_are_no_letter_spaced_word():
+    """Line helpers never divide by a glyph's size (a zero size must not fail the page)."""
+    glyphs = [Glyph("가", 0, 0, 10, 10, 0.0, False), Glyph("나", 20, 0, 30, 10, 0.0, False)]
+    assert not is_spaced_out(glyphs)
+    assert glyphs_to_lines(glyphs)[0].text == "가 나"
 
 
 def _prose(x: float, top: float, texts: list[str], anchor: str = "left") -> list[Placed]:

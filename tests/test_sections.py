@@ -6,21 +6,8 @@ import re
 import pytest
 
 from extractors.document import Document, Heading, Paragraph, Source
-from normalizers.sections import document_to_sections, heading_rules, is_title_like, kind_of, split_marker
-
-
-@pytest.mark.parametrize("marker", heading_rules().markers, ids=lambda m: m.name)
-def test_marker_example_matches_its_own_rule(marker):
-    m = marker.pattern.match(marker.example)
-    assert m, f"{marker.name}: example {marker.example!r} does not match"
-    assert (m.group("num") or "").strip() == marker.number
-    split = split_marker(marker.example, marked_up=marker.role == "marked")
-    assert split is not None and split.marker == marker.name, "an earlier rule shadows this one"
-
-
-@pytest.mark.parametrize("rule", heading_rules().kinds, ids=lambda k: k.kind)
-def test_kind_example_gives_its_kind(rule):
-    assert kind_of(rule.example) == rule.kind
+from normalizers import rules
+from normalizers.sections import document_to_sections, is_title_like, kind_of
 
 
 def _doc(*lines: str, marked: dict[int, int] | None = None) -> Document:
@@ -95,3 +82,45 @@ def test_block_offsets_index_the_section_text():
     tree = document_to_sections(_doc("Ⅰ. 개요", "첫 문단입니다.", "둘째 문단에 998백만원."))
     text = tree.sections[0].text
     assert text[tree.block_offsets[2]:].startswith("둘째 문단")
+
+
+def _toc_doc(*blocks: tuple[str, int | None, int | None]) -> Document:
+    """Blocks as (text, heading level or None, page or None)."""
+    out = []
+    for i, (text, level, page) in enumerate(blocks, start=1):
+        source = Source(page=page, line=i)
+        out.append(Heading(level=level, title=text, source=source) if level else Paragraph(text=text, source=source))
+    return Document(path="t.pdf", format="pdf", blocks=tuple(out))
+
+
+def _parents(tree) -> dict[str, str | None]:
+    by_id = {s.section_id: s for s in tree.sections}
+    return {s.title: (by_id[s.parent_id].title if s.parent_id else None) for s in tree.sections}
+
+
+def test_table_of_contents_is_not_the_parent_of_the_chapters_and_its_entries_are_not_headings():
+    toc = rules.headings().toc_title
+    assert toc.pattern.match(toc.example)
+    doc = _toc_doc(("2025년 순천시 지역사회보장 연차별 시행계획", 1, 1), ("[ 목 차 ]", 2, 2),
+                   ("Ⅰ. 추진 개요 ··········· 1", 3, 2), ("Ⅱ. 세부사업", 3, 2), ("1. 돌봄 ······ 3", None, 2),
+                   ("Ⅰ. 추진 개요", 3, 3), ("□ 추진 배경", None, 3), ("Ⅱ. 세부사업", 3, 4))
+    tree = document_to_sections(doc)
+    assert [s.title for s in tree.sections] == ["2025년 순천시 지역사회보장 연차별 시행계획", "[ 목 차 ]", "추진 개요",
+                                                 "추진 배경", "세부사업"]
+    parents = _parents(tree)
+    assert parents["추진 개요"] == parents["세부사업"] == "2025년 순천시 지역사회보장 연차별 시행계획"
+    assert tree.sections[1].text.splitlines() == ["Ⅰ. 추진 개요 ··········· 1", "Ⅱ. 세부사업", "1. 돌봄 ······ 3"]
+
+
+def test_table_of_contents_ends_at_a_new_page_or_at_a_repeated_entry_without_pages():
+    on_pages = _toc_doc(("목차", 1, 1), ("1. 개요 ···· 2", None, 1), ("제1장 계획의 개요", 1, 2))
+    assert [s.title for s in document_to_sections(on_pages).sections] == ["목차", "계획의 개요"]
+    no_pages = _toc_doc(("차 례", 1, None), ("Ⅰ. 개요 ···· 2", None, None), ("Ⅱ. 전략 ···· 5", None, None),
+                        ("Ⅰ. 개요", None, None), ("Ⅱ. 전략", None, None))
+    tree = document_to_sections(no_pages)
+    assert [s.title for s in tree.sections] == ["차 례", "개요", "전략"]
+    assert all(s.parent_id is None for s in tree.sections)
+    prose = _toc_doc(("CONTENTS", 1, None), ("Ⅰ. 개요 ···· 2", None, None),
+                     ("이 계획은 지역사회보장에 관한 법률에 따라 4년마다 수립하는 법정계획으로서 군의 복지 방향을 담는다.", None, None))
+    contents = {sec.title: sec.text for sec in document_to_sections(prose).sections}
+    assert contents["CONTENTS"] == "Ⅰ. 개요 ···· 2" and contents[""].startswith("이 계획은")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +26,10 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
+from extractors.archive import checked_infos
 from extractors.document import Block, Cell, Document, ExtractError, Heading, ListItem, Paragraph, Source, Table
 from extractors.docx.numbering import Numbering
-from extractors.grid import caption_unit_step, infer_header_rows
+from extractors.grid import caption_unit_step, check_table_size, infer_header_rows, lift_title_row
 
 _HEADING_STYLE = re.compile(r"^(heading|제목|개요|outline)\s*(\d)$", re.I)
 _CAPTION_STYLE = re.compile(r"^(caption|캡션)$", re.I)
@@ -64,9 +66,11 @@ class _Styles:
 def extract(path: Path) -> Document:
     """Read a .docx into a `Document` (see the module docstring)."""
     path = Path(path)
+    _check_container(path)
     try:
         package = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, zlib.error, EOFError, OSError,
+            NotImplementedError, RuntimeError) as exc:
         raise ExtractError(f"{path.name}: not a readable DOCX (encrypted, corrupt or another format): {exc}") from exc
     styles = _read_styles(package)
     numbering = Numbering(_numbering_element(package))
@@ -76,6 +80,20 @@ def extract(path: Path) -> Document:
                                 and _TITLE_STYLE.match(b.style)), None) or next(
         (b.title for b in blocks if isinstance(b, Heading)), None)
     return Document(path=str(path), format="docx", blocks=tuple(blocks), title=title)
+
+
+def _check_container(path: Path) -> None:
+    """`ExtractError` for an empty file, a non-zip, and a zip whose members would expand past the limits."""
+    size = path.stat().st_size
+    if size == 0:
+        raise ExtractError(f"empty file: {path.name} has no bytes, so no DOCX")
+    if not zipfile.is_zipfile(path):
+        raise ExtractError(f"{path.name}: not a readable DOCX (not a zip: encrypted, corrupt or another format)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            checked_infos(archive, size)
+    except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
+        raise ExtractError(f"{path.name}: corrupt DOCX zip ({exc})") from exc
 
 
 def _numbering_element(package):
@@ -275,7 +293,7 @@ def _with_caption(table: Table, caption: str | None, unit: str | None) -> Table:
     if caption is None and unit is None:
         return table
     return Table(cells=table.cells, n_rows=table.n_rows, n_cols=table.n_cols, header_rows=table.header_rows,
-                 caption=caption, unit_hint=unit or table.unit_hint, source=table.source)
+                 caption=caption or table.caption, unit_hint=unit or table.unit_hint, source=table.source)
 
 
 def _table_element_to_tables(tbl, styles: _Styles, numbering: Numbering, line: int) -> list[Table]:
@@ -285,12 +303,13 @@ def _table_element_to_tables(tbl, styles: _Styles, numbering: Numbering, line: i
     header_flags = []
     n_cols = len(tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"))
     rows = tbl.findall(qn("w:tr"))
+    width = max([n_cols] + [len(tr.findall(qn("w:tc"))) for tr in rows])  # spans never reach past it
     open_merges: dict[int, tuple[int, int]] = {}
     for r, tr in enumerate(rows):
         header_flags.append(tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None)
-        col = _row_skip(tr, "w:gridBefore")
+        col = min(_row_skip(tr, "w:gridBefore"), width)
         for tc in tr.findall(qn("w:tc")):
-            span = _tc_int(tc, "w:gridSpan", 1)
+            span = max(1, min(_tc_int(tc, "w:gridSpan", 1), width - col))
             merge = _tc_vmerge(tc)
             if merge == "continue" and col in open_merges:
                 anchors[open_merges[col]][2] += 1
@@ -304,10 +323,11 @@ def _table_element_to_tables(tbl, styles: _Styles, numbering: Numbering, line: i
                 if inner is not tbl and _parent_table(inner) is tbl:
                     nested.extend(_table_element_to_tables(inner, styles, numbering, line))
             col += span
-        n_cols = max(n_cols, col + _row_skip(tr, "w:gridAfter"))
+        n_cols = max(n_cols, min(col + _row_skip(tr, "w:gridAfter"), width + 1))
+    check_table_size(len(rows) * n_cols, "a DOCX table")
     cells = tuple(_cell(r, c, span, rs, tc, styles, numbering)
                   for (r, c), (span, tc, rs) in sorted(anchors.items()))
-    table = _table(cells, len(rows), n_cols, header_flags, line)
+    table = _table_with_title_row_lifted(cells, len(rows), n_cols, header_flags, line)
     return [table, *nested]
 
 
@@ -322,12 +342,18 @@ def _parent_table(element):
 def _row_skip(tr, name: str) -> int:
     """`w:gridBefore`/`w:gridAfter` of a row: grid columns left empty."""
     node = tr.find(f"{qn('w:trPr')}/{qn(name)}")
-    return int(node.get(qn("w:val"), "0")) if node is not None else 0
+    return _int_value(node.get(qn("w:val")), 0) if node is not None else 0
 
 
 def _tc_int(tc, name: str, default: int) -> int:
     node = tc.find(f"{qn('w:tcPr')}/{qn(name)}")
-    return int(node.get(qn("w:val"), default)) if node is not None else default
+    return _int_value(node.get(qn("w:val")), default) if node is not None else default
+
+
+def _int_value(text: str | None, default: int) -> int:
+    """A small non-negative integer attribute; `default` when absent, malformed or absurdly long."""
+    value = (text or "").strip()
+    return int(value) if value.isdigit() and len(value) <= 9 else default
 
 
 def _tc_vmerge(tc) -> str | None:
@@ -364,3 +390,14 @@ def _table(cells: tuple[Cell, ...], n_rows: int, n_cols: int, header_flags: list
     flagged = tuple(Cell(row=c.row, col=c.col, text=c.text, row_span=c.row_span, col_span=c.col_span,
                          is_header=c.row < n_header) for c in cells)
     return Table(cells=flagged, n_rows=n_rows, n_cols=n_cols, header_rows=n_header, source=Source(line=line))
+
+
+def _table_with_title_row_lifted(cells: tuple[Cell, ...], n_rows: int, n_cols: int, header_flags: list[bool],
+                                 line: int) -> Table:
+    """`_table`, after a first row holding only a unit line or caption became the table's unit/caption."""
+    lifted = lift_title_row(Table(cells=cells, n_rows=n_rows, n_cols=n_cols))
+    if lifted.n_rows == n_rows:
+        return _table(cells, n_rows, n_cols, header_flags, line)
+    table = _table(lifted.cells, lifted.n_rows, n_cols, header_flags[1:], line)
+    return Table(cells=table.cells, n_rows=table.n_rows, n_cols=n_cols, header_rows=table.header_rows,
+                 caption=lifted.caption, unit_hint=lifted.unit_hint, source=table.source)

@@ -20,7 +20,13 @@ from dataclasses import dataclass, replace
 from typing import TypeGuard
 
 from extractors.document import Block, Cell, Heading, Issue, ListItem, Paragraph, Source, Table
-from extractors.grid import infer_header_rows, is_unit_line
+from extractors.grid import (
+    check_table_size,
+    header_rows_with_spans,
+    infer_header_rows,
+    is_unit_line,
+    lift_title_row,
+)
 
 HEAD_KINDS = ("none", "outline", "number", "bullet")
 """Paragraph-head kinds in file order: 표 44 bits 23-24 values 0-3; OWPML NONE/OUTLINE/NUMBER/BULLET."""
@@ -54,6 +60,7 @@ _UNIT_PART = re.compile(r"[\[(<〈]\s*단\s*위\s*[:：][^)\]>〉]{1,20}[)\]>〉
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f]")
 TITLE_MAX_CHARS = 80
 """A paragraph longer than this is body text, not a title candidate."""
+_DATE_ONLY = re.compile(r"^\(?\s*(?:19|20)\d{2}\s*[.년][\d\s.월일()월화수목금토]*$")
 
 
 @dataclass(frozen=True)
@@ -217,16 +224,22 @@ def cells_to_table(cells: list[Cell], n_rows: int, n_cols: int, caption: str | N
                    line: int) -> tuple[Table, list[Issue]]:
     """A `Table` from anchor cells as stored, with header rows from the header-cell flags or inferred.
 
-    Requires cell positions from the file. Cells reaching past the declared
+    Requires cell positions from the file. Declared counts and spans are not
+    trusted (`_grid_extent`: 65535 x 65535 declared over four cells gives the
+    four cells' grid); a grid past `grid.MAX_TABLE_POSITIONS` fails the
+    document. Cells reaching past the
     grid are clipped to it (issue "table-cell-clipped"); two anchors covering
-    the same position give issue "table-cell-overlap". When no cell carries
-    the file's header flag, `infer_header_rows` decides and header-row
-    anchors get `is_header`.
+    the same position give issue "table-cell-overlap". A first row holding
+    only a unit line or caption becomes the table's unit/caption
+    (`grid.lift_title_row`). When no cell carries the file's header flag,
+    `infer_header_rows` decides (extended over header cells' row spans) and
+    header-row anchors get `is_header`.
     """
     issues: list[Issue] = []
     source = Source(line=line)
-    n_rows = max([n_rows] + [c.row + 1 for c in cells])
-    n_cols = max([n_cols] + [c.col + 1 for c in cells])
+    n_rows = _grid_extent([c.row for c in cells], [c.row_span for c in cells], n_rows)
+    n_cols = _grid_extent([c.col for c in cells], [c.col_span for c in cells], n_cols)
+    check_table_size(n_rows * n_cols)
     clipped = [_clip_cell(c, n_rows, n_cols) for c in cells]
     if clipped != cells:
         issues.append(Issue("table-cell-clipped", "a cell span reaches past the table grid; clipped", source))
@@ -234,9 +247,19 @@ def cells_to_table(cells: list[Cell], n_rows: int, n_cols: int, caption: str | N
         issues.append(Issue("table-cell-overlap", "two cells cover the same grid position", source))
     table = Table(cells=tuple(sorted(clipped, key=lambda c: (c.row, c.col))), n_rows=n_rows,
                   n_cols=n_cols, caption=caption or None, source=source)
-    if any(c.is_header for c in clipped):
+    table = lift_title_row(table)
+    if any(c.is_header for c in table.cells):
         return replace(table, header_rows=flagged_header_rows(table)), issues
     return _with_inferred_header(table), issues
+
+
+def _grid_extent(starts: list[int], spans: list[int], declared: int) -> int:
+    """Rows (or columns) of a grid: as far as the anchors reach, further only where both the declared count and
+    a span say so (a last row covered by spans from above, a column of full-width rows); a declared count alone
+    never adds rows."""
+    anchored = max((s + 1 for s in starts), default=0)
+    spanned = max((s + n for s, n in zip(starts, spans)), default=0)
+    return max(anchored, min(declared, spanned))
 
 
 def flagged_header_rows(table: Table) -> int:
@@ -251,8 +274,8 @@ def flagged_header_rows(table: Table) -> int:
 
 def _with_inferred_header(table: Table) -> Table:
     """`table` with `header_rows` from `infer_header_rows` and its header anchors flagged."""
-    rows = infer_header_rows(table.rows_text())
-    cells = tuple(replace(c, is_header=c.row < rows) for c in table.cells)
+    rows = header_rows_with_spans(table, infer_header_rows(table.rows_text()))
+    cells = tuple(c if c.is_header == (c.row < rows) else replace(c, is_header=c.row < rows) for c in table.cells)
     return replace(table, cells=cells, header_rows=rows)
 
 
@@ -317,10 +340,20 @@ def items_to_blocks(items: list[RawItem]) -> tuple[Block, ...]:
 
 
 def blocks_to_title(blocks: tuple[Block, ...], fallback: str | None = None) -> str | None:
-    """The first heading or short paragraph in reading order, else `fallback` (the stored metadata title)."""
+    """The first heading, short paragraph or title box (a table with one filled cell) that is not a date line.
+
+    Else `fallback` (the stored metadata title). Hangul covers put the title
+    in a box and the date ("2022. 1.") on its own line below it.
+    """
     for block in blocks:
         if isinstance(block, Heading):
-            return block.title
-        if isinstance(block, Paragraph) and len(block.text) <= TITLE_MAX_CHARS:
-            return block.text
+            text = block.title
+        elif isinstance(block, Paragraph):
+            text = block.text
+        elif isinstance(block, Table) and len(filled := [c for c in block.cells if c.text.strip()]) == 1:
+            text = filled[0].text.strip()
+        else:
+            continue
+        if len(text) <= TITLE_MAX_CHARS and not _DATE_ONLY.match(text):
+            return text
     return fallback.strip() if fallback and fallback.strip() else None

@@ -6,8 +6,11 @@ code from Hancom's published format document (한글 문서 파일 형식 5.0), 
 `extractors.hancom.records`. No pyhwp (AGPL) code or dependency is used.
 
 Refused with `ExtractError`: HWP 3.x and older (not OLE), HWPX renamed to .hwp,
-password-encrypted, DRM-protected and distribution (배포용) documents, whose
-body is encrypted in ViewText streams.
+password-encrypted and DRM-protected documents. Distribution (배포용) documents
+are read: their body is in ViewText/SectionN streams, AES-128 encrypted with a
+key the stream itself carries (`records.decrypt_view_text`); the document is
+`ok` and says so in its metadata (`("protection", "distribution")`), since
+nothing was lost.
 
 Reading order and blocks are as for HWPX (`extractors.hancom.hwpx`): a paragraph's
 text is split around its tables and text boxes (`gso` controls with a list of
@@ -24,7 +27,7 @@ Source: `Source(line=n)` with n the 1-based ordinal of the paragraph
 note paragraphs; a table has its anchor paragraph's line, a cell the line of
 its first paragraph.
 
-Issues (recoverable): docinfo-unreadable, docinfo-truncated, section-unreadable,
+Issues (recoverable): encoding-defect (lone surrogates in paragraph text), docinfo-unreadable, docinfo-truncated, section-unreadable,
 section-truncated, record-unknown, control-missing, table-record-missing,
 table-cell-short, table-cell-clipped, table-cell-overlap.
 """
@@ -40,6 +43,7 @@ from pathlib import Path
 import olefile
 
 from extractors.document import Cell, Document, ExtractError, Issue, Source
+from extractors.grid import TooLarge
 from extractors.hancom.common import (
     Numberer,
     ParaFormat,
@@ -55,7 +59,6 @@ from extractors.hancom.common import (
 from extractors.hancom.records import (
     FLAG_CERT_DRM,
     FLAG_CERT_ENCRYPTED,
-    FLAG_DISTRIBUTION,
     FLAG_DRM,
     FLAG_PASSWORD,
     HWPTAG_BEGIN,
@@ -69,6 +72,7 @@ from extractors.hancom.records import (
     FileHeader,
     Record,
     ctrl_id,
+    decrypt_view_text,
     docinfo_to_info,
     inflate,
     para_text_to_pieces,
@@ -92,6 +96,7 @@ class _Walk:
     issues: list[Issue] = field(default_factory=list)
     line: int = 0
     outline_ref: int = 1
+    defects: int = 0
 
     def format_of(self, header: bytes) -> ParaFormat:
         """표 58: the `ParaFormat` from a PARA_HEADER's paragraph shape and style ids."""
@@ -112,14 +117,19 @@ def extract(path: Path) -> Document:
         header = _file_header(ole, path)
         info, issues = _docinfo(ole, header)
         walk = _Walk(info, Numberer(info.defs), issues)
-        sections = _section_streams(ole)
+        storage = "ViewText" if header.distribution else "BodyText"
+        sections = _section_streams(ole, storage)
         if not sections:
-            raise ExtractError(f"{path.name}: no BodyText/Section0 stream; the file is damaged")
+            raise ExtractError(f"{path.name}: no {storage}/Section0 stream; the file is damaged")
         items = _sections_items(ole, header, sections, walk, path)
         title = _summary_title(ole)
+    if walk.defects:
+        walk.issues.append(Issue("encoding-defect", f"{walk.defects} character(s) of paragraph text are not valid "
+                                                    "UTF-16 (lone surrogates); replaced with U+FFFD"))
     blocks = items_to_blocks(items)
     meta = [("hwp_version", header.version), ("compressed", str(header.compressed).lower()),
-            ("sections", str(len(sections)))] + ([("summary_title", title)] if title else [])
+            ("sections", str(len(sections)))] + ([("summary_title", title)] if title else []) + (
+        [("protection", "distribution")] if header.distribution else [])
     return Document(path=str(path), format="hwp", blocks=blocks, title=blocks_to_title(blocks, title),
                     pages=None, issues=tuple(walk.issues), meta=tuple(meta))
 
@@ -128,6 +138,8 @@ def _open_ole(path: Path) -> olefile.OleFileIO:
     """The OLE compound file, or `ExtractError` saying what the file is instead."""
     with open(path, "rb") as handle:
         head = handle.read(32)
+    if not head:
+        raise ExtractError(f"empty file: {path.name} has no bytes, so no HWP document")
     if head.startswith(b"HWP Document File V"):
         raise ExtractError(f"{path.name} is HWP 3.x (or older); HWP 3.x is not supported: "
                            "open it in Hangul and save as HWP 5/HWPX")
@@ -169,11 +181,9 @@ def _summary_title(ole: olefile.OleFileIO) -> str | None:
 
 
 def _refuse_protected(header: FileHeader, path: Path) -> None:
-    """`ExtractError` for versions other than 5.x and for encrypted, DRM and distribution documents."""
+    """`ExtractError` for versions other than 5.x and for password-encrypted and DRM documents."""
     if not header.version.startswith("5."):
         raise ExtractError(f"{path.name}: HWP version {header.version} is not supported; save as HWP 5/HWPX")
-    if header.flags & FLAG_DISTRIBUTION:
-        raise ExtractError("HWP file is distribution-protected (배포용); open it in Hangul and save as HWPX or PDF")
     if header.flags & (FLAG_PASSWORD | FLAG_CERT_ENCRYPTED):
         raise ExtractError("HWP file is password-encrypted; open it in Hangul, remove the password "
                            "and save as HWPX or PDF")
@@ -192,10 +202,10 @@ def _docinfo(ole: olefile.OleFileIO, header: FileHeader) -> tuple[DocInfo, list[
         return DocInfo(), [Issue("docinfo-unreadable", f"DocInfo unreadable ({error}); no headings from styles")]
 
 
-def _section_streams(ole: olefile.OleFileIO) -> list[list[str]]:
-    """BodyText/SectionN stream paths in section order."""
+def _section_streams(ole: olefile.OleFileIO, storage: str) -> list[list[str]]:
+    """`storage`/SectionN stream paths (BodyText, or ViewText for distribution documents) in section order."""
     found = [(int(m.group(1)), entry) for entry in ole.listdir()
-             if len(entry) == 2 and entry[0] == "BodyText" and (m := _SECTION_STREAM.match(entry[1]))]
+             if len(entry) == 2 and entry[0] == storage and (m := _SECTION_STREAM.match(entry[1]))]
     return [entry for _, entry in sorted(found)]
 
 
@@ -207,7 +217,10 @@ def _sections_items(ole: olefile.OleFileIO, header: FileHeader, sections: list[l
     for name in sections:
         try:
             data = _stream(ole, name)
+            data = decrypt_view_text(data) if header.distribution else data
             records, truncated = stream_to_records(inflate(data) if header.compressed else data)
+        except TooLarge:
+            raise
         except (ExtractError, ValueError) as error:
             failures += 1
             walk.issues.append(Issue("section-unreadable", f"{'/'.join(name)} unreadable ({error}); skipped"))
@@ -217,7 +230,11 @@ def _sections_items(ole: olefile.OleFileIO, header: FileHeader, sections: list[l
         if unknown := sorted({tag for tag, _, _ in records if not HWPTAG_BEGIN <= tag < HWPTAG_END}):
             walk.issues.append(Issue("record-unknown", f"{'/'.join(name)} has records with unknown tags "
                                                        f"{unknown}; skipped"))
-        items.extend(_section_items(records_to_tree(records), walk))
+        try:
+            items.extend(_section_items(records_to_tree(records), walk))
+        except RecursionError as error:
+            raise TooLarge(f"{'/'.join(name)} nests controls (tables in tables, text boxes) too deeply "
+                           "to read; refused") from error
     if failures == len(sections):
         raise ExtractError(f"{path.name}: no BodyText section could be read; re-save the file from Hangul")
     return items
@@ -241,6 +258,8 @@ def _paragraph_to_items(paragraph: Record, walk: _Walk) -> list[RawItem]:
     controls = [c for c in paragraph.children if c.tag == TAG_CTRL_HEADER]
     text_record = next((c for c in paragraph.children if c.tag == TAG_PARA_TEXT), None)
     pieces = para_text_to_pieces(text_record.data) if text_record else []
+    if text_record is not None and (replaced := sum(p.count("\ufffd") for p in pieces if isinstance(p, str))):
+        walk.defects += max(0, replaced - text_record.data.count("\ufffd".encode("utf-16le")))
     items: list[RawItem] = []
     notes: list[RawItem] = []
     text: list[str] = []

@@ -1,4 +1,4 @@
-"""HWPX (OWPML, KS X 6101) -> `Document`: a zip of XML parts read with defusedxml.
+"""HWPX (OWPML, KS X 6101) -> `Document`: a zip of XML parts read with lxml (DTDs, entities, network off).
 
 Sections are read in the order of the `Contents/content.hpf` spine (falling
 back to section0, section1, ...); the zip limits, refusals and XML safety are
@@ -25,7 +25,8 @@ cells, captions, text boxes, notes) depth-first as stored; a table carries its
 anchor paragraph's line, a cell the line of its first paragraph.
 
 Issues (recoverable): package-unreadable, header-missing, header-unreadable,
-section-unreadable, table-cell-clipped, table-cell-overlap.
+section-unreadable, encoding-defect (a section read after replacing invalid
+characters), table-cell-clipped, table-cell-overlap.
 """
 from __future__ import annotations
 
@@ -33,9 +34,6 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree.ElementTree import Element
-
-from defusedxml.ElementTree import ParseError
 
 from extractors.document import Cell, Document, ExtractError, Issue, Source
 from extractors.hancom.common import (
@@ -53,6 +51,8 @@ from extractors.hancom.common import (
     split_cell_items,
 )
 from extractors.hancom.package import (
+    Element,
+    ParseError,
     checked_names,
     children,
     descendants,
@@ -62,6 +62,7 @@ from extractors.hancom.package import (
     open_zip,
     package_meta,
     parse_member,
+    parse_member_mended,
     read_package,
 )
 
@@ -153,11 +154,14 @@ def _sections_items(archive: zipfile.ZipFile, sections: list[str], walk: _Walk, 
     failures = 0
     for name in sections:
         try:
-            root = parse_member(archive, name)
+            root, replaced = parse_member_mended(archive, name)
         except ParseError as error:
             failures += 1
             walk.issues.append(Issue("section-unreadable", f"{name} is not well-formed XML ({error}); skipped"))
             continue
+        if replaced:
+            walk.issues.append(Issue("encoding-defect", f"{name}: {replaced} character(s) not valid in XML "
+                                                        "(bytes that are not UTF-8, lone surrogates) replaced"))
         items.extend(_section_items(root, walk))
     if failures == len(sections):
         raise ExtractError(f"{path.name}: no section could be parsed; re-save the file from Hangul")

@@ -1,10 +1,11 @@
-"""The HWPX package layer: a size-bounded zip, XML parsed with defusedxml, the OPF spine and metadata.
+"""The HWPX package layer: a size-bounded zip, XML parsed with lxml safely, the OPF spine and metadata.
 
-Safety: XML is parsed with defusedxml (no DTDs, entities or external
-references), a member larger than `MAX_MEMBER_BYTES` is refused, and so is
-an archive whose uncompressed total exceeds both `MAX_TOTAL_FLOOR` and
-`MAX_EXPANSION` times the file size. Password-protected packages (zip
-encryption or `encryption-data` in META-INF/manifest.xml) are refused.
+Safety: member sizes and totals are bounded by `extractors.archive`. XML is
+parsed by lxml (libxml2) with DTD loading, entity resolution and network
+access off and libxml2's own size limits on (no `huge_tree`); a member that
+declares a DTD (where entity bombs and XXE live) is refused outright.
+Password-protected packages (zip encryption or `encryption-data` in
+META-INF/manifest.xml) are refused.
 Elements are matched by local name, since OWPML namespace URIs vary by
 writer version.
 """
@@ -12,26 +13,29 @@ from __future__ import annotations
 
 import re
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree.ElementTree import Element
+from typing import Any, TypeAlias
 
 import olefile
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError, fromstring
+from lxml import etree
 
+from extractors.archive import MAX_MEMBER_BYTES, checked_infos
+from extractors.archive import read_member as archive_read_member
 from extractors.document import ExtractError, Issue
 
-MAX_MEMBER_BYTES = 200 * 1024 * 1024
-"""Largest uncompressed zip member read."""
-MAX_EXPANSION = 100
-"""An archive expanding more than this many times its size (and past the floor) is a zip bomb."""
-MAX_TOTAL_FLOOR = 50 * 1024 * 1024
-"""Uncompressed totals up to this size are always accepted."""
 HWPX_MIMETYPE = b"application/hwp+zip"
+Element: TypeAlias = Any
+"""An lxml element (lxml ships no type stubs here)."""
+ParseError = etree.XMLSyntaxError
+"""Raised for XML that is not well-formed."""
+_PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, dtd_validation=False,
+                          huge_tree=False, remove_comments=True, remove_pis=True)
 
+_SURROGATE_REF = re.compile(r"&#(?:x[dD][89a-fA-F][0-9a-fA-F]{2}|5[5-7]\d{3});")
+"""Character references to UTF-16 surrogates (U+D800-U+DFFF), which XML forbids; decimal form roughly bounded."""
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SECTION_NAME = re.compile(r"(?:^|/)section(\d+)\.xml$", re.IGNORECASE)
 
 
@@ -46,6 +50,8 @@ class Package:
 
 def open_zip(path: Path) -> zipfile.ZipFile:
     """The HWPX zip, or `ExtractError` saying what the file is instead."""
+    if path.stat().st_size == 0:
+        raise ExtractError(f"empty file: {path.name} has no bytes, so no HWPX zip")
     if not zipfile.is_zipfile(path):
         if olefile.isOleFile(str(path)):
             raise ExtractError(f"{path.name} is an HWP 5 binary (OLE compound file), not HWPX; "
@@ -54,21 +60,13 @@ def open_zip(path: Path) -> zipfile.ZipFile:
                            "the file is damaged or has the wrong suffix")
     try:
         return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
+    except (zipfile.BadZipFile, OSError, NotImplementedError) as error:
         raise ExtractError(f"{path.name}: corrupt HWPX zip ({error}); re-save it from Hangul") from error
 
 
 def checked_names(archive: zipfile.ZipFile, file_size: int) -> set[str]:
     """Member names, after refusing oversized members, zip bombs and password protection."""
-    infos = archive.infolist()
-    for info in infos:
-        if info.file_size > MAX_MEMBER_BYTES:
-            raise ExtractError(f"zip member {info.filename} expands to {info.file_size:,} bytes "
-                               f"(limit {MAX_MEMBER_BYTES:,}); refused as a possible zip bomb")
-    total = sum(info.file_size for info in infos)
-    if total > MAX_TOTAL_FLOOR and total > MAX_EXPANSION * max(file_size, 1):
-        raise ExtractError(f"zip expands to {total:,} bytes from {file_size:,} "
-                           f"(over {MAX_EXPANSION}x); refused as a possible zip bomb")
+    infos = checked_infos(archive, file_size, MAX_MEMBER_BYTES)
     names = {info.filename for info in infos}
     encrypted = any(info.flag_bits & 0x1 for info in infos) or (
         "META-INF/manifest.xml" in names and b"encryption-data" in read_member(archive, "META-INF/manifest.xml"))
@@ -80,16 +78,7 @@ def checked_names(archive: zipfile.ZipFile, file_size: int) -> set[str]:
 
 def read_member(archive: zipfile.ZipFile, name: str) -> bytes:
     """One member's bytes, never more than `MAX_MEMBER_BYTES` whatever the zip header claims."""
-    try:
-        with archive.open(name) as member:
-            data = member.read(MAX_MEMBER_BYTES + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
-        raise ExtractError(f"zip member {name} is corrupt ({error}); re-save the file from Hangul") from error
-    except RuntimeError as error:
-        raise ExtractError(f"zip member {name} is encrypted ({error}); remove the password in Hangul") from error
-    if len(data) > MAX_MEMBER_BYTES:
-        raise ExtractError(f"zip member {name} expands past {MAX_MEMBER_BYTES:,} bytes; refused")
-    return data
+    return archive_read_member(archive, name, MAX_MEMBER_BYTES)
 
 
 def parse_member(archive: zipfile.ZipFile, name: str) -> Element:
@@ -98,11 +87,33 @@ def parse_member(archive: zipfile.ZipFile, name: str) -> Element:
     Raises `ParseError` for malformed XML (the caller decides whether that
     is an issue) and `ExtractError` for XML that tries DTDs or entities.
     """
+    return _parse_bytes(read_member(archive, name), name)
+
+
+def parse_member_mended(archive: zipfile.ZipFile, name: str) -> tuple[Element, int]:
+    """`parse_member`, and when the XML is malformed only by its characters (bytes that are not UTF-8, a
+    character reference to a lone surrogate), the member parsed with those replaced by U+FFFD.
+
+    Returns the root and how many characters were replaced; raises `ParseError` when it stays malformed.
+    """
     data = read_member(archive, name)
     try:
-        return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as error:
-        raise ExtractError(f"{name} declares a DTD or entities ({error!r}); refused for safety") from error
+        return _parse_bytes(data, name), 0
+    except ParseError:
+        text = data.decode("utf-8", errors="replace")
+        mended, refs = _SURROGATE_REF.subn("\ufffd", text)
+        replaced = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd") + refs
+        if not replaced:
+            raise
+        body = _XML_DECLARATION.sub("", mended, count=1).encode("utf-8")
+        return _parse_bytes(body, name), replaced
+
+
+def _parse_bytes(data: bytes, name: str) -> Element:
+    root = etree.fromstring(data, _PARSER)
+    if root.getroottree().docinfo.doctype or b"<!ENTITY" in data[:65536]:
+        raise ExtractError(f"{name} declares a DTD or entities; refused for safety")
+    return root
 
 
 def describe_mimetype(archive: zipfile.ZipFile, names: set[str]) -> str:
@@ -161,13 +172,13 @@ def local_name(element: Element) -> str:
 
 
 def children(element: Element, name: str) -> Iterator[Element]:
-    """Direct children with local name `name`."""
-    return (child for child in element if local_name(child) == name)
+    """Direct children with local name `name` (any namespace)."""
+    return element.iterchildren(f"{{*}}{name}")
 
 
 def descendants(element: Element, name: str) -> Iterator[Element]:
-    """`element` and everything below it with local name `name`."""
-    return (el for el in element.iter() if local_name(el) == name)
+    """`element` and everything below it with local name `name` (any namespace)."""
+    return element.iter(f"{{*}}{name}")
 
 
 def int_attr(element: Element | None, name: str, default: int = 0) -> int:

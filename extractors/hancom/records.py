@@ -4,7 +4,10 @@ Layouts follow 한글 문서 파일 형식 5.0 (revision 1.3): 표 3 파일 인�
 4.1 데이터 레코드 (tag 10 bits, level 10 bits, size 12 bits, 0xFFF = a DWORD
 size follows), 표 6 제어 문자, 표 38-44 (문단 번호, 글머리표, 문단 모양),
 표 47 스타일, 표 58 문단 헤더. Where real files differ from the document
-(문단 머리 정보 is 12 bytes, not 8), the code follows the files.
+(문단 머리 정보 is 12 bytes, not 8), the code follows the files. Distribution
+(배포용) documents follow 한글 문서 파일 형식 - 배포용 문서 (revision 1.2): each
+ViewText/SectionN stream opens with an HWPTAG_DISTRIBUTE_DOC_DATA record whose
+256 scrambled bytes carry the AES-128 key of the rest of the stream.
 
 본 제품은 한글과컴퓨터의 한/글 문서 파일(.hwp) 공개 문서를 참고하여 개발하였습니다.
 """
@@ -13,9 +16,13 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
 from extractors.document import ExtractError
+from extractors.grid import TooLarge
 from extractors.hancom.common import HEAD_KINDS, HeadDefs, LevelFormat, number_format_name
 
 HWPTAG_BEGIN = 0x10
@@ -40,6 +47,8 @@ FLAG_CERT_ENCRYPTED = 1 << 8
 FLAG_CERT_DRM = 1 << 10
 MAX_INFLATED_BYTES = 200 * 1024 * 1024
 """Largest decompressed stream accepted (a guard against deflate bombs)."""
+MAX_RECORDS = 1_000_000
+"""Most records one stream may hold; the largest corpus section has 16,000 (a stream of empty records is a bomb)."""
 
 _CHAR_CONTROLS = frozenset({0, 10, 13, *range(24, 32)})
 """표 6: controls one WCHAR long; every other code below 32 is 8 WCHARs (inline or extended)."""
@@ -61,6 +70,11 @@ class FileHeader:
     @property
     def compressed(self) -> bool:
         return bool(self.flags & FLAG_COMPRESSED)
+
+    @property
+    def distribution(self) -> bool:
+        """배포용 document: the body is in encrypted ViewText streams (BodyText holds a stub)."""
+        return bool(self.flags & FLAG_DISTRIBUTION)
 
 
 @dataclass(frozen=True)
@@ -108,15 +122,21 @@ def inflate(data: bytes) -> bytes:
     except zlib.error as error:
         raise ExtractError(f"a compressed stream is corrupt ({error})") from error
     if inflater.unconsumed_tail:
-        raise ExtractError(f"a compressed stream expands past {MAX_INFLATED_BYTES:,} bytes; refused")
+        raise TooLarge(f"a compressed stream expands past {MAX_INFLATED_BYTES:,} bytes; refused")
     return out
 
 
 def stream_to_records(data: bytes) -> tuple[list[tuple[int, int, bytes]], bool]:
-    """Flat (tag, level, payload) records of a stream, and whether the stream ended mid-record."""
+    """Flat (tag, level, payload) records of a stream, and whether the stream ended mid-record.
+
+    `ExtractError` past `MAX_RECORDS` records.
+    """
     out: list[tuple[int, int, bytes]] = []
     pos, end = 0, len(data)
     while pos + 4 <= end:
+        if len(out) >= MAX_RECORDS:
+            raise TooLarge(f"a stream holds more than {MAX_RECORDS:,} records; refused "
+                               "(a real section has tens of thousands)")
         (header,) = struct.unpack_from("<I", data, pos)
         tag, level, size = header & 0x3FF, header >> 10 & 0x3FF, header >> 20
         pos += 4
@@ -133,24 +153,25 @@ def stream_to_records(data: bytes) -> tuple[list[tuple[int, int, bytes]], bool]:
 
 
 def records_to_tree(flat: list[tuple[int, int, bytes]]) -> tuple[Record, ...]:
-    """Top records with their children: each record owns the following records of a higher level."""
-    roots = []
-    index = 0
-    while index < len(flat):
-        node, index = _subtree(flat, index)
-        roots.append(node)
+    """Top records with their children: each record owns the following records of a higher level.
+
+    Built without recursion, so a hostile stream nesting 1,000 levels deep cannot exhaust the stack.
+    """
+    roots: list[Record] = []
+    stack: list[tuple[int, int, bytes, list[Record]]] = []
+
+    def close() -> None:
+        tag, level, data, children = stack.pop()
+        node = Record(tag, level, data, tuple(children))
+        (stack[-1][3] if stack else roots).append(node)
+
+    for tag, level, data in flat:
+        while stack and stack[-1][1] >= level:
+            close()
+        stack.append((tag, level, data, []))
+    while stack:
+        close()
     return tuple(roots)
-
-
-def _subtree(flat: list[tuple[int, int, bytes]], index: int) -> tuple[Record, int]:
-    """The record at `index` with its descendants, and the index after them."""
-    tag, level, data = flat[index]
-    children = []
-    index += 1
-    while index < len(flat) and flat[index][1] > level:
-        child, index = _subtree(flat, index)
-        children.append(child)
-    return Record(tag, level, data, tuple(children)), index
 
 
 def para_text_to_pieces(data: bytes) -> list[str | int]:
@@ -252,3 +273,56 @@ def summary_title(data: bytes) -> str | None:
     except struct.error:
         return None
     return None
+
+
+TAG_DISTRIBUTE_DOC_DATA = HWPTAG_BEGIN + 12
+"""표 13 HWPTAG_DISTRIBUTE_DOC_DATA: the 256-byte head of every ViewText/SectionN stream."""
+_DIST_HEAD_BYTES = 256
+_AES_BLOCK = 16
+
+
+def _msvc_rand(seed: int) -> Iterator[int]:
+    """The C runtime's srand(seed)/rand() sequence that scrambles the distribution head."""
+    state = seed & 0xFFFFFFFF
+    while True:
+        state = (state * 214013 + 2531011) & 0xFFFFFFFF
+        yield state >> 16 & 0x7FFF
+
+
+def distribution_key(head: bytes) -> bytes:
+    """The AES-128 key hidden in a 256-byte HWPTAG_DISTRIBUTE_DOC_DATA payload (배포용 문서 형식).
+
+    Bytes 0-3 seed the generator; from byte 4 on, each run of 1-16 bytes is
+    XORed with one random byte. The unscrambled payload holds the document's
+    SHA-1 text at 4 + (seed mod 16); its first 16 bytes are the key.
+    """
+    if len(head) != _DIST_HEAD_BYTES:
+        raise ExtractError("distribution document head is not 256 bytes; the file is damaged")
+    (seed,) = struct.unpack_from("<I", head, 0)
+    rand = _msvc_rand(seed)
+    data = bytearray(head)
+    mask = remaining = 0
+    for i in range(_DIST_HEAD_BYTES):
+        if remaining == 0:
+            mask = next(rand) & 0xFF
+            remaining = (next(rand) & 0xF) + 1
+        if i >= 4:
+            data[i] ^= mask
+        remaining -= 1
+    offset = 4 + (seed & 0xF)
+    return bytes(data[offset:offset + _AES_BLOCK])
+
+
+def decrypt_view_text(data: bytes) -> bytes:
+    """A ViewText/SectionN stream's body: the record stream as BodyText would hold it (still compressed).
+
+    The stream is one DISTRIBUTE_DOC_DATA record (the key material) followed
+    by the section encrypted with AES-128 in ECB mode.
+    """
+    records, _ = stream_to_records(data[:4 + _DIST_HEAD_BYTES])
+    if not records or records[0][0] != TAG_DISTRIBUTE_DOC_DATA or len(records[0][2]) != _DIST_HEAD_BYTES:
+        raise ExtractError("ViewText section does not start with the distribution key record")
+    body = data[4 + _DIST_HEAD_BYTES:]
+    body = body[:len(body) - len(body) % _AES_BLOCK]
+    decryptor = Cipher(algorithms.AES(distribution_key(records[0][2])), modes.ECB()).decryptor()
+    return decryptor.update(body) + decryptor.finalize()

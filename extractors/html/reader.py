@@ -6,11 +6,21 @@ newer layout export (absolutely positioned `div.hpa` pages, `div.hls` lines,
 `div.htb` tables of `div.hce` cells), whose cell geometry is turned back into
 a grid with spans. `<caption>` and "(단위 : 백만원)" lines become a table's
 caption and unit hint; the side `_style.css` file is not needed.
+
+XHTML (`.xhtml`, or any HTML starting with an XML declaration, such as
+hwp5html's output) is read by the same HTML parser after the declaration is
+set aside (its `encoding` is honoured). Bytes that are not valid in the
+document's encoding (a stray CP949 character in UTF-8, a lone surrogate) are
+read as CP949 where they decode, else replaced, with issue
+"encoding-defect". Declared spans are never trusted: a rowspan stops at the
+table's last row, a colspan at 1000, and a table covering more than
+`grid.MAX_TABLE_POSITIONS` grid positions fails the document.
 """
 from __future__ import annotations
 
-import codecs
+import bisect
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import lxml.html
@@ -22,13 +32,15 @@ from extractors.document import (
     Document,
     ExtractError,
     Heading,
+    Issue,
     ListItem,
     Paragraph,
     Source,
     Table,
     read_file,
 )
-from extractors.grid import infer_header_rows, unit_hint_in
+from extractors.grid import check_table_size, infer_header_rows, lift_title_row, unit_hint_in
+from extractors.html.encoding import decode_html
 
 _SKIP = {"script", "style", "head", "title", "meta", "link", "svg", "noscript", "template"}
 _BLOCK = {"p", "div", "section", "article", "body", "html", "center", "blockquote", "pre",
@@ -36,9 +48,9 @@ _BLOCK = {"p", "div", "section", "article", "body", "html", "center", "blockquot
           "figure", "figcaption", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
 _NESTED_TABLES = frozenset({"table"})
 _NESTED_LISTS = frozenset({"table", "ul", "ol"})  # a list item's own text, without its sub-lists
-_CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
-_ALIASES = {"ks_c_5601-1987": "cp949", "ks_c_5601": "cp949", "euc-kr": "cp949", "euckr": "cp949",
-            "x-windows-949": "cp949", "windows-949": "cp949", "ksc5601": "cp949"}
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_MAX_COLSPAN = 1000
+"""HTML's own limit on colspan."""
 _MM = re.compile(r"(left|top|width|height)\s*:\s*(-?[\d.]+)mm")
 _STARTS_BLOCK = re.compile(
     r"^\s*([□■○●◦▪▫◆◇※☞\-–·•Ÿ*]|\d{1,2}[.)]|[가나다라마바사아자차카타파하][.)]|\(\s*[\d가나다라마바사아자차카타파하]{1,2}\s*\)|[①-⑳]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ])")
@@ -48,9 +60,9 @@ def extract(path: Path) -> Document:
     """Read an HTML file into a `Document`."""
     path = Path(path)
     data = read_file(path)
-    text, encoding = bytes_to_html_text(data)
+    text, encoding, defects = decode_html(data)
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
     except (etree.ParserError, ValueError) as exc:
         raise ExtractError(f"not parseable as HTML: {exc}") from exc
     pages = root.xpath('//div[contains(concat(" ", normalize-space(@class), " "), " hpa ")]')
@@ -64,31 +76,10 @@ def extract(path: Path) -> Document:
     if not blocks:
         raise ExtractError("no text in HTML file")
     title = _title(root) or next((b.title for b in blocks if isinstance(b, Heading)), None)
+    issues = (Issue("encoding-defect", f"{defects} byte sequence(s) not valid {encoding}; read as CP949 "
+                                       "where possible, else replaced"),) if defects else ()
     return Document(path=str(path), format="html", blocks=tuple(blocks), title=title,
-                    encoding=encoding, pages=len(pages) or None)
-
-
-def bytes_to_html_text(data: bytes) -> tuple[str, str]:
-    """Decode HTML bytes by BOM, then `<meta charset>`, then UTF-8, then CP949."""
-    if not data.strip():
-        raise ExtractError("empty file: no HTML to extract")
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            return data[2:].decode(name, errors="replace"), name
-    declared = _CHARSET.search(data[:4096])
-    candidates = []
-    if declared:
-        name = declared.group(1).decode("ascii").lower()
-        candidates.append(_ALIASES.get(name, name))
-    candidates += ["utf-8", "cp949"]
-    for name in candidates:
-        try:
-            return data.decode(name), name
-        except (UnicodeDecodeError, LookupError):
-            continue
-    raise ExtractError("cannot decode HTML: not in its declared charset, UTF-8 or CP949")
+                    encoding=encoding, pages=len(pages) or None, issues=issues)
 
 
 def _title(root) -> str | None:
@@ -168,14 +159,21 @@ def element_to_blocks(el, out: list[Block], list_depth: int = 0) -> None:
 
 
 def _has_block_child(el) -> bool:
-    return any(isinstance(c.tag, str) and c.tag.lower() in _BLOCK for c in el)
+    return any(_is_block(c) for c in el)
+
+
+def _is_block(el) -> bool:
+    """A block element, or an inline one holding a table (hwp5html puts tables in `<p><span>`)."""
+    if not isinstance(el.tag, str):
+        return False
+    return el.tag.lower() in _BLOCK or el.find(".//table") is not None
 
 
 def _mixed_to_blocks(el, out: list[Block], list_depth: int) -> None:
     """An element with both inline runs and block children: runs become paragraphs."""
     run: list[str] = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and child.tag.lower() in _BLOCK:
+        if _is_block(child):
             _flush(run, out, el)
             element_to_blocks(child, out, list_depth)
             run = [child.tail or ""]
@@ -195,7 +193,8 @@ def _flush(run: list[str], out: list[Block], el) -> None:
 def html_table_to_tables(table) -> list[Table]:
     """A `<table>` as a grid with spans, then any tables nested in its cells."""
     rows = [tr for tr in table.iter("tr") if _owner_table(tr) is table]
-    occupied: set[tuple[int, int]] = set()
+    taken: list[set[int]] = [set() for _ in rows]
+    positions = n_cols = 0
     cells: list[Cell] = []
     nested: list[Table] = []
     for r, tr in enumerate(rows):
@@ -203,12 +202,15 @@ def html_table_to_tables(table) -> list[Table]:
         for td in tr:
             if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th"):
                 continue
-            while (r, c) in occupied:
+            while c in taken[r]:
                 c += 1
-            rs, cs = _span(td.get("rowspan")), _span(td.get("colspan"))
+            rs = min(_span(td.get("rowspan")), len(rows) - r)
+            cs = min(_span(td.get("colspan")), _MAX_COLSPAN)
+            positions += rs * cs
+            check_table_size(positions, "an HTML table")
             for rr in range(r, r + rs):
-                for cc in range(c, c + cs):
-                    occupied.add((rr, cc))
+                taken[rr].update(range(c, c + cs))
+            n_cols = max(n_cols, c + cs)
             head = td.tag.lower() == "th" or _in_thead(td, table)
             cells.append(Cell(row=r, col=c, text=inline_text(td), row_span=rs, col_span=cs,
                               is_header=head, source=_src(td)))
@@ -216,21 +218,21 @@ def html_table_to_tables(table) -> list[Table]:
                 if _owner_table(inner.getparent()) is table:
                     nested.extend(html_table_to_tables(inner))
             c += cs
-    n_rows = max((r for r, _ in occupied), default=-1) + 1
-    n_cols = max((c for _, c in occupied), default=-1) + 1
+    n_rows = max((r + 1 for r, cols in enumerate(taken) if cols), default=0)
     caption_el = table.find("caption")
     caption = inline_text(caption_el) if caption_el is not None else None
     grid_table = _with_headers(cells, n_rows, n_cols)
-    return [Table(cells=grid_table.cells, n_rows=n_rows, n_cols=n_cols,
+    caption = caption or grid_table.caption
+    unit = (unit_hint_in(caption) if caption else None) or grid_table.unit_hint
+    return [Table(cells=grid_table.cells, n_rows=grid_table.n_rows, n_cols=grid_table.n_cols,
                   header_rows=grid_table.header_rows, caption=caption or None,
-                  unit_hint=unit_hint_in(caption) if caption else None, source=_src(table))] + nested
+                  unit_hint=unit, source=_src(table))] + nested
 
 
 def _span(value: str | None) -> int:
-    try:
-        return max(1, min(int(str(value).strip()), 1000))
-    except (TypeError, ValueError):
-        return 1
+    """A rowspan/colspan value: 1 when absent or malformed (digits only, at most 6 of them)."""
+    text = str(value).strip() if value is not None else ""
+    return max(1, int(text)) if text.isdigit() and len(text) <= 6 else 1
 
 
 def _owner_table(el):
@@ -247,17 +249,22 @@ def _in_thead(td, table) -> bool:
 
 def _with_headers(cells: list[Cell], n_rows: int, n_cols: int) -> Table:
     """Header rows: leading rows whose cells are all marked header, else inferred from the text."""
-    table = Table(cells=tuple(cells), n_rows=n_rows, n_cols=n_cols)
+    check_table_size(n_rows * n_cols, "an HTML table")
+    table = lift_title_row(Table(cells=tuple(cells), n_rows=n_rows, n_cols=n_cols))
+    cells, n_rows, n_cols = list(table.cells), table.n_rows, table.n_cols
+    flags: dict[int, bool] = {}
+    for c in cells:
+        flags[c.row] = flags.get(c.row, True) and c.is_header
     marked = 0
-    while marked < n_rows and all(c.is_header for c in cells if c.row == marked) and \
-            any(c.row == marked for c in cells):
+    while marked < n_rows and flags.get(marked, False):
         marked += 1
     header_rows = marked if marked < n_rows else 0
     if not header_rows:
         header_rows = infer_header_rows(table.rows_text())
-    fixed = tuple(Cell(row=c.row, col=c.col, text=c.text, row_span=c.row_span, col_span=c.col_span,
-                       is_header=c.row < header_rows, source=c.source) for c in cells)
-    return Table(cells=fixed, n_rows=n_rows, n_cols=n_cols, header_rows=header_rows)
+    fixed = tuple(c if c.is_header == (c.row < header_rows) else replace(c, is_header=c.row < header_rows)
+                  for c in cells)
+    return Table(cells=fixed, n_rows=n_rows, n_cols=n_cols, header_rows=header_rows,
+                 caption=table.caption, unit_hint=table.unit_hint)
 
 
 def hancom_pages_to_blocks(pages) -> list[Block]:
@@ -269,8 +276,10 @@ def hancom_pages_to_blocks(pages) -> list[Block]:
             classes = _classes(el)
             if "hls" in classes and _owner_htb(el, page) is None:
                 text = inline_text(el)
-                if text:
-                    lines.append((text, _ps_class(classes), _src(el, number)))
+                framed = el.find(".//div") is not None  # a drawing or table in the line: its own paragraph
+                boundary = ("", "", _src(el, number))
+                lines.extend([boundary, (text, _ps_class(classes), boundary[2]), boundary] if framed
+                             else [(text, _ps_class(classes), boundary[2])])
                 for tb in el.iter("div"):
                     if "htb" in _classes(tb) and _owner_htb(tb.getparent(), page) is None:
                         blocks.extend(_paragraphs_from_lines(lines))
@@ -293,18 +302,28 @@ def _owner_htb(el, stop):
 
 
 def _paragraphs_from_lines(lines: list[tuple[str, str, Source]]) -> list[Block]:
-    """Join wrapped lines of one paragraph (same style, no new bullet/number) into paragraphs."""
+    """Join wrapped lines of one paragraph (same style, no new bullet/number) into paragraphs.
+
+    A line without text (an empty paragraph, or one holding only a drawing
+    or a table) ends the paragraph before it.
+    """
     out: list[Block] = []
-    text, style, src = "", None, Source()
+    parts: list[str] = []
+    style, src = None, Source()
     for line, ps, source in lines:
-        if text and ps == style and not _STARTS_BLOCK.match(line):
-            text = f"{text} {line}"
+        if not line:
+            if parts:
+                out.append(Paragraph(text=" ".join(parts), source=src))
+            parts, style = [], None
             continue
-        if text:
-            out.append(Paragraph(text=text, source=src))
-        text, style, src = line, ps, source
-    if text:
-        out.append(Paragraph(text=text, source=src))
+        if parts and ps == style and not _STARTS_BLOCK.match(line):
+            parts.append(line)
+            continue
+        if parts:
+            out.append(Paragraph(text=" ".join(parts), source=src))
+        parts, style, src = [line], ps, source
+    if parts:
+        out.append(Paragraph(text=" ".join(parts), source=src))
     return out
 
 
@@ -335,7 +354,8 @@ def hancom_table_to_tables(tb, page_el, page: int) -> list[Table]:
     cells.sort(key=lambda c: (c.row, c.col))
     table = _with_headers(cells, len(ys) - 1, len(xs) - 1)
     return [Table(cells=table.cells, n_rows=table.n_rows, n_cols=table.n_cols,
-                  header_rows=table.header_rows, source=Source(page=page))] + nested
+                  header_rows=table.header_rows, caption=table.caption, unit_hint=table.unit_hint,
+                  source=Source(page=page))] + nested
 
 
 def _hancom_cell_text(cell, page_el) -> str:
@@ -354,7 +374,13 @@ def _edges(values: list[float], tol: float = 0.6) -> list[float]:
 
 
 def _index(edges: list[float], value: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+    """The index of the edge nearest to `value` (edges sorted)."""
+    i = bisect.bisect_left(edges, value)
+    if i == 0:
+        return 0
+    if i == len(edges):
+        return len(edges) - 1
+    return i if edges[i] - value < value - edges[i - 1] else i - 1
 
 
 def attach_units(blocks: list[Block]) -> list[Block]:

@@ -9,13 +9,17 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from operator import itemgetter
 
 from extractors.pdf.page import Glyph
+from extractors.pdf.words import WordStats, breaks_inside_word, is_spaced_out, pitch_gaps
 
 WORD_GAP_EM = 0.2        # a wider gap between two glyphs prints a space
+OVERSTATED_EM = 0.05     # a glyph box reaching this far past the next origin shows the font overstates widths
 PIECE_GAP_EM = 1.5       # a wider gap splits a line into pieces (columns, right-aligned units)
 MARGIN_ZONE = 0.1        # top/bottom share of the page where running headers and page numbers live
+FULL_LINE_EM = 2.0       # a line ending this close to the longest line's end is full (it may wrap inside a word)
 HEADING_RATIO = 1.15     # a heading's font is at least this much larger than the body font
 
 _MARKER = re.compile(
@@ -25,6 +29,7 @@ _MARKER = re.compile(
 # starts with closing punctuation, at a space: a break there fell inside the text ("설치(" + "시행동수)").
 _OPENS = re.compile(r"(^|\s)[\"']$|[(\[{<〈《「『【（［“‘]$|\S-$")
 _CLOSES = re.compile(r"^[)\]}>〉》」』】）］”’,.%]")
+_LETTER = re.compile(r"[^\W\d_]")
 _PAGE_NUMBER = re.compile(r"^[-–—(\[]?\s*(page\s*)?[0-9ivxIVX]{1,5}\s*(/\s*\d{1,4})?\s*[-–—)\]]?$", re.I)
 
 
@@ -34,7 +39,9 @@ class TextLine:
 
     `space_before` says the text layer has a space right before the line's
     first glyph (LibreOffice keeps the space of many soft line breaks there;
-    Hancom PDFs never do, so its absence proves nothing).
+    Hancom PDFs never do, so its absence proves nothing). `spaced_out` says
+    the line is one word with its syllables spread apart ("금   융"), its
+    text written without the gaps (its pieces keep them).
     """
 
     text: str
@@ -46,6 +53,7 @@ class TextLine:
     bold: bool
     pieces: tuple[tuple[float, float, str], ...]
     space_before: bool = False
+    spaced_out: bool = False
 
     @property
     def height(self) -> float:
@@ -54,7 +62,8 @@ class TextLine:
 
 @dataclass(frozen=True)
 class TextBlock:
-    """Consecutive lines of one paragraph (or heading, when `level` > 0) on one page."""
+    """Consecutive lines of one paragraph (or heading, when `level` > 0) on one page; `boxed` for a line
+    printed in a box of its own (a boxed title), `drawing` for text in the boxes of a drawing."""
 
     text: str
     page: int
@@ -63,6 +72,8 @@ class TextBlock:
     size: float
     bold: bool
     level: int = 0
+    boxed: bool = False
+    drawing: bool = False
 
 
 def glyphs_to_lines(glyphs: list[Glyph] | tuple[Glyph, ...]) -> list[TextLine]:
@@ -74,17 +85,18 @@ def glyphs_to_lines(glyphs: list[Glyph] | tuple[Glyph, ...]) -> list[TextLine]:
     `PIECE_GAP_EM` starts a new piece. Duplicate glyphs printed on top of
     each other (fake bold) are read once.
     """
-    ordered = sorted(glyphs, key=lambda g: ((g.top + g.bottom) / 2, g.x0))
+    ordered = sorted(glyphs, key=_centre_key)
     lines: list[TextLine] = []
     current: list[Glyph] = []
-    anchor = 0.0
+    anchor = half = 0.0
     for glyph in ordered:
         centre = (glyph.top + glyph.bottom) / 2
-        if current and centre - anchor > 0.5 * min(glyph.bottom - glyph.top, current[0].bottom - current[0].top):
+        height = (glyph.bottom - glyph.top) / 2
+        if current and centre - anchor > (height if height < half else half):
             lines.append(_line_of(current))
             current = []
         if not current:
-            anchor = centre
+            anchor, half = centre, height
         current.append(glyph)
     if current:
         lines.append(_line_of(current))
@@ -92,59 +104,92 @@ def glyphs_to_lines(glyphs: list[Glyph] | tuple[Glyph, ...]) -> list[TextLine]:
 
 
 def _line_of(glyphs: list[Glyph]) -> TextLine:
-    """A `TextLine` from the glyphs of one line (any order)."""
-    ordered = sorted(glyphs, key=lambda g: g.x0)
+    """A `TextLine` from the glyphs of one line (any order).
+
+    Where a glyph's box reaches past the next glyph's origin (the font
+    overstates its width), the gap before a glyph is the larger of the gap
+    between boxes and the gap left by the pitch between origins
+    (`words.pitch_gaps`), so word spaces show even where the text layer has
+    no space characters.
+    """
+    ordered = _without_overprints(sorted(glyphs, key=_X0))
     size = dominant_size(ordered)
+    gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(ordered)]
+    if gaps and min(gaps) < -OVERSTATED_EM * size:
+        gaps = pitch_gaps(ordered, gaps)
     pieces: list[tuple[float, float, str]] = []
-    text, start, previous = "", ordered[0].x0, None
-    for glyph in ordered:
-        if previous is not None:
-            gap = glyph.x0 - previous.x1
-            if glyph.text == previous.text and abs(glyph.x0 - previous.x0) < 0.25 * (previous.x1 - previous.x0):
-                continue
-            if gap > PIECE_GAP_EM * size:
-                pieces.append((start, previous.x1, text))
-                text, start = "", glyph.x0
-            elif gap > WORD_GAP_EM * size or (glyph.space_before and gap > -0.5 * size):
-                text += " "
-        text += glyph.text
-        previous = glyph
-    pieces.append((start, previous.x1 if previous else start, text))
-    bold = sum(g.bold for g in ordered) >= 0.6 * len(ordered)
-    return TextLine(" ".join(p[2] for p in pieces), ordered[0].x0, min(g.top for g in ordered),
-                    max(g.x1 for g in ordered), max(g.bottom for g in ordered), size, bold, tuple(pieces),
-                    ordered[0].space_before)
+    piece_gap, word_gap, loose = PIECE_GAP_EM * size, WORD_GAP_EM * size, -0.5 * size
+    chars = [ordered[0].text]
+    start = ordered[0].x0
+    for gap, a, b in zip(gaps, ordered, ordered[1:]):
+        if gap > piece_gap:
+            pieces.append((start, a.x1, "".join(chars)))
+            chars, start = [], b.x0
+        elif gap > word_gap or (b.space_before and gap > loose):
+            chars.append(" ")
+        chars.append(b.text)
+    pieces.append((start, ordered[-1].x1, "".join(chars)))
+    bold = sum(map(_BOLD, ordered)) >= 0.6 * len(ordered)
+    spaced_out = is_spaced_out(ordered)
+    return TextLine("".join(map(_TEXT, ordered)) if spaced_out else " ".join(p[2] for p in pieces),
+                    ordered[0].x0, min(map(_TOP, ordered)), max(map(_X1, ordered)), max(map(_BOTTOM, ordered)),
+                    size, bold, tuple(pieces), ordered[0].space_before, spaced_out)
+
+
+_TEXT, _X0, _TOP, _X1, _BOTTOM, _BOLD = (itemgetter(i) for i in (0, 1, 2, 3, 4, 6))  # Glyph fields
+
+
+def _centre_key(glyph: Glyph) -> tuple[float, float]:
+    return (glyph.top + glyph.bottom, glyph.x0)
+
+
+def _without_overprints(ordered: list[Glyph]) -> list[Glyph]:
+    """Glyphs left to right with copies printed over each other (fake bold) read once."""
+    out = ordered[:1]
+    for glyph in ordered[1:]:
+        last = out[-1]
+        if not (glyph.text == last.text and abs(glyph.x0 - last.x0) < 0.25 * (last.x1 - last.x0)):
+            out.append(glyph)
+    return out
 
 
 def dominant_size(glyphs: list[Glyph]) -> float:
     """The largest font size carried by at least a third of the glyphs (parenthesised asides are smaller)."""
+    sizes = {g.size for g in glyphs}
+    if len(sizes) == 1:
+        return round(sizes.pop() * 2) / 2
     counts = Counter(round(g.size * 2) / 2 for g in glyphs)
     return max(size for size, n in counts.items() if n * 3 >= len(glyphs) or n == max(counts.values()))
 
 
-def lines_to_text(lines: list[TextLine]) -> str:
-    """Lines read top to bottom as one text (multi-line cells, wrapped paragraphs).
-
-    Two lines are joined with a space unless the break fell at punctuation
-    inside the text (`joins_without_space`). A break between two syllables
-    keeps its space: Hancom PDFs drop the space of a word-boundary break just
-    as often as they break inside words ("통합돌 봄"), so the text layer
-    cannot tell the two apart, and neither can LibreOffice's ("주택|운영").
-    """
+def lines_to_text(lines: list[TextLine], stats: WordStats | None = None) -> str:
+    """Lines read top to bottom as one text (multi-line cells, wrapped paragraphs), joined with a space
+    unless the break fell inside the text (`joins_without_space`; only a line that runs to within
+    `FULL_LINE_EM` of the longest line's end can have wrapped inside a word)."""
     text = lines[0].text if lines else ""
+    right = max((ln.x1 for ln in lines), default=0.0)
     for a, b in itertools.pairwise(lines):
-        text += ("" if joins_without_space(a, b) else " ") + b.text
+        full = a.x1 >= right - FULL_LINE_EM * a.size
+        text += ("" if joins_without_space(a, b, stats if full else None) else " ") + b.text
     return text
 
 
-def joins_without_space(a: TextLine, b: TextLine) -> bool:
-    """Whether wrapped line b continues line a without a space: a ends on an opening bracket or quote or on
-    a hyphen joining two words, or b opens with closing punctuation.
+def joins_without_space(a: TextLine, b: TextLine, stats: WordStats | None = None) -> bool:
+    """Whether wrapped line b continues line a without a space.
 
-    Nobody prints "( 시행동수", "복지- 고용" or "실적 )": such a break sits
-    inside the text. A space the text layer itself carries before b is kept.
+    A break at punctuation inside the text: a ends on an opening bracket or
+    quote or on a hyphen joining two words, or b opens with closing
+    punctuation (nobody prints "( 시행동수", "복지- 고용" or "실적 )"). A
+    letter-spaced word going on (both lines `spaced_out`). Or, with the
+    document's `stats`, a wrap between two syllables of one word
+    (`words.breaks_inside_word`: "진" / "단 체계"). A space the text layer
+    itself carries before b is kept.
     """
-    return not b.space_before and bool(_OPENS.search(a.text) or _CLOSES.match(b.text))
+    if b.space_before:
+        return False
+    if _OPENS.search(a.text) or _CLOSES.match(b.text) or (a.spaced_out and b.spaced_out):
+        return True
+    return stats is not None and breaks_inside_word(a.text, b.text, stats)
 
 
 def is_page_number(text: str) -> bool:
@@ -187,7 +232,8 @@ def drop_running_lines(lines: list[TextLine], height: float, running: set[tuple[
     return kept
 
 
-def lines_to_blocks(lines: list[TextLine], page: int, first_line_no: int, right_edge: float) -> list[TextBlock]:
+def lines_to_blocks(lines: list[TextLine], page: int, first_line_no: int, right_edge: float,
+                    stats: WordStats | None = None) -> list[TextBlock]:
     """Join wrapped lines into paragraphs (their texts joined by `lines_to_text`).
 
     Requires lines in reading order with no table between them. Line b
@@ -201,11 +247,11 @@ def lines_to_blocks(lines: list[TextLine], page: int, first_line_no: int, right_
     group: list[TextLine] = []
     for index, line in enumerate(lines):
         if group and not _continues(group[-1], group[0], line, right_edge):
-            blocks.append(_block_of(group, page, first_line_no + index - len(group)))
+            blocks.append(_block_of(group, page, first_line_no + index - len(group), stats))
             group = []
         group.append(line)
     if group:
-        blocks.append(_block_of(group, page, first_line_no + len(lines) - len(group)))
+        blocks.append(_block_of(group, page, first_line_no + len(lines) - len(group), stats))
     return blocks
 
 
@@ -219,13 +265,13 @@ def _continues(a: TextLine, first: TextLine, b: TextLine, right_edge: float) -> 
             and not _MARKER.match(b.text))
 
 
-def _block_of(lines: list[TextLine], page: int, line_no: int) -> TextBlock:
+def _block_of(lines: list[TextLine], page: int, line_no: int, stats: WordStats | None = None) -> TextBlock:
     """A paragraph block from its lines (text joined by `lines_to_text`)."""
     bbox = (min(ln.x0 for ln in lines), lines[0].top, max(ln.x1 for ln in lines), lines[-1].bottom)
     weight = [len(ln.text) for ln in lines]
     size = max(lines, key=lambda ln: len(ln.text)).size
     bold = sum(w for w, ln in zip(weight, lines) if ln.bold) >= 0.6 * sum(weight)
-    return TextBlock(lines_to_text(lines), page, line_no + 1, bbox, size, bold)
+    return TextBlock(lines_to_text(lines, stats), page, line_no + 1, bbox, size, bold)
 
 
 def body_size(blocks: list[TextBlock]) -> float:
@@ -236,21 +282,29 @@ def body_size(blocks: list[TextBlock]) -> float:
     return counts.most_common(1)[0][0] if counts else 0.0
 
 
-def heading_levels(blocks: list[TextBlock], body: float) -> dict[float, int]:
-    """Font size → heading level over the sizes of heading-like blocks, largest first (level 1)."""
-    sizes = {round(b.size * 2) / 2 for b in blocks if _is_heading_like(b, body)}
-    return {size: level for level, size in enumerate(sorted(sizes, reverse=True), start=1)}
+def heading_levels(blocks: list[TextBlock], body: float) -> dict[tuple[float, bool], int]:
+    """(font size, boxed) → heading level over the heading-like blocks: larger sizes first (level 1), and
+    at one size a boxed title above plain text."""
+    keys = {_level_key(b) for b in blocks if _is_heading_like(b, body)}
+    return {key: level for level, key in enumerate(sorted(keys, reverse=True), start=1)}
+
+
+def _level_key(block: TextBlock) -> tuple[float, bool]:
+    return (round(block.size * 2) / 2, block.boxed)
 
 
 def _is_heading_like(block: TextBlock, body: float) -> bool:
-    """Short, and either clearly larger than the body font or bold and larger than it."""
-    larger = block.size >= body * HEADING_RATIO or (block.bold and block.size >= body + 0.5)
-    return larger and len(block.text) <= 80
+    """Short, with a letter (a date line is no title), and boxed or clearly larger than the body font or
+    bold and larger than it; never text in a drawing."""
+    if block.drawing or len(block.text) > 80 or not _LETTER.search(block.text):
+        return False
+    if block.boxed:
+        return block.size >= body - 0.5
+    return block.size >= body * HEADING_RATIO or (block.bold and block.size >= body + 0.5)
 
 
-def with_level(block: TextBlock, levels: dict[float, int], body: float) -> TextBlock:
-    """The block marked as a heading when it is heading-like (its level from its font size)."""
+def with_level(block: TextBlock, levels: dict[tuple[float, bool], int], body: float) -> TextBlock:
+    """The block marked as a heading when it is heading-like (its level from its font size and box)."""
     if not _is_heading_like(block, body):
         return block
-    return TextBlock(block.text, block.page, block.line_no, block.bbox, block.size, block.bold,
-                     levels[round(block.size * 2) / 2])
+    return replace(block, level=levels[_level_key(block)])

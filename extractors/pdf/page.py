@@ -3,8 +3,17 @@
 pdfplumber (pdfminer) interprets every vector object in Python, which costs
 0.3–3 s per page on Hancom PDFs with tens of thousands of tiny border
 pieces; PDFium reads the same pages in milliseconds. This module is the only
-place that talks to PDFium: it turns one page into plain frozen values
+place that talks to PDFium: it turns one page into plain immutable values
 (`PageScan`) and closes the page before returning, so memory stays flat.
+
+Speed: a page is read in one pass over its characters and one walk over its
+objects. The codes of a page come in one call; each character then costs two
+PDFium calls (box, text object) through prototypes taking plain `void*`
+(half the cost of pypdfium2's typed ones); font size, weight and Unicode
+mapping are decided once per text object (weight once per font), never per
+glyph. Glyphs and segments are
+NamedTuples: hundreds of thousands are made per document and a tuple is
+several times cheaper to create than a frozen dataclass.
 
 Coordinates are PDF points with the origin at the top-left corner, like
 pdfplumber: `x0, top, x1, bottom`.
@@ -16,6 +25,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -24,18 +34,24 @@ from extractors.document import ExtractError
 
 LINE_MAX_WIDTH = 6.0     # a path thinner than this (and 4x longer than thick) is a ruling line
 DOT_MAX = 3.0            # pieces of dotted borders are at most this big both ways
+MAX_PATH_POINTS = 2000   # points read from one many-segment path
 _BOLD_NAME = re.compile(r"bold|black|heavy|extra|headline|semibold|demi|[-,]b$", re.I)
 _FORCE_BOLD = 1 << 18    # PDF font descriptor flag ForceBold (bit 19)
 _FILL_STROKE = 2         # text render mode "fill, then stroke": fake bold
-_LINE_END_HYPHEN = 0x02   # PDFium reports a hyphen that ends a line ("복지-" / "고용") as U+0002
+_LINE_END_HYPHENS = (0x02, 0xFFFE)  # how PDFium reports a hyphen ending a line ("복지-" / "고용"): U+0002, and
+                                   # U+FFFE in its page text
+_BLANKS = frozenset((0x20, 0xA0, 0x3000, 0x09))
+_BREAKS = frozenset((0x0A, 0x0D))
 
 
-@dataclass(frozen=True)
-class Glyph:
+class Glyph(NamedTuple):
     """One printed character; `size` is the effective font size in points.
 
-    `space_before` says PDFium's text stream has a space (printed or inferred
-    by PDFium from the glyph positions) right before this glyph.
+    `x0` is the glyph's origin; `x1` comes from the font's advance width,
+    which some producers overstate (Hancom's Type3 fonts declare every glyph
+    one em wide and move the pen back with kerning), so `lines` also reads the
+    pitch between origins. `space_before` says PDFium's text stream has a
+    space (printed or inferred by PDFium) right before this glyph.
     """
 
     text: str
@@ -48,8 +64,7 @@ class Glyph:
     space_before: bool = False
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """A ruling line: horizontal at y=`pos` from x=`start` to `end`, or vertical at x=`pos`."""
 
     vertical: bool
@@ -64,7 +79,10 @@ class PageScan:
 
     `unmapped` counts glyphs PDFium could not map to Unicode (no ToUnicode,
     U+FFFD, private use or control codes); `image_cover` is the fraction of
-    the page area under images.
+    the page area under images; `dots` are the boxes (x0, top, x1, bottom)
+    of paths no bigger than `DOT_MAX` both ways, the pieces of dotted and
+    dashed borders (tens of thousands on a Hancom page, so kept as plain
+    tuples for `rulings` to chain).
     """
 
     number: int
@@ -74,41 +92,172 @@ class PageScan:
     segments: tuple[Segment, ...]
     unmapped: int
     image_cover: float
+    dots: tuple[tuple[float, float, float, float], ...] = ()
 
 
+Box = tuple[float, float, float, float]
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 def open_pdf(path: Path) -> pdfium.PdfDocument:
-    """Open `path` with PDFium or raise `ExtractError` saying why (missing, encrypted, corrupt)."""
+    """Open `path` with PDFium or raise `ExtractError` saying why (missing, empty, not a PDF, truncated,
+    encrypted, no pages)."""
     if not path.is_file():
         raise ExtractError(f"{path}: no such file")
+    problem = file_problem(path)
+    if problem == "empty file":
+        raise ExtractError(f"{path.name}: empty file")
     try:
-        return pdfium.PdfDocument(path)
+        pdf = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
-        message = str(exc)
-        if "password" in message.lower():
-            raise ExtractError(f"{path.name}: PDF is encrypted and needs a password ({message})") from exc
-        raise ExtractError(f"{path.name}: not a readable PDF ({message})") from exc
+        raise ExtractError(f"{path.name}: {open_error_to_message(str(exc), problem, path)}") from exc
+    if len(pdf) == 0:
+        pdf.close()
+        raise ExtractError(f"{path.name}: the PDF has no pages")
+    return pdf
+
+
+def file_problem(path: Path) -> str | None:
+    """What the bytes at both ends of the file say is wrong: empty, no `%PDF-` header, or cut off before
+    its end-of-file marker (read: 1 KB at each end)."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+        handle.seek(max(0, size - 1024))
+        tail = handle.read(1024)
+    if not head.strip():
+        return "empty file" if size <= 1024 else "the file holds only blank bytes"
+    if b"%PDF-" not in head:
+        return "not a PDF (no %PDF- header)"
+    if b"%%EOF" not in tail and b"startxref" not in tail:
+        return "truncated PDF (the file ends before its cross-reference table)"
+    return None
+
+
+def open_error_to_message(message: str, problem: str | None, path: Path) -> str:
+    """A specific reason for PDFium's refusal: password, what the file's ends show, a file without page
+    objects, or PDFium's own words (its last error is process-wide and may be stale, so "Success" and
+    page trees are judged from the file itself)."""
+    if "password" in message.lower():
+        return f"PDF is encrypted and needs a password ({message})"
+    if problem:
+        return f"{problem}; PDFium cannot open it ({message})"
+    if not has_page_objects(path):
+        return "the PDF has no pages (no page objects)"
+    return f"not a readable PDF ({message})"
+
+
+def has_page_objects(path: Path) -> bool:
+    """Whether the file may hold a page: a `/Type /Page` object, or object streams that could hide one
+    (read only when PDFium has already refused the file)."""
+    data = path.read_bytes()
+    return b"/ObjStm" in data or re.search(rb"/Type\s*/Page(?![a-zA-Z])", data) is not None
+
+
+class PageUnreadable(Exception):
+    """PDFium cannot load one page (a broken page object or content stream); the others may be fine."""
 
 
 def scan_page(pdf: pdfium.PdfDocument, index: int) -> PageScan:
-    """Read page `index` (0-based) into a `PageScan`, closing PDFium's page objects afterwards."""
-    page = pdf[index]
+    """Read page `index` (0-based) into a `PageScan`, closing PDFium's page objects afterwards.
+
+    Raises `PageUnreadable` when PDFium cannot load the page.
+    """
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError as exc:
+        raise PageUnreadable(str(exc)) from exc
     try:
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            glyphs, unmapped = _page_glyphs(textpage, height)
+            glyphs, unmapped = _page_glyphs(_address(textpage.raw), height)
         finally:
             textpage.close()
-        segments, image_area = _page_graphics(page, height)
+        segments, dots, image_area = _page_graphics(_address(page.raw), height)
+    except pdfium.PdfiumError as exc:
+        raise PageUnreadable(str(exc)) from exc
     finally:
         page.close()
     cover = min(1.0, image_area / (width * height)) if width and height else 0.0
-    return PageScan(index + 1, width, height, tuple(glyphs), tuple(segments), unmapped, cover)
+    return PageScan(index + 1, width, height, tuple(glyphs), tuple(segments), unmapped, cover, tuple(dots))
 
+
+def text_floor(path: Path) -> tuple[int, int]:
+    """(pages, characters) of PDFium's plain text of every page: the least any text extraction must do
+    (the floor `pipeline.bench` compares this extractor with)."""
+    pdf = pdfium.PdfDocument(path)
+    chars = 0
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            chars += len(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return len(pdf), chars
+    finally:
+        pdf.close()
+
+
+# --- fast PDFium prototypes ------------------------------------------------------------------
+
+def _address(handle) -> int:
+    """The address behind a PDFium handle (a typed ctypes pointer)."""
+    return ctypes.cast(handle, ctypes.c_void_p).value or 0
+
+
+def _fast(function, restype, *argtypes):
+    """`function` (a pypdfium2 raw binding) re-declared with plain argument types: no per-call conversion."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(_address(function))
+
+
+_P, _I, _U, _D = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint, ctypes.c_double
+_unicode = _fast(raw.FPDFText_GetUnicode, _U, _P, _I)
+_loose_box = _fast(raw.FPDFText_GetLooseCharBox, _I, _P, _I, _P)
+_text_object = _fast(raw.FPDFText_GetTextObject, _P, _P, _I)
+_map_error = _fast(raw.FPDFText_HasUnicodeMapError, _I, _P, _I)
+_char_count = _fast(raw.FPDFText_CountChars, _I, _P)
+_text_range = _fast(raw.FPDFText_GetText, _I, _P, _I, _I, _P)
+_font_size = _fast(raw.FPDFText_GetFontSize, _D, _P, _I)
+_char_matrix = _fast(raw.FPDFText_GetMatrix, _I, _P, _I, _P)
+_object_font = _fast(raw.FPDFTextObj_GetFont, _P, _P)
+_render_mode = _fast(raw.FPDFTextObj_GetTextRenderMode, _I, _P)
+_font_name = _fast(raw.FPDFFont_GetBaseFontName, ctypes.c_ulong, _P, _P, ctypes.c_ulong)
+_font_weight = _fast(raw.FPDFFont_GetWeight, _I, _P)
+_font_flags = _fast(raw.FPDFFont_GetFlags, _I, _P)
+_page_count = _fast(raw.FPDFPage_CountObjects, _I, _P)
+_page_object = _fast(raw.FPDFPage_GetObject, _P, _P, _I)
+_form_count = _fast(raw.FPDFFormObj_CountObjects, _I, _P)
+_form_object = _fast(raw.FPDFFormObj_GetObject, _P, _P, ctypes.c_ulong)
+_object_type = _fast(raw.FPDFPageObj_GetType, _I, _P)
+_draw_mode = _fast(raw.FPDFPath_GetDrawMode, _I, _P, _P, _P)
+_fill_color = _fast(raw.FPDFPageObj_GetFillColor, _I, _P, _P, _P, _P, _P)
+_bounds = _fast(raw.FPDFPageObj_GetBounds, _I, _P, _P, _P, _P, _P)
+_segment_count = _fast(raw.FPDFPath_CountSegments, _I, _P)
+_object_matrix_of = _fast(raw.FPDFPageObj_GetMatrix, _I, _P, _P)
+_path_segment = _fast(raw.FPDFPath_GetPathSegment, _P, _P, _I)
+_segment_point = _fast(raw.FPDFPathSegment_GetPoint, _I, _P, _P, _P)
+_segment_type = _fast(raw.FPDFPathSegment_GetType, _I, _P)
+_segment_close = _fast(raw.FPDFPathSegment_GetClose, _I, _P)
+
+# Reused out-parameters (PDFium is single-threaded anyway) and their addresses.
+_RECT = raw.FS_RECTF()
+_MATRIX = raw.FS_MATRIX()
+_BOX = tuple(ctypes.c_float() for _ in range(4))
+_MODE = tuple(ctypes.c_int() for _ in range(2))
+_RGBA = tuple(ctypes.c_uint() for _ in range(4))
+_XY = tuple(ctypes.c_float() for _ in range(2))
+_NAME = ctypes.create_string_buffer(128)
+_RECT_AT, _MATRIX_AT = ctypes.addressof(_RECT), ctypes.addressof(_MATRIX)
+_BOX_AT = tuple(ctypes.addressof(v) for v in _BOX)
+_MODE_AT = tuple(ctypes.addressof(v) for v in _MODE)
+_RGBA_AT = tuple(ctypes.addressof(v) for v in _RGBA)
+_XY_AT = tuple(ctypes.addressof(v) for v in _XY)
+
+
+# --- glyphs ----------------------------------------------------------------------------------
 
 def _is_unmapped(code: int, map_error: bool) -> bool:
     """A character whose Unicode value is unknown: mapping error, U+FFFD, private use, control."""
@@ -128,87 +277,131 @@ def _glyph_text(code: int) -> str:
     return chr(code)
 
 
-def _page_glyphs(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Glyph], int]:
-    """Printed characters (blanks left out, noted as `space_before`) and the count of unmapped ones."""
-    rect = raw.FS_RECTF()
-    matrix = raw.FS_MATRIX()
+def _page_glyphs(textpage: int, height: float) -> tuple[list[Glyph], int]:
+    """Printed characters (blanks left out, noted as `space_before`) and the count of unmapped ones.
+
+    The codes come in one call (`_page_codes`); per character PDFium is
+    asked only for its box and its text object, whose size, weight and
+    mapping error are read once (`_glyph_style`).
+    """
+    styles: dict[int, tuple[float, bool, bool]] = {}
     bold_of_font: dict[int, bool] = {}
     glyphs: list[Glyph] = []
     unmapped = 0
     space = False
-    count = raw.FPDFText_CountChars(textpage)
+    rect = _RECT
+    codes = _page_codes(textpage)
+    count = len(codes)
+    loose_box, text_object, new = _loose_box, _text_object, tuple.__new__
     for i in range(count):
-        code = raw.FPDFText_GetUnicode(textpage, i)
-        if 0xDC00 <= code <= 0xDFFF:
-            continue
-        if 0xD800 <= code <= 0xDBFF:
-            low = raw.FPDFText_GetUnicode(textpage, i + 1) if i + 1 < count else 0
-            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00) if 0xDC00 <= low <= 0xDFFF else 0xFFFD
-        if code in (0x20, 0xA0, 0x3000, 0x09):
+        code = codes[i]
+        if code in _BLANKS:
             space = True
             continue
-        if code == _LINE_END_HYPHEN:
-            code = ord("-")
-        if raw.FPDFText_IsGenerated(textpage, i) == 1 or code in (0x0A, 0x0D):
+        if code in _BREAKS or 0xDC00 <= code <= 0xDFFF:
             continue
-        if _is_unmapped(code, raw.FPDFText_HasUnicodeMapError(textpage, i) == 1):
+        if 0xD800 <= code <= 0xDBFF:
+            low = codes[i + 1] if i + 1 < count else 0
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00) if 0xDC00 <= low <= 0xDFFF else 0xFFFD
+        elif code in _LINE_END_HYPHENS:
+            code = 0x2D
+        suspect = code < 0x20 or 0xE000 <= code <= 0xF8FF or code >= 0xF0000 or code == 0xFFFD
+        obj = text_object(textpage, i) or 0
+        style = styles.get(obj)
+        if style is None:
+            style = styles[obj] = _glyph_style(textpage, i, obj, bold_of_font)
+        if style[2] or (suspect and _is_unmapped(code, False)):
             unmapped += 1
-        if not raw.FPDFText_GetLooseCharBox(textpage, i, rect) or rect.right <= rect.left:
+        if not loose_box(textpage, i, _RECT_AT) or rect.right <= rect.left:
             continue
-        raw.FPDFText_GetMatrix(textpage, i, matrix)
-        size = raw.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d)
-        glyphs.append(Glyph(_glyph_text(code), rect.left, height - rect.top, rect.right, height - rect.bottom,
-                            round(size, 2), _is_bold(textpage, i, bold_of_font), space))
+        glyphs.append(new(Glyph, (_glyph_text(code) if suspect else chr(code), rect.left, height - rect.top,
+                                  rect.right, height - rect.bottom, style[0], style[1], space)))
         space = False
     return glyphs, unmapped
 
 
-def _is_bold(textpage: pdfium.PdfTextPage, index: int, cache: dict[int, bool]) -> bool:
-    """Bold font (by name, weight or ForceBold flag) or fill+stroke rendering; cached per text object."""
-    obj = raw.FPDFText_GetTextObject(textpage, index)
+def _page_codes(textpage: int) -> list[int]:
+    """The Unicode value of every character of a text page, in one call when PDFium's UTF-16 text lines up
+    with its characters (no character beyond the BMP), else one call per character."""
+    count = _char_count(textpage)
+    buffer = (ctypes.c_ushort * (count + 1))()
+    if count and _text_range(textpage, 0, count, ctypes.addressof(buffer)) == count + 1:
+        return list(buffer[:count])
+    return [_unicode(textpage, i) for i in range(count)]
+
+
+def _glyph_style(textpage: int, index: int, obj: int, bold_of_font: dict[int, bool]) -> tuple[float, bool, bool]:
+    """(effective font size, bold, no Unicode mapping) of the text object printing character `index`, read
+    once per object (the font's weight once per font; a font maps all its codes or none)."""
+    _char_matrix(textpage, index, _MATRIX_AT)
+    size = round(_font_size(textpage, index) * math.hypot(_MATRIX.c, _MATRIX.d), 2)
+    map_error = _map_error(textpage, index) == 1
     if not obj:
-        return False
-    key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-    if key not in cache:
-        font = raw.FPDFTextObj_GetFont(obj)
-        name = ctypes.create_string_buffer(128)
-        raw.FPDFFont_GetBaseFontName(font, name, len(name))
-        cache[key] = bool(_BOLD_NAME.search(name.value.decode("latin-1"))
-                          or raw.FPDFFont_GetWeight(font) >= 600
-                          or raw.FPDFFont_GetFlags(font) & _FORCE_BOLD
-                          or raw.FPDFTextObj_GetTextRenderMode(obj) == _FILL_STROKE)
-    return cache[key]
+        return size, False, map_error
+    font = _object_font(obj) or 0
+    if font not in bold_of_font:
+        _font_name(font, _NAME, len(_NAME))
+        bold_of_font[font] = bool(_BOLD_NAME.search(_NAME.value.decode("latin-1"))
+                                  or _font_weight(font) >= 600 or _font_flags(font) & _FORCE_BOLD)
+    return size, bold_of_font[font] or _render_mode(obj) == _FILL_STROKE, map_error
 
 
-def _page_graphics(page: pdfium.PdfPage, height: float) -> tuple[list[Segment], float]:
-    """Ruling segments from visible paths, and the total area of images, over the whole object tree."""
+# --- graphics --------------------------------------------------------------------------------
+
+def _page_graphics(page: int, height: float) -> tuple[list[Segment], list[Box], float]:
+    """Ruling segments and dots from visible paths, and the total area of images, over the whole object
+    tree."""
     segments: list[Segment] = []
+    dots: list[Box] = []
     image_area = [0.0]
-    _walk_objects(page, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, _IDENTITY, height, segments, image_area)
-    return segments, image_area[0]
+    _walk_objects(page, _page_count, _page_object, _IDENTITY, height, segments, dots, image_area)
+    return segments, dots, image_area[0]
 
 
-def _walk_objects(container, count, get, matrix: Matrix, height: float,
-                  segments: list[Segment], image_area: list[float]) -> None:
-    """Visit paths and images, descending into form XObjects with their matrices."""
+_PATH, _IMAGE, _FORM = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
+
+
+def _walk_objects(container: int, count, get, matrix: Matrix, height: float, segments: list[Segment],
+                  dots: list[Box], image_area: list[float]) -> None:
+    """Visit paths and images once, descending into form XObjects with their matrices.
+
+    The common case (a path on the page itself) is inlined: this loop runs
+    once per object, tens of thousands of times on pages with dotted borders.
+    A dot is kept without asking how it is painted (dots are never erasers);
+    a bigger path only when it shows (`_is_visible_fill`).
+    """
+    identity = matrix is _IDENTITY
+    b0, b1, b2, b3 = _BOX
+    fill, stroke = _MODE
+    mode_at, box_at = _MODE_AT, _BOX_AT
+    object_type, draw_mode, bounds, add_dot = _object_type, _draw_mode, _bounds, dots.append
     for i in range(count(container)):
         obj = get(container, i)
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_FORM:
-            inner = _compose(_object_matrix(obj), matrix)
-            _walk_objects(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
-                          inner, height, segments, image_area)
-        elif kind == raw.FPDF_PAGEOBJ_PATH and _is_visible_path(obj):
-            segments.extend(_path_segments(obj, matrix, height))
-        elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+        kind = object_type(obj)
+        if kind == _PATH:
+            if identity:
+                bounds(obj, box_at[0], box_at[1], box_at[2], box_at[3])
+                box = (b0.value, height - b3.value, b2.value, height - b1.value)
+            else:
+                box = _object_box(obj, matrix, height)
+            if box[2] - box[0] <= DOT_MAX and box[3] - box[1] <= DOT_MAX:
+                add_dot(box)
+                continue
+            draw_mode(obj, mode_at[0], mode_at[1])
+            if stroke.value or (fill.value and _is_visible_fill(obj)):
+                segments.extend(_path_segments(obj, box, matrix, height))
+        elif kind == _IMAGE:
             x0, top, x1, bottom = _object_box(obj, matrix, height)
             image_area[0] += (x1 - x0) * (bottom - top)
+        elif kind == _FORM:
+            inner = _compose(_object_matrix(obj), matrix)
+            _walk_objects(obj, _form_count, _form_object, inner, height, segments, dots, image_area)
 
 
-def _object_matrix(obj) -> Matrix:
+def _object_matrix(obj: int) -> Matrix:
     """The object's own transformation matrix."""
-    m = raw.FS_MATRIX()
-    raw.FPDFPageObj_GetMatrix(obj, m)
+    _object_matrix_of(obj, _MATRIX_AT)
+    m = _MATRIX
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
@@ -224,16 +417,10 @@ def _apply(matrix: Matrix, x: float, y: float) -> tuple[float, float]:
     return (a * x + c * y + e, b * x + d * y + f)
 
 
-# Reused ctypes out-parameters (PDFium is single-threaded anyway; this saves allocations per object).
-_BOX = tuple(ctypes.c_float() for _ in range(4))
-_MODE = tuple(ctypes.c_int() for _ in range(2))
-_RGBA = tuple(ctypes.c_uint() for _ in range(4))
-
-
-def _object_box(obj, matrix: Matrix, height: float) -> tuple[float, float, float, float]:
+def _object_box(obj: int, matrix: Matrix, height: float) -> tuple[float, float, float, float]:
     """The object's bounds in page space, top-left origin."""
-    raw.FPDFPageObj_GetBounds(obj, *_BOX)
-    left, bottom, right, top = (v.value for v in _BOX)
+    _bounds(obj, *_BOX_AT)
+    left, bottom, right, top = _BOX[0].value, _BOX[1].value, _BOX[2].value, _BOX[3].value
     if matrix is not _IDENTITY:
         corners = [_apply(matrix, x, y) for x in (left, right) for y in (bottom, top)]
         left, right = min(p[0] for p in corners), max(p[0] for p in corners)
@@ -241,49 +428,45 @@ def _object_box(obj, matrix: Matrix, height: float) -> tuple[float, float, float
     return (left, height - top, right, height - bottom)
 
 
-def _is_visible_path(obj) -> bool:
-    """Filled or stroked, and not a white or transparent fill without a stroke (backgrounds, erasers)."""
-    raw.FPDFPath_GetDrawMode(obj, *_MODE)
-    fill, stroke = _MODE[0].value, _MODE[1].value
-    if not stroke and fill:
-        raw.FPDFPageObj_GetFillColor(obj, *_RGBA)
-        r, g, b, a = (v.value for v in _RGBA)
-        return not (min(r, g, b) >= 250 or a == 0)
-    return bool(stroke)
+def _is_visible_fill(obj: int) -> bool:
+    """A fill that shows: not white or transparent (backgrounds and erasers are filled white)."""
+    _fill_color(obj, *_RGBA_AT)
+    r, g, b, a = _RGBA[0].value, _RGBA[1].value, _RGBA[2].value, _RGBA[3].value
+    return not (min(r, g, b) >= 250 or a == 0)
 
 
-def _path_segments(obj, matrix: Matrix, height: float) -> list[Segment]:
-    """Ruling segments drawn by one path: a line, a dot, a rectangle's four edges, or a polyline's pieces."""
-    x0, top, x1, bottom = _object_box(obj, matrix, height)
+def _path_segments(obj: int, box: tuple[float, float, float, float], matrix: Matrix,
+                   height: float) -> list[Segment]:
+    """Ruling segments drawn by one path (bigger than a dot) with page-space `box`: a line, a rectangle's
+    four edges, or a polyline's pieces."""
+    x0, top, x1, bottom = box
     w, h = x1 - x0, bottom - top
-    if w <= DOT_MAX and h <= DOT_MAX:
-        return [Segment(False, (top + bottom) / 2, x0, x1), Segment(True, (x0 + x1) / 2, top, bottom)]
     if h <= LINE_MAX_WIDTH and w >= 4 * h:
         return [Segment(False, (top + bottom) / 2, x0, x1)]
     if w <= LINE_MAX_WIDTH and h >= 4 * w:
         return [Segment(True, (x0 + x1) / 2, top, bottom)]
-    if raw.FPDFPath_CountSegments(obj) <= 5:
+    if _segment_count(obj) <= 5:
         return [Segment(False, top, x0, x1), Segment(False, bottom, x0, x1),
                 Segment(True, x0, top, bottom), Segment(True, x1, top, bottom)]
     return _polyline_segments(obj, _compose(_object_matrix(obj), matrix), height)
 
 
-def _polyline_segments(obj, matrix: Matrix, height: float) -> list[Segment]:
+def _polyline_segments(obj: int, matrix: Matrix, height: float) -> list[Segment]:
     """Axis-parallel straight pieces of a many-segment path, closing subpaths (curves are skipped)."""
     out: list[Segment] = []
     previous = start = (0.0, 0.0)
-    x, y = ctypes.c_float(), ctypes.c_float()
-    for i in range(min(raw.FPDFPath_CountSegments(obj), 2000)):
-        seg = raw.FPDFPath_GetPathSegment(obj, i)
-        raw.FPDFPathSegment_GetPoint(seg, x, y)
+    x, y = _XY
+    for i in range(min(_segment_count(obj), MAX_PATH_POINTS)):
+        seg = _path_segment(obj, i)
+        _segment_point(seg, *_XY_AT)
         px, py = _apply(matrix, x.value, y.value)
         point = (px, height - py)
-        kind = raw.FPDFPathSegment_GetType(seg)
+        kind = _segment_type(seg)
         if kind == raw.FPDF_SEGMENT_MOVETO:
             start = point
         elif kind == raw.FPDF_SEGMENT_LINETO:
             out.extend(_axis_piece(previous, point))
-        if raw.FPDFPathSegment_GetClose(seg):
+        if _segment_close(seg):
             out.extend(_axis_piece(point, start))
         previous = point
     return out

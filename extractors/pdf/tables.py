@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass, replace
 
 from extractors.document import Cell, Source, Table
-from extractors.grid import infer_header_rows, is_number_text
+from extractors.grid import infer_header_rows, is_caption_line, is_number_text, is_unit_line, trailing_unit
+from extractors.pdf.lines import lines_to_text
 from extractors.pdf.rulings import Grid
+from extractors.pdf.words import WordStats
 
 WIDTH_TOLERANCE = 3.0    # column widths of a continued table agree within this (points)
 # An item number opening a row: "Ⅱ-4-1-2.", "3-4-1", "I-3-6.", "1.", "가)", "①" (a new row, never a row's tail).
@@ -49,9 +51,10 @@ class PageTable:
         return len(self.widths)
 
 
-def grid_to_page_table(grid: Grid, page: int) -> PageTable:
-    """A one-page `PageTable` from a filled grid."""
-    cells = tuple(PageCell(c.row, c.col, c.row_span, c.col_span, c.text, page, c.bbox) for c in grid.cells)
+def grid_to_page_table(grid: Grid, page: int, stats: WordStats | None = None) -> PageTable:
+    """A one-page `PageTable` from a filled grid, each cell's lines joined into its text."""
+    cells = tuple(PageCell(c.row, c.col, c.row_span, c.col_span, lines_to_text(list(c.lines), stats), page, c.bbox)
+                  for c in grid.cells)
     widths = tuple(b - a for a, b in zip(grid.xs, grid.xs[1:]))
     return PageTable(cells, len(grid.ys) - 1, widths, page, page, grid.bbox)
 
@@ -158,6 +161,31 @@ def _join_row_tail(first: PageTable, rest: PageTable) -> PageTable:
         extra.setdefault(above[cell.col], []).append(cell.text)
     cells = tuple(replace(c, text=" ".join([c.text, *extra[c]])) if c in extra else c for c in first.cells)
     return replace(first, cells=cells)
+
+
+def lead_title_rows(table: PageTable) -> tuple[PageTable, str | None, str | None]:
+    """The table without the rows printed inside its frame above the header that only name it, and what
+    they said: (table, caption, unit_hint).
+
+    A top row whose one cell spans every column and holds a unit line
+    ("(단위: 백만원)"), a caption ("<표 3> …"), or both, is the table's title
+    row, not its header; at most two such rows are taken.
+    """
+    caption: str | None = None
+    unit: str | None = None
+    for _ in range(2):
+        top = [c for c in table.cells if c.row == 0]
+        if table.n_rows < 3 or len(top) != 1 or top[0].col_span != table.n_cols or top[0].row_span != 1:
+            break
+        text = top[0].text.strip()
+        if unit is None and is_unit_line(text):
+            unit = text
+        elif caption is None and (is_caption_line(text) or trailing_unit(text)):
+            caption, unit = text, unit or trailing_unit(text)
+        else:
+            break
+        table = _drop_top_rows(table, 1)
+    return table, caption, unit
 
 
 def page_table_to_table(table: PageTable, caption: str | None, unit_hint: str | None) -> Table:

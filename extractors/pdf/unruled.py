@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 from extractors.grid import infer_header_rows, is_caption_line, is_number_text, unit_hint_in
 from extractors.pdf.lines import TextLine, joins_without_space
 from extractors.pdf.tables import PageCell, PageTable
+from extractors.pdf.words import WordStats
 
 MIN_ROWS = 3             # a table has at least this many rows (header rows included)
 MIN_DATA_ROWS = 2        # ... and at least this many rows with values
@@ -194,7 +195,7 @@ def is_aligned(pieces: list[Piece], em: float) -> bool:
 
 # --- rows ------------------------------------------------------------------------------------
 
-def lines_to_rows(lines: list[TextLine], bounds: list[float]) -> list[Row] | None:
+def lines_to_rows(lines: list[TextLine], bounds: list[float], stats: WordStats | None = None) -> list[Row] | None:
     """One row per multi-piece line, each piece in its column; a one-piece line joins the label above.
 
     None when a line does not fit the columns: two pieces in one column, or
@@ -206,7 +207,7 @@ def lines_to_rows(lines: list[TextLine], bounds: list[float]) -> list[Row] | Non
         if len(line.pieces) == 1:
             if not rows or line.x1 > bounds[1] or rows[-1].cells[0][0] != 0:
                 return None
-            rows[-1] = _with_wrapped_label(rows[-1], line)
+            rows[-1] = _with_wrapped_label(rows[-1], line, stats)
             continue
         cols = piece_columns(line, bounds)
         if cols is None:
@@ -215,11 +216,11 @@ def lines_to_rows(lines: list[TextLine], bounds: list[float]) -> list[Row] | Non
     return rows
 
 
-def _with_wrapped_label(row: Row, line: TextLine) -> Row:
+def _with_wrapped_label(row: Row, line: TextLine, stats: WordStats | None = None) -> Row:
     """The row (whose first cell is its label) with `line` appended to the label, with a space unless the
     break fell at a bracket (`joins_without_space`, as in ruled cells)."""
     label = row.cells[0][2]
-    joined = label + ("" if joins_without_space(replace(row.lines[-1], text=label), line) else " ") + line.text
+    joined = label + ("" if joins_without_space(replace(row.lines[-1], text=label), line, stats) else " ") + line.text
     return Row(((0, 1, joined), *row.cells[1:]), row.lines + (line,))
 
 
@@ -316,7 +317,8 @@ def is_clearly_tabular(body: list[Row], n_cols: int) -> bool:
 
 # --- runs to tables ----------------------------------------------------------------------------
 
-def run_to_table(run: list[TextLine], page: int) -> tuple[PageTable, list[TextLine]] | None:
+def run_to_table(run: list[TextLine], page: int,
+                 stats: WordStats | None = None) -> tuple[PageTable, list[TextLine]] | None:
     """The table in a run of candidate lines and the lines it used, or None when it is not clearly one.
 
     The data lines give the columns. The table runs from the multi-piece
@@ -335,7 +337,7 @@ def run_to_table(run: list[TextLine], page: int) -> tuple[PageTable, list[TextLi
     if len(columns) < 2:
         return None
     bounds = column_bounds(columns)
-    rows = lines_to_rows(run[start:end], bounds)
+    rows = lines_to_rows(run[start:end], bounds, stats)
     if rows is None or len(rows) < MIN_ROWS or has_centred_labels(rows):
         return None
     header, body = split_header(rows, data_at[0] - start, bounds)
@@ -375,8 +377,8 @@ def _blank_header_rows_below(header: list[Row], r: int, col: int, span: int) -> 
     return down
 
 
-def lines_to_unruled_tables(lines: list[TextLine], page: int,
-                            ruled: list[Box]) -> tuple[list[PageTable], list[TextLine]]:
+def lines_to_unruled_tables(lines: list[TextLine], page: int, ruled: list[Box],
+                            stats: WordStats | None = None) -> tuple[list[PageTable], list[TextLine]]:
     """The unruled tables among a page's lines (in reading order), and the lines they leave as text.
 
     `ruled` holds the boxes of the page's ruled tables: no unruled table
@@ -385,7 +387,7 @@ def lines_to_unruled_tables(lines: list[TextLine], page: int,
     tables: list[PageTable] = []
     used: set[int] = set()
     for run in lines_to_runs(lines, ruled):
-        found = run_to_table(run, page)
+        found = run_to_table(run, page, stats)
         if found:
             tables.append(found[0])
             used.update(id(line) for line in found[1])

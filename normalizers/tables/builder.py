@@ -1,93 +1,128 @@
-"""`PlanBuilder`: the facts read so far from a document's tables, and who the current row belongs to."""
+"""`PlanFacts`: the facts read so far from a document's tables, numbered in reading order.
+
+It only collects: strategies (one per number), programs (one per code, or
+per name when uncoded; a later row fills what an earlier one left empty),
+indicators and budgets (ids i1, b1, … in reading order) and issues. Who a row
+belongs to is the reader's `ReadingContext`, not kept here. `forms` names the
+6th-term form each template table is (master, table, card, strategy_card):
+the same fact printed in two forms is merged once reading is done
+(`normalizers.tables.template.merge_forms`), with `checks` that they agree.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from normalizers.record import Budget, Indicator, Program, Strategy
-from normalizers.tables.columns import ColumnRole
+from extractors.document import Issue, Source
+from normalizers.record import Budget, Check, Indicator, Program, Strategy
+from normalizers.tables.hierarchy import RowLabel
 from normalizers.text import is_roman
 
 
 @dataclass
-class Owner:
-    """Who the values on a row belong to."""
-
-    kind: str                      # strategy | program | item | total
-    strategy_id: str | None = None
-    program_id: str | None = None
-    item: str | None = None
-    department: str | None = None
-
-
-@dataclass
-class PlanBuilder:
+class PlanFacts:
     """Accumulates facts over a document's tables (mutable while reading, frozen on output)."""
 
     strategies: list[Strategy] = field(default_factory=list)
     programs: list[Program] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     budgets: list[Budget] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    strategy: Strategy | None = None
-    pending_title: bool = False
-    owner: Owner | None = None
-    subgroup: tuple[str | None, str | None] = (None, None)
+    issues: list[Issue] = field(default_factory=list)
     by_code: dict[str, int] = field(default_factory=dict)
-    roles: list[ColumnRole] = field(default_factory=list)
+    row_labels: dict[tuple[str, int], RowLabel] = field(default_factory=dict)
+    forms: dict[str, str] = field(default_factory=dict)      # table_id -> 6th-term form
+    checks: list[Check] = field(default_factory=list)        # the template's rules and cross-form agreement
+    printed_budgets: list[Budget] = field(default_factory=list)   # every budget as printed, before merging forms
 
-    def add_strategy(self, number: str, title: str | None, raw: str, page, table_id, row) -> Strategy:
+    def strategy(self, strategy_id: str | None) -> Strategy | None:
+        return next((s for s in self.strategies if s.strategy_id == strategy_id), None)
+
+    def add_strategy(self, number: str, title: str | None, raw: str, page: int | None, table_id: str | None,
+                     row: int | None, system: str | None = None) -> Strategy:
+        """The strategy numbered `number` (a title fills an untitled one), added when new."""
         for i, s in enumerate(self.strategies):
             if s.number == number:
                 if title and not s.title:
                     self.strategies[i] = replace(s, title=title)
-                self.strategy = self.strategies[i]
-                return self.strategy
+                return self.strategies[i]
         s = Strategy(strategy_id=f"st{len(self.strategies) + 1}", number=number, title=title or None,
-                     number_raw=raw, page=page, table_id=table_id, row=row)
+                     number_raw=raw, page=page, table_id=table_id, row=row, system=system)
         self.strategies.append(s)
-        self.strategy = s
         return s
 
-    def set_strategy_title(self, title: str) -> None:
-        s = self.strategy
-        if s is not None:
-            i = self.strategies.index(s)
-            self.strategies[i] = self.strategy = replace(s, title=title)
+    def strategy_by_number(self, number: str) -> Strategy | None:
+        return next((s for s in self.strategies if s.number == number), None)
 
-    def qualify_strategy(self, code_parts: list[str]) -> None:
-        """Give the current strategy its system prefix from a program code: '1' + 'I-1-1' -> 'I-1'."""
-        s = self.strategy
+    def set_strategy_title(self, strategy_id: str, title: str) -> None:
+        self._replace_strategy(strategy_id, title=title)
+
+    def qualify_strategy(self, strategy_id: str | None, code_parts: list[str]) -> None:
+        """Give a strategy its system prefix from a program code: '1' + 'I-1-1' -> 'I-1'."""
+        s = self.strategy(strategy_id)
         if s is None or "-" in s.number or not code_parts or not is_roman(code_parts[0]):
             return
         if len(code_parts) > 1 and code_parts[1] == s.number:
-            number = f"{code_parts[0]}-{s.number}"
-            i = self.strategies.index(s)
-            self.strategies[i] = self.strategy = replace(s, number=number, system=code_parts[0])
+            self._replace_strategy(s.strategy_id, number=f"{code_parts[0]}-{s.number}", system=code_parts[0])
 
-    def program(self, code: str | None, raw: str | None, name: str, **kw) -> Program:
+    def _replace_strategy(self, strategy_id: str, **changes: Any) -> None:
+        for i, s in enumerate(self.strategies):
+            if s.strategy_id == strategy_id:
+                self.strategies[i] = replace(s, **changes)
+
+    def program_by_id(self, program_id: str | None) -> Program | None:
+        return next((p for p in self.programs if p.program_id == program_id), None) if program_id else None
+
+    def has_program(self, code: str) -> bool:
+        return code in self.by_code
+
+    def program(self, code: str | None, raw: str | None, name: str, strategy_id: str | None,
+                **kw: Any) -> Program:
         """Add a program or merge into the one already read under the same code (or, uncoded, name)."""
         key = code if code is not None else f"name:{name}"
         if key in self.by_code:
             i = self.by_code[key]
             old = self.programs[i]
             merged = replace(old, **{k: v for k, v in kw.items()
-                                     if v is not None and getattr(old, k) in (None, "")})
+                                     if v not in (None, ()) and getattr(old, k) in (None, "", ())})
             if name and not old.name:
                 merged = replace(merged, name=name)
             self.programs[i] = merged
             return merged
         parent = self._parent_of(code) if code else None
         p = Program(program_id=f"p{len(self.programs) + 1}", code=code, code_raw=raw, name=name,
-                    strategy_id=self.strategy.strategy_id if self.strategy else None,
-                    parent_id=parent.program_id if parent else None, **kw)
+                    strategy_id=strategy_id, parent_id=parent.program_id if parent else None, **kw)
         self.by_code[key] = len(self.programs)
         self.programs.append(p)
         return p
 
+    def add_indicator(self, indicator: Indicator) -> None:
+        self.indicators.append(replace(indicator, indicator_id=f"i{len(self.indicators) + 1}"))
+
+    def add_budget(self, budget: Budget) -> Budget:
+        """Append one budget of a 6th-term form (duplicates across forms are merged later); returns it numbered."""
+        numbered = replace(budget, budget_id=f"b{len(self.budgets) + 1}")
+        self.budgets.append(numbered)
+        return numbered
+
     def add_budgets(self, budgets: list[Budget]) -> None:
-        """Append budgets, numbering them b1, b2, … in reading order."""
+        """Append budgets, numbering them b1, b2, … in reading order; a repeated set is recorded once.
+
+        Budgets of a 6th-term form are merged across forms later, not here.
+        """
+        if budgets and budgets[0].table_id not in self.forms and self._already_recorded(budgets):
+            first = budgets[0]
+            self.issues.append(Issue("budget-repeated", f"table {first.table_id} row {first.row}: the same "
+                                     "budget repeated for one owner; recorded once", Source(page=first.page)))
+            return
         for budget in budgets:
             self.budgets.append(replace(budget, budget_id=f"b{len(self.budgets) + 1}"))
+
+    def _already_recorded(self, new: list[Budget]) -> bool:
+        """True when this owner already has exactly these (year, amount) values (a merged cell repeated)."""
+        def key(x: Budget) -> tuple:
+            return x.program_id, x.strategy_id, x.item, x.is_total, x.fund_source
+        same = {(x.year, x.amount_krw, x.kind) for x in self.budgets if key(x) == key(new[0])}
+        return bool(same) and {(x.year, x.amount_krw, x.kind) for x in new} <= same
 
     def _parent_of(self, code: str) -> Program | None:
         parts = code.split("-")

@@ -15,26 +15,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
+from normalizers import rules
 from normalizers.money import fund_source, is_no_budget, parse_krw, unit_from_text
 from normalizers.record import Budget, Indicator, IndicatorTarget
-from normalizers.rules import read_toml
+from normalizers.tables.columns import is_total
+from normalizers.tables.hierarchy import RowLabel
 from normalizers.text import ascii_code, clean, split_trailing_paren
 from normalizers.years import year_header
 
 SCALAR_KEYS = ("name", "code", "department", "description", "priority")
-_TOTAL = re.compile(r"^(계|합계|총계|소계|총사업비)$")
 _NUMBER_CELL = re.compile(r"[△▲\-]?\d[\d,]*(?:\.\d+)?")
-
-
-@dataclass(frozen=True)
-class CardRules:
-    min_keys: int
-    keys: dict[str, re.Pattern]
-    indicator_name: re.Pattern
-    unit: re.Pattern
-    examples: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -48,30 +39,21 @@ class Card:
     starts: dict[str, int]
 
 
-@lru_cache(maxsize=1)
-def card_rules() -> CardRules:
-    data = read_toml("columns")["cards"]
-    keys = {k: re.compile(data[k]) for k in ("name", "code", "department", "description", "priority",
-                                              "indicator", "budget")}
-    return CardRules(data["min_keys"], keys, re.compile(data["indicator_name"]), re.compile(data["unit"]),
-                     tuple(data["examples"]))
-
-
 def key_of(text: str) -> str | None:
     """Which card part a label names ('추 진 부 서' -> 'department'), or None."""
     squashed = re.sub(r"\s+", "", text)
     if not squashed:
         return None
-    for key, pattern in card_rules().keys.items():
-        if pattern.search(squashed):
-            return key
+    for rule in rules.columns().card_key:
+        if rule.pattern.search(squashed):
+            return rule.key
     return None
 
 
 def is_card(rows: list[list[str]]) -> bool:
     """True when the first column names enough card parts, one of them the name or the budget."""
     keys = {key_of(r[0]) for r in rows if r and r[0].strip()} - {None}
-    return len(keys) >= card_rules().min_keys and bool(keys & {"name", "budget"})
+    return len(keys) >= rules.columns().card.min_keys and bool(keys & {"name", "budget"})
 
 
 def rows_to_card(rows: list[list[str]]) -> Card:
@@ -116,9 +98,9 @@ def indicator_block(rows: list[list[str]], owner_id: str, first_id: int, page, t
     if not rows:
         return []
     header, body = rows[0], rows[1:]
-    rules = card_rules()
-    name_col = next((i for i, h in enumerate(header) if rules.indicator_name.search(re.sub(r"\s+", "", h))), 0)
-    unit_col = next((i for i, h in enumerate(header) if rules.unit.search(re.sub(r"\s+", "", h))), None)
+    card = rules.columns().card
+    name_col = next((i for i, h in enumerate(header) if card.indicator_name.search(re.sub(r"\s+", "", h))), 0)
+    unit_col = next((i for i, h in enumerate(header) if card.unit.search(re.sub(r"\s+", "", h))), None)
     years = {i: yh for i, h in enumerate(header) if (yh := year_header(h))}
     out: list[Indicator] = []
     for k, row in enumerate(body):
@@ -147,10 +129,10 @@ def _value(text: str) -> float | None:
 
 
 def budget_block(rows: list[list[str]], unit_label: str, table_unit: str | None, owner_id: str,
-                 page, table_id: str, first_row: int) -> list[Budget]:
-    """Budgets of a card: the 계 row is the program's budget, other rows are fund sources."""
+                 page, table_id: str, first_row: int) -> tuple[list[Budget], dict[tuple[str, int], RowLabel]]:
+    """Budgets of a card (the 계 row is the program's budget, other rows fund sources), and each row's label."""
     if not rows:
-        return []
+        return [], {}
     header, body = rows[0], rows[1:]
     unit = unit_from_text(unit_label) or next((u for h in header if (u := unit_from_text(h))), None) or table_unit
     columns: dict[int, tuple[int | None, bool]] = {}
@@ -158,15 +140,17 @@ def budget_block(rows: list[list[str]], unit_label: str, table_unit: str | None,
         yh = year_header(h)
         if yh:
             columns[i] = yh
-        elif _TOTAL.match(re.sub(r"\s+", "", h)):
+        elif is_total(h):
             columns[i] = (None, False)
     out = []
+    labels: dict[tuple[str, int], RowLabel] = {}
     for k, row in enumerate(body):
         label = next((clean(c) for c in row[:min(columns, default=1)] if c.strip()), "")
-        total = not label or bool(_TOTAL.match(label.replace(" ", "")))
+        total = not label or is_total(label)
         source = None if total else fund_source(label)
         if (not total and source is None) or unit is None:
             continue
+        labels[(table_id, first_row + 1 + k)] = RowLabel("total" if total else "fund", label)
         for i, (year, baseline) in columns.items():
             text = row[i] if i < len(row) else ""
             amount = parse_krw(text, unit, on_error="none") if text.strip() else None
@@ -176,4 +160,4 @@ def budget_block(rows: list[list[str]], unit_label: str, table_unit: str | None,
                               amount_krw=amount, amount_text=clean(text), unit_text=unit,
                               kind="baseline" if baseline else "planned", fund_source=source,
                               page=page, table_id=table_id, row=first_row + 1 + k, col=i + 1))
-    return out
+    return out, labels

@@ -3,33 +3,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from extractors.document import Table
+from normalizers import rules
 from normalizers.money import unit_from_text
-from normalizers.rules import read_toml
 from normalizers.text import clean
 from normalizers.years import year_header
-
-_TOTAL_WORDS = re.compile(r"^(합\s*계|총\s*계|계|소\s*계|총사업비)$")
-
-
-@dataclass(frozen=True)
-class RoleRule:
-    role: str
-    pattern: re.Pattern
-    example: str
-
-
-@dataclass(frozen=True)
-class RowRules:
-    total: re.Pattern
-    strategy: re.Pattern
-    numbered: re.Pattern
-    program: re.Pattern
-    priority_yes: frozenset[str]
-    priority_no: frozenset[str]
-    examples: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -42,43 +21,30 @@ class ColumnRole:
     is_baseline: bool = False
     is_total: bool = False
     unit: str | None = None
+    category: str | None = None   # a 6th-term classification column: 사업대상, 사업형태, …
 
 
-def spaced(pattern: str) -> re.Pattern:
-    """Compile a label pattern so that a space may fall between any two Hangul letters.
-
-    Narrow PDF and HWP cells break words anywhere ("성과지 표", "추진전 략 5"),
-    so '성과지표' in a rule also matches '성과지 표'.
-    """
-    return re.compile(re.sub(r"([가-힣])(?=[가-힣])", r"\1\\s*", pattern))
-
-
-@lru_cache(maxsize=1)
-def role_rules() -> tuple[RoleRule, ...]:
-    data = read_toml("columns")
-    return tuple(RoleRule(r["role"], spaced(r["pattern"]), r["example"]) for r in data["role"])
-
-
-@lru_cache(maxsize=1)
-def row_rules() -> RowRules:
-    rows = read_toml("columns")["rows"]
-    return RowRules(
-        total=spaced(rows["total"]), strategy=spaced(rows["strategy"]),
-        numbered=re.compile(rows["numbered"]), program=spaced(rows["program"]),
-        priority_yes=frozenset(rows["priority_yes"]), priority_no=frozenset(rows["priority_no"]),
-        examples={k[:-8]: v for k, v in rows.items() if k.endswith("_example")})
+def class_category(label: str) -> str | None:
+    """The classification category a 6th-term header or card label names: '생애 주기 (①~⑧)' -> '생애주기'."""
+    label = clean(label)
+    return next((c.category for c in rules.sixth_term().classification if c.pattern.search(label)), None)
 
 
 def priority_of(mark: str) -> bool | None:
     """A 중점 mark: '○' -> True, '×' -> False, blank or anything else -> None."""
-    rules, mark = row_rules(), mark.strip()
-    return True if mark in rules.priority_yes else False if mark in rules.priority_no else None
+    priority, mark = rules.columns().priority, mark.strip()
+    return True if mark in priority.yes else False if mark in priority.no else None
+
+
+def is_total(text: str) -> bool:
+    """True for a total label: '계', '합 계', '소계', '총사업비', '합계(①+②)'."""
+    return bool(rules.columns().total.pattern.match(text.replace(" ", "")))
 
 
 def role_of_label(label: str) -> str | None:
     """The role a single header label names, or None."""
     label = clean(label)
-    for rule in role_rules():
+    for rule in rules.columns().role:
         if rule.pattern.search(label):
             return rule.role
     return None
@@ -119,7 +85,7 @@ def path_to_role(path: list[str], table_unit: str | None) -> ColumnRole:
         yh = label_year(label)
         if yh:
             year, baseline = yh
-        elif _TOTAL_WORDS.match(label.replace(" ", "")):
+        elif is_total(label):
             total = True
     role = None
     for label in path:
@@ -131,8 +97,11 @@ def path_to_role(path: list[str], table_unit: str | None) -> ColumnRole:
     unit = next((u for u in (unit_from_text(label) for label in reversed(path)) if u), None)
     if role == "budget":
         unit = unit or table_unit
+    category = next((c for c in map(class_category, path) if c), None) if role == "class" else None
+    if role == "class" and category is None:
+        role = "unknown"
     return ColumnRole(role=role or "unknown", header=header, year=year, is_baseline=baseline,
-                      is_total=total and year is None, unit=unit)
+                      is_total=total and year is None, unit=unit, category=category)
 
 
 def table_to_roles(table: Table, table_unit: str | None) -> list[ColumnRole]:
@@ -151,6 +120,17 @@ def table_to_roles(table: Table, table_unit: str | None) -> list[ColumnRole]:
         roles = [ColumnRole(r.role, r.header, year, r.is_baseline, False, r.unit)
                  if r.role == "budget" and r.year is None else r for r in roles]
     return roles
+
+
+def is_term_baseline(year: int | None) -> bool:
+    """A year a 6th-term form prints before the term's first year: 2026, the last 5th-term year."""
+    return year is not None and year < rules.doc_types().terms.periods[rules.sixth_term().term.term][0]
+
+
+def term_baselines(roles: list[ColumnRole]) -> list[ColumnRole]:
+    """A 6th-term form's year columns, those before the term's first year baselines ('26 of '26-'30)."""
+    return [replace(r, is_baseline=True) if is_term_baseline(r.year) and r.role in ("target", "budget") else r
+            for r in roles]
 
 
 def has_values(roles: list[ColumnRole]) -> bool:

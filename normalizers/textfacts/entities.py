@@ -47,6 +47,8 @@ class Entity:
     fund_source: str | None = None
     region: Region | None = None
     part_of: int | None = None
+    currency: str | None = None
+    currency_amount: float | None = None
 
     def shifted(self, delta: int) -> Entity:
         """The same entity with offsets moved by `delta` (into another text's coordinates)."""
@@ -55,8 +57,8 @@ class Entity:
 
 
 def _quantities(label: str, found: Iterable[Quantity]) -> list[Entity]:
-    return [Entity(label, q.start, q.end, q.value, q.unit, q.amount_krw, q.fund_source, part_of=q.parent_start)
-            for q in found]
+    return [Entity(label, q.start, q.end, q.value, q.unit, q.amount_krw, q.fund_source, part_of=q.parent_start,
+                   currency=q.currency, currency_amount=q.currency_amount) for q in found]
 
 
 def _dates(text: str) -> list[Entity]:

@@ -23,6 +23,7 @@ from extractors.document import Table
 from normalizers import rules
 from normalizers.money import normalize_unit, parse_krw, parse_number, unit_from_text
 from normalizers.regions import Region, planning_body, resolve
+from normalizers.tables.columns import is_total
 from normalizers.years import two_digit_year
 
 ROLES = ("budget", "executed", "rate")
@@ -185,7 +186,7 @@ def _value_rows(table: Table, rows: list[list[str]], header: int,
         if not (_amount_regex().fullmatch(budget) and _amount_regex().fullmatch(executed)):
             continue
         label = _row_label(cells, label_cols)
-        if label in rules.executions().totals.words:
+        if label is not None and is_total(label):
             continue
         rate = cells[roles["rate"]].strip() if "rate" in roles else None
         out.append(ExecutionValues(budget, executed, rate or None, _year_in(head), _printed_unit(budget),

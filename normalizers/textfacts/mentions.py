@@ -23,7 +23,8 @@ def entity_to_mention(entity: Entity, text: str, start: int, end: int, *, mentio
         return None
     return Mention(mention_id=mention_id, section_id=section_id, kind=kind, text=text,
                    value=entity.value, unit=entity.unit, amount_krw=entity.amount_krw,
-                   char_start=start, char_end=end, fund_source=entity.fund_source, page=page, line=line)
+                   char_start=start, char_end=end, fund_source=entity.fund_source, page=page, line=line,
+                   currency=entity.currency, currency_amount=entity.currency_amount)
 
 
 def text_to_mentions(text: str, *, section_id: str | None = None, page: int | None = None,

@@ -29,9 +29,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.document import Block, Document, Heading, ListItem, Paragraph, Table
+from extractors.document import Block, Document, Heading, Issue, ListItem, Paragraph, Source, Table
 from normalizers import rules
-from normalizers.money import unit_from_text
+from normalizers.money import printed_precision, unit_from_text
 from normalizers.record import Check, DocRegion, Execution, Mention, Meta
 from normalizers.regions import Region, planning_body, resolve
 from normalizers.sections import SectionTree, block_to_text
@@ -58,13 +58,13 @@ TEXT_LABELS = ("MONEY", "PERCENT", "COUNT", "DATE", "REGION")
 
 @dataclass(frozen=True)
 class TextFacts:
-    """What `document_to_text_facts` found; `notes` are issue slugs with a message ('unit-missing: …')."""
+    """What `document_to_text_facts` found, and the problems met (`issues`)."""
 
     mentions: tuple[Mention, ...] = ()
     executions: tuple[Execution, ...] = ()
     doc_regions: tuple[DocRegion, ...] = ()
     checks: tuple[Check, ...] = ()
-    notes: tuple[str, ...] = ()
+    issues: tuple[Issue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -277,10 +277,12 @@ def rate_check(execution: Execution, found: Found) -> Check | None:
 
 
 def executions_of(found: Sequence[Found], lines: Sequence[Line], issuer: Meta,
-                  region_at: Sequence[Region | None]) -> tuple[list[Execution], list[Check], list[str]]:
+                  region_at: Sequence[Region | None]) -> tuple[list[Execution], list[Check], list[Issue]]:
     """Executions with item, government and unit decided; their rate checks; notes on undecided units."""
     starts = case_starts([line.text for line in lines])
-    executions, checks, notes = [], [], []
+    executions: list[Execution] = []
+    checks: list[Check] = []
+    notes: list[Issue] = []
     for n, f in enumerate(found, start=1):
         unit = decide_unit(f, found, lines, starts, region_at)
         title = latest(starts, f.line)
@@ -288,8 +290,9 @@ def executions_of(found: Sequence[Found], lines: Sequence[Line], issuer: Meta,
         execution = _execution(n, f, unit, title[1] if title else None, region, issuer)
         executions.append(execution)
         if unit[0] is None:
-            notes.append(f"unit-missing: execution e{n} ({f.values.budget_text} / {f.values.executed_text}) "
-                         "has no unit printed or stated nearby")
+            notes.append(Issue("unit-missing", f"execution e{n} ({f.values.budget_text} / "
+                               f"{f.values.executed_text}) has no unit printed or stated nearby",
+                               Source(page=f.piece.page, line=f.source_line)))
         if (check := rate_check(execution, f)) is not None:
             checks.append(check)
     return executions, checks, notes
@@ -341,8 +344,9 @@ def breakdown_checks(placed: Sequence[Placed]) -> list[Check]:
         if parent is None or parent.amount_krw is None or len(group) < 2:
             continue
         total = sum(p.amount_krw or 0 for p in group)
+        tol = len(group) * max(printed_precision(m.text, None) for m in [parent, *group])
         out.append(Check(f"{parent.mention_id}.sum", "breakdown_sum", None, None, None, float(parent.amount_krw),
-                         float(total), total == parent.amount_krw,
+                         float(total), abs(total - parent.amount_krw) <= tol,
                          f"mention {parent.mention_id} {parent.text}: {', '.join(p.text for p in group)}"))
     return out
 
@@ -416,8 +420,8 @@ def document_to_text_facts(doc: Document, tree: SectionTree, issuer: Meta) -> Te
     `tree` places every block in the heading tree (section and offset); `issuer` is the
     document's Meta (its region is the fallback government of executions and
     its issued year, else the year in the text, dates region codes). When
-    reading the text fails, the facts are empty and the one note
-    (`text-facts-failed: …`) says why, so sections, tables and plan facts are
+    reading the text fails, the facts are empty and one issue
+    (`text-facts-failed`) says why, so sections, tables and plan facts are
     still kept.
     """
     try:
@@ -425,7 +429,7 @@ def document_to_text_facts(doc: Document, tree: SectionTree, issuer: Meta) -> Te
     except MemoryError:
         raise
     except Exception as exc:
-        return TextFacts(notes=(f"{TEXT_FACTS_FAILED}: {type(exc).__name__}: {exc}",))
+        return TextFacts(issues=(Issue(TEXT_FACTS_FAILED, f"text facts failed: {type(exc).__name__}: {exc}"),))
 
 
 def _text_facts(doc: Document, tree: SectionTree, issuer: Meta) -> TextFacts:
@@ -439,4 +443,4 @@ def _text_facts(doc: Document, tree: SectionTree, issuer: Meta) -> TextFacts:
     placed = mentions_of(pieces, ents, piece_starts, found)
     return TextFacts(mentions=tuple(p.mention for p in placed), executions=tuple(executions),
                      doc_regions=tuple(doc_regions_of(pieces, ents, lines, subjects, issuer, year)),
-                     checks=tuple(rate_checks + breakdown_checks(placed)), notes=tuple(notes))
+                     checks=tuple(rate_checks + breakdown_checks(placed)), issues=tuple(notes))
