@@ -122,4 +122,7 @@ def test_good_files_keep_their_facts(batch):
 
 def test_memory_stays_within_the_budget(batch):
     _, report, _, _ = batch
-    assert report["peak"] < BUDGET * 1.5, f"peak RSS {report['peak'] / 2 ** 20:.0f} MB over a {BUDGET >> 20} MB budget"
+    # The cap is on each worker's data segment (RLIMIT_DATA) and its RSS is polled; RSS also counts the
+    # interpreter and the libraries it maps (PDFium, lxml, ...), so allow that base on top of the budget.
+    base = 256 * 1024 ** 2
+    assert report["peak"] < BUDGET + base, f"peak RSS {report['peak'] / 2 ** 20:.0f} MB over a {BUDGET >> 20} MB budget"
