@@ -301,6 +301,14 @@ def _is_bare_money(text: str, match: re.Match) -> bool:
     return any(word in around for word in bare.context)
 
 
+def _as_float(amount: int) -> float | None:
+    """An amount as a float, or None when it is too large for one (a 5,000-digit number)."""
+    try:
+        return float(amount)
+    except OverflowError:
+        return None
+
+
 def _foreign_quantity(text: str, start: int, end: int, body: str, code: str) -> Quantity | None:
     """Money in another currency: value and unit as printed, the amount in that currency, no KRW."""
     amount = parse_krw(body, "원", on_error="none")
@@ -309,7 +317,7 @@ def _foreign_quantity(text: str, start: int, end: int, body: str, code: str) -> 
     unit = _unit_suffix(_compact(body)).removesuffix("원")
     value = float(Decimal(amount) / _money_units()[unit + "원"]) if unit else float(amount)
     return Quantity("money", start, end, text[start:end], value, unit + code, None, None, None, code,
-                    float(amount))
+                    _as_float(amount))
 
 
 def _money_quantity(text: str, match: re.Match) -> Quantity | None:
@@ -331,7 +339,7 @@ def _money_quantity(text: str, match: re.Match) -> Quantity | None:
     label = _label_regexes()[0].search(text, max(0, match.start() - 12), match.start())
     source = fund_source(label.group("label")) if label else None
     return Quantity("money", match.start(), match.end(), printed, value, unit, amount, source, currency="KRW",
-                    currency_amount=float(amount))
+                    currency_amount=_as_float(amount))
 
 
 def _breakdown(text: str, parent: Quantity) -> list[Quantity]:
@@ -357,7 +365,7 @@ def _breakdown(text: str, parent: Quantity) -> list[Quantity]:
         start = item.start("amount") if own_unit else item.start("label")
         parts.append(Quantity("money", start, item.end("amount"), text[start:item.end("amount")],
                               float(Decimal(amount) / _money_units()[unit]), unit, amount,
-                              fund_source(item.group("label"), short=True), parent.start, "KRW", float(amount)))
+                              fund_source(item.group("label"), short=True), parent.start, "KRW", _as_float(amount)))
         pos = item.end()
     return parts
 

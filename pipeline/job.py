@@ -108,7 +108,8 @@ def read_document(task: Task) -> tuple[DocumentRow, PlanRecord | None]:
     issues = doc.issues + (record.issues if record else ()) + ((Issue("normaliser-failed", problem),)
                                                                if problem else ())
     row = DocumentRow(status="partial" if issues else "ok", error=issues_error(issues), encoding=doc.encoding,
-                      pages=doc.pages, title=doc.title, seconds=_since(start), issues=issues_json(issues), **base)
+                      pages=doc.pages, title=doc.title, seconds=_since(start), issues=issues_json(issues),
+                      protection=dict(doc.meta).get("protection"), **base)
     return row, record
 
 

@@ -57,6 +57,7 @@ class DocumentRow:
     processed_at: str | None = None
     seconds: float | None = None
     issues: str | None = None
+    protection: str | None = None
 
 
 @dataclass(frozen=True)

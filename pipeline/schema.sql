@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS documents (
     processed_at TEXT,                  -- ext: UTC ISO time
     seconds REAL,                       -- ext: extraction + normalisation time
     issues TEXT,                        -- ext: JSON list of {code, message, page, line}: extractor and normaliser issues
+    protection TEXT,                    -- ext (v4): how the file was protected yet readable: 'distribution' (배포용 HWP)
     work_id TEXT,                       -- ext (v3): the work this file is a copy of (works.work_id)
     is_primary INTEGER                  -- ext (v3): 1 = the copy of its work that sums use (views show only these)
 );

@@ -9,7 +9,7 @@ import sqlite3
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import GOLDEN, SAMPLES, sample_files
+from conftest import GOLDEN, SAMPLES, sample_files, shared_path
 
 from pipeline.cli import main
 
@@ -133,3 +133,13 @@ def test_same_relative_path_under_two_roots_keeps_both(tmp_path):
     db = tmp_path / "two.db"
     assert main(["run", str(tmp_path / "2023"), str(tmp_path / "2024"), "--db", str(db), "--quiet"]) == 0
     assert _q(db, "SELECT count(*), count(DISTINCT root) FROM documents WHERE path = 'plan.txt'") == [(2, 2)]
+
+
+def test_a_distribution_protected_hwp_is_ok_and_says_it_was_protected(tmp_path):
+    source = shared_path("corpus", "hwp", "welfare-center-tender-2024.distribution.hwp")
+    (tmp_path / "in").mkdir()
+    shutil.copy(source, tmp_path / "in" / source.name)
+    db = tmp_path / "d.db"
+    assert main(["run", str(tmp_path / "in"), "--db", str(db), "--quiet"]) == 0
+    assert _q(db, "SELECT status, protection FROM documents") == [("ok", "distribution")]
+    assert _q(db, "SELECT count(*) FROM mentions WHERE text = '72,300,000원' AND amount_krw = 72300000")[0][0] >= 1

@@ -219,3 +219,26 @@ def test_corrupt_deflate_data_is_an_extract_error(tmp_path: Path):
     path.write_bytes(bytes(data))
     with pytest.raises(ExtractError):
         extract(path)
+
+
+_ENTITY_BOMB = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
+                + "".join(f'<!ENTITY {n} "{("&" + p + ";") * 10}">' for p, n in zip("abcde", "bcdef"))
+                + ']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                  '<w:body><w:p><w:r><w:t>&f;</w:t></w:r></w:p></w:body></w:document>')
+
+
+def _deep_tables(document: bytes) -> bytes:
+    head = document.split(b"<w:body>")[0]
+    return head + b"<w:body>" + b"<w:tbl>" * 300 + b"</w:tbl>" * 300 + b"</w:body></w:document>"
+
+
+@pytest.mark.parametrize("rewrite", [_deep_tables, lambda _: _ENTITY_BOMB.encode()], ids=["deep", "entity-bomb"])
+def test_hostile_xml_in_a_docx_is_a_specific_error(tmp_path, rewrite):
+    target = tmp_path / "hostile.docx"
+    with zipfile.ZipFile(SAMPLES / "wonju-2024-implementation-plan.docx") as zin, \
+            zipfile.ZipFile(target, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item, rewrite(data) if item.filename == "word/document.xml" else data)
+    with pytest.raises(ExtractError, match="an XML part of the DOCX is refused"):
+        extract(target)

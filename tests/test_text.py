@@ -157,3 +157,22 @@ def test_search_form_joins_letter_spacing_and_keeps_ordinary_text():
     assert search_form("가 나") == "가 나"  # two letters are not a spaced word
     assert search_text_of("추진 배경", "지역사회보장계획 수립") is None  # stored once: search sees it as printed
     assert search_text_of("수어ᆞ점자", "") == "수어·점자\n"
+
+
+def test_utf8_with_a_cp949_line_or_a_bad_byte_is_read_with_an_encoding_defect(tmp_path):
+    lines = ["제5기 지역사회보장계획", "추진전략 1 돌봄", "세부사업 1-1 방문 돌봄", "세부사업 1-2 긴급 돌봄", "비 고"] * 3
+    body = "\n".join(lines).encode()
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_bytes(body + b"\n" + "사업비 증액 편성".encode("cp949") + b"\n")
+    doc = extract(mixed)
+    assert doc.encoding == "utf-8" and "사업비 증액 편성" in [b.text for b in doc.blocks if hasattr(b, "text")]
+    assert [(i.code, i.message) for i in doc.issues] == [
+        ("encoding-defect", "UTF-8 text with defects: line(s) 16 read as CP949")]
+    lone = tmp_path / "lone.txt"
+    lone.write_bytes(body + b"\n\xed\xa0\x80 surrogate\n")
+    assert [i.message for i in extract(lone).issues] == [
+        "UTF-8 text with defects: undecodable bytes on line(s) 16 replaced by U+FFFD"]
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"\xc3\x28\xa0\xa1 abc\n" * 5)
+    with pytest.raises(ExtractError, match="cannot decode text"):
+        extract(broken)

@@ -25,6 +25,7 @@ from pathlib import Path
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
+from lxml import etree
 
 from extractors.archive import checked_infos
 from extractors.document import Block, Cell, Document, ExtractError, Heading, ListItem, Paragraph, Source, Table
@@ -69,17 +70,26 @@ def extract(path: Path) -> Document:
     _check_container(path)
     try:
         package = docx.Document(str(path))
+    except etree.LxmlError as exc:   # nesting past libxml2's depth limit, an entity-expansion bomb, broken XML
+        raise ExtractError(f"{path.name}: an XML part of the DOCX is refused ({_first_line(exc)})") from exc
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, zlib.error, EOFError, OSError,
             NotImplementedError, RuntimeError) as exc:
         raise ExtractError(f"{path.name}: not a readable DOCX (encrypted, corrupt or another format): {exc}") from exc
-    styles = _read_styles(package)
-    numbering = Numbering(_numbering_element(package))
-    blocks = _body_to_blocks(package.element.body, styles, numbering)
+    try:
+        styles = _read_styles(package)
+        numbering = Numbering(_numbering_element(package))
+        blocks = _body_to_blocks(package.element.body, styles, numbering)
+    except (etree.LxmlError, zlib.error, EOFError, OSError, KeyError) as exc:   # parts python-docx loads lazily
+        raise ExtractError(f"{path.name}: a part of the DOCX cannot be read ({_first_line(exc)})") from exc
     core_title = (package.core_properties.title or "").strip()
     title = core_title or next((b.text for b in blocks if isinstance(b, Paragraph) and b.style
                                 and _TITLE_STYLE.match(b.style)), None) or next(
         (b.title for b in blocks if isinstance(b, Heading)), None)
     return Document(path=str(path), format="docx", blocks=tuple(blocks), title=title)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
 def _check_container(path: Path) -> None:

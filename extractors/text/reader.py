@@ -43,7 +43,8 @@ def extract(path: Path) -> Document:
     path = Path(path)
     data = read_file(path)
     data, issues = strip_stray_nuls(data)
-    text, encoding = bytes_to_text(data)
+    text, encoding, defects = _text_with_defects(data)
+    issues += defects
     lines = text.splitlines()
     blocks = lines_to_blocks(lines)
     fmt = "md" if path.suffix.lower() == ".md" else "txt"
@@ -94,6 +95,43 @@ def bytes_to_text(data: bytes) -> tuple[str, str]:
     if _hangul_share(text) < 0.5:
         raise ExtractError("cannot decode text: not UTF-8, and as CP949 it does not read as Korean")
     return _checked(text, "cp949")
+
+
+def _text_with_defects(data: bytes) -> tuple[str, str, tuple[Issue, ...]]:
+    """`bytes_to_text`, or, for UTF-8 text with a few lines that are not (a CP949 line pasted in, a
+    lone surrogate), those lines read as CP949 where they are Korean and with U+FFFD otherwise, and
+    an `encoding-defect` issue naming them. More than a tenth of the lines undecodable fails."""
+    try:
+        return (*bytes_to_text(data), ())
+    except ExtractError as exc:
+        if not str(exc).startswith("cannot decode text"):
+            raise
+        lines = data.split(b"\n")
+        out, cp949, replaced = [], [], []
+        for n, raw in enumerate(lines, start=1):
+            try:
+                out.append(raw.decode("utf-8"))
+                continue
+            except UnicodeDecodeError:
+                pass
+            try:
+                line = raw.decode("cp949")
+                if _hangul_share(line) < 0.5:
+                    raise UnicodeDecodeError("cp949", raw, 0, 1, "not Korean")
+                out.append(line)
+                cp949.append(n)
+            except UnicodeDecodeError:
+                out.append(raw.decode("utf-8", errors="replace"))
+                replaced.append(n)
+        if (len(cp949) + len(replaced)) * 10 > sum(1 for raw in lines if raw.strip()):
+            raise
+        parts = ([f"line(s) {_line_list(cp949)} read as CP949"] if cp949 else []) + (
+            [f"undecodable bytes on line(s) {_line_list(replaced)} replaced by U+FFFD"] if replaced else [])
+        return "\n".join(out), "utf-8", (Issue("encoding-defect", "UTF-8 text with defects: " + "; ".join(parts)),)
+
+
+def _line_list(numbers: list[int], shown: int = 5) -> str:
+    return ", ".join(map(str, numbers[:shown])) + (f" (+{len(numbers) - shown} more)" if len(numbers) > shown else "")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
