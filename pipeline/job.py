@@ -19,6 +19,7 @@ from extractors.document import Document, ExtractError, Issue
 from normalizers.record import PlanRecord
 from pipeline.inputs import InputFile
 from pipeline.load import DocumentBatch, DocumentRow, record_to_batch
+from pipeline.works import record_fingerprint
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,8 @@ def read_document(task: Task) -> tuple[DocumentRow, PlanRecord | None]:
                                                                if problem else ())
     row = DocumentRow(status="partial" if issues else "ok", error=issues_error(issues), encoding=doc.encoding,
                       pages=doc.pages, title=doc.title, seconds=_since(start), issues=issues_json(issues),
-                      protection=dict(doc.meta).get("protection"), **base)
+                      protection=dict(doc.meta).get("protection"),
+                      fingerprint=record_fingerprint(record) if record is not None else None, **base)
     return row, record
 
 

@@ -58,6 +58,7 @@ class DocumentRow:
     seconds: float | None = None
     issues: str | None = None
     protection: str | None = None
+    fingerprint: str | None = None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS documents (
     seconds REAL,                       -- ext: extraction + normalisation time
     issues TEXT,                        -- ext: JSON list of {code, message, page, line}: extractor and normaliser issues
     protection TEXT,                    -- ext (v4): how the file was protected yet readable: 'distribution' (배포용 HWP)
+    fingerprint TEXT,                   -- ext (v4): bottom-k sketch of the text (shingle hashes) that finds copies
     work_id TEXT,                       -- ext (v3): the work this file is a copy of (works.work_id)
     is_primary INTEGER                  -- ext (v3): 1 = the copy of its work that sums use (views show only these)
 );
@@ -61,7 +62,7 @@ CREATE TABLE IF NOT EXISTS works (
     period_start INTEGER,
     period_end INTEGER,
     issued_year INTEGER,
-    similarity REAL                     -- lowest text/fact similarity between two copies (1 for one copy)
+    similarity REAL                     -- lowest text/fact similarity by which a copy joined the work (1 for one copy)
 );
 CREATE INDEX IF NOT EXISTS documents_path ON documents(path, root);   -- a changed file replaces its old version
 

@@ -8,6 +8,7 @@ sums (`budget_lines`, `domain_spending`) show primary copies only.
 """
 from __future__ import annotations
 
+import heapq
 import re
 import sqlite3
 import zlib
@@ -15,12 +16,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from normalizers.record import PlanRecord
 from normalizers.text import search_form
 
 FORMAT_RANK = {"hwpx": 0, "hwp": 1, "docx": 2, "pdf": 3, "html": 4, "htm": 4, "md": 5, "txt": 5}
 STATUS_RANK = {"ok": 0, "partial": 1, "failed": 2}
 SHINGLE = 8              # characters per text shingle (spaces removed)
-SAMPLE_MOD = 4           # keep one shingle hash in 4 (deterministic), so big documents stay cheap
+SKETCH = 256             # shingle hashes kept per document (the smallest ones): a bottom-k sketch
 TEXT_LIMIT = 400_000     # characters of a document compared
 TEXT_COPY, TEXT_TITLED, FACT_TITLED = 0.8, 0.45, 0.75
 
@@ -76,30 +78,46 @@ def titles_agree(a: str, b: str) -> bool:
     return 2 * sum((pa & pb).values()) / max(1, sum(pa.values()) + sum(pb.values())) >= 0.6
 
 
-def shingles_of(text: str) -> frozenset[int]:
-    """A sample of the document's 8-character shingles (spaces removed, search forms)."""
+def fingerprint_of(text: str) -> tuple[int, ...]:
+    """The document's text as a bottom-k sketch: the SKETCH smallest hashes of its 8-character
+    shingles (spaces removed, search forms). Two sketches estimate the Jaccard similarity of the
+    texts (`sketch_jaccard`); made by the worker that read the document, stored with it."""
     flat = re.sub(r"\s+", "", search_form(text[:TEXT_LIMIT]))
-    out = set()
-    for i in range(max(0, len(flat) - SHINGLE + 1)):
-        h = zlib.crc32(flat[i:i + SHINGLE].encode("utf-8"))
-        if h % SAMPLE_MOD == 0:
-            out.add(h)
-    return frozenset(out)
+    hashes = {zlib.crc32(flat[i:i + SHINGLE].encode("utf-8")) for i in range(max(0, len(flat) - SHINGLE + 1))}
+    return tuple(heapq.nsmallest(SKETCH, hashes))
+
+
+def record_fingerprint(record: PlanRecord) -> str:
+    """`documents.fingerprint` of a record: its sections, then its table cells, as `fingerprint_of`."""
+    parts = [f"{s.title or ''}\n{s.text or ''}" for s in sorted(record.sections, key=lambda s: s.seq)]
+    parts += [c.text or "" for t in sorted(record.tables, key=lambda t: t.table_id)
+              for c in sorted(t.cells, key=lambda c: (c.row, c.col))]
+    return " ".join(map(str, fingerprint_of("\n".join(parts))))
+
+
+def sketch_jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    """Jaccard similarity estimated from two bottom-k sketches (exact for short texts)."""
+    union = heapq.nsmallest(SKETCH, a | b)
+    return sum(1 for h in union if h in a and h in b) / len(union) if union else 0.0
 
 
 def jaccard(a: Iterable, b: Iterable) -> float:
-    ca, cb = Counter(a), Counter(b)
+    """|a ∩ b| / |a ∪ b| of two sets, or of two multisets (Counters, or lists counted here)."""
+    if isinstance(a, (set, frozenset)) and isinstance(b, (set, frozenset)):
+        union = len(a | b)
+        return len(a & b) / union if union else 0.0
+    ca, cb = a if isinstance(a, Counter) else Counter(a), b if isinstance(b, Counter) else Counter(b)
     union = sum((ca | cb).values())
     return sum((ca & cb).values()) / union if union else 0.0
 
 
 def similarity(a: Copy, b: Copy, text_a: frozenset[int], text_b: frozenset[int],
-               facts_a: list, facts_b: list) -> float | None:
+               facts_a: Counter, facts_b: Counter) -> float | None:
     """How much `a` and `b` are one work (0..1), or None when they are not copies."""
     if a.issued_year and b.issued_year and a.issued_year != b.issued_year:
         return None
-    text_sim = jaccard(text_a, text_b)
-    fact_sim = jaccard(facts_a, facts_b) if len(facts_a) >= 3 and len(facts_b) >= 3 else None
+    text_sim = sketch_jaccard(text_a, text_b)
+    fact_sim = jaccard(facts_a, facts_b) if facts_a.total() >= 3 and facts_b.total() >= 3 else None
     titled = titles_agree(a.title, b.title)
     if fact_sim is not None and fact_sim < 0.3 and text_sim < TEXT_COPY:
         return None
@@ -161,6 +179,14 @@ def _chunks(items: list[str], n: int) -> list[list[str]]:
     return [items[i:i + n] for i in range(0, len(items), n)]
 
 
+def fingerprint(conn: sqlite3.Connection, doc_id: str) -> frozenset[int]:
+    """The stored sketch of a document's text, or one made from its stored text (older rows)."""
+    row = conn.execute("SELECT fingerprint FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+    if row and row[0] is not None:
+        return frozenset(int(h) for h in row[0].split())
+    return frozenset(fingerprint_of(document_text(conn, doc_id)))
+
+
 def document_text(conn: sqlite3.Connection, doc_id: str) -> str:
     parts = [f"{t or ''}\n{x or ''}" for t, x in conn.execute(
         "SELECT title, text FROM sections WHERE doc_id = ? ORDER BY seq", (doc_id,))]
@@ -191,12 +217,14 @@ def group_copies(conn: sqlite3.Connection, copies: list[Copy]) -> list[tuple[lis
         if len(members) == 1:
             groups.append((members, 1.0))
             continue
-        texts = {c.doc_id: shingles_of(document_text(conn, c.doc_id)) for c in members}
-        facts = {c.doc_id: document_facts(conn, c.doc_id) for c in members}
+        texts = {c.doc_id: fingerprint(conn, c.doc_id) for c in members}
+        facts = {c.doc_id: Counter(document_facts(conn, c.doc_id)) for c in members}
         parent = {c.doc_id: c.doc_id for c in members}
         sims: dict[str, float] = {}
         for i, a in enumerate(members):
             for b in members[i + 1:]:
+                if _find(parent, a.doc_id) == _find(parent, b.doc_id):
+                    continue   # already one work through other copies: no need to compare them again
                 sim = similarity(a, b, texts[a.doc_id], texts[b.doc_id], facts[a.doc_id], facts[b.doc_id])
                 if sim is not None:
                     ra, rb = _find(parent, a.doc_id), _find(parent, b.doc_id)
