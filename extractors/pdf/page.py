@@ -23,6 +23,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -244,6 +245,7 @@ _segment_close = _fast(raw.FPDFPathSegment_GetClose, _I, _P)
 
 # Reused out-parameters (PDFium is single-threaded anyway) and their addresses.
 _RECT = raw.FS_RECTF()
+_unpack_rect = struct.Struct("4f").unpack_from   # left, top, right, bottom in one call
 _MATRIX = raw.FS_MATRIX()
 _BOX = tuple(ctypes.c_float() for _ in range(4))
 _MODE = tuple(ctypes.c_int() for _ in range(2))
@@ -277,45 +279,83 @@ def _glyph_text(code: int) -> str:
     return chr(code)
 
 
+# What a UTF-16 code of PDFium's page text is: a plain character, a blank (noted as `space_before`), a code to
+# skip (line breaks, a stray low surrogate), the high half of a surrogate pair, a line-end hyphen, or a suspect
+# code (control, private use, U+FFFD: maybe unmapped, maybe a symbol-font code). One lookup per character.
+_PLAIN, _BLANK, _SKIP, _HIGH, _HYPHEN, _SUSPECT = range(6)
+
+
+def _code_kinds() -> bytes:
+    kinds = bytearray(0x10000)
+    kinds[:0x20] = bytes([_SUSPECT]) * 0x20
+    kinds[0xE000:0xF900] = bytes([_SUSPECT]) * (0xF900 - 0xE000)
+    kinds[0xFFFD] = _SUSPECT
+    kinds[0xD800:0xDC00] = bytes([_HIGH]) * 0x400
+    kinds[0xDC00:0xE000] = bytes([_SKIP]) * 0x400
+    for code in _BREAKS:
+        kinds[code] = _SKIP
+    for code in _LINE_END_HYPHENS:
+        kinds[code] = _HYPHEN
+    for code in _BLANKS:
+        kinds[code] = _BLANK
+    return bytes(kinds)
+
+
+_KINDS = _code_kinds()
+
+
+def _code_kind(code: int) -> int:
+    """The kind of a code beyond the BMP (read one character at a time): suspect in the supplementary private
+    use planes."""
+    return _SUSPECT if code >= 0xF0000 else _PLAIN
+
+
+def _pair_code(codes: list[int], i: int) -> int:
+    """The code of the surrogate pair starting at `i` (U+FFFD when its low half is missing)."""
+    low = codes[i + 1] if i + 1 < len(codes) else 0
+    return 0x10000 + ((codes[i] - 0xD800) << 10) + (low - 0xDC00) if 0xDC00 <= low <= 0xDFFF else 0xFFFD
+
+
 def _page_glyphs(textpage: int, height: float) -> tuple[list[Glyph], int]:
     """Printed characters (blanks left out, noted as `space_before`) and the count of unmapped ones.
 
-    The codes come in one call (`_page_codes`); per character PDFium is
-    asked only for its box and its text object, whose size, weight and
-    mapping error are read once (`_glyph_style`).
+    The codes come in one call (`_page_codes`) and each is sorted by one
+    lookup (`_KINDS`); per character PDFium is asked only for its box and
+    its text object, whose size, weight and mapping error are read once
+    (`_glyph_style`).
     """
     styles: dict[int, tuple[float, bool, bool]] = {}
     bold_of_font: dict[int, bool] = {}
     glyphs: list[Glyph] = []
     unmapped = 0
     space = False
-    rect = _RECT
     codes = _page_codes(textpage)
-    count = len(codes)
-    loose_box, text_object, new = _loose_box, _text_object, tuple.__new__
-    for i in range(count):
-        code = codes[i]
-        if code in _BLANKS:
-            space = True
-            continue
-        if code in _BREAKS or 0xDC00 <= code <= 0xDFFF:
-            continue
-        if 0xD800 <= code <= 0xDBFF:
-            low = codes[i + 1] if i + 1 < count else 0
-            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00) if 0xDC00 <= low <= 0xDFFF else 0xFFFD
-        elif code in _LINE_END_HYPHENS:
-            code = 0x2D
-        suspect = code < 0x20 or 0xE000 <= code <= 0xF8FF or code >= 0xF0000 or code == 0xFFFD
+    loose_box, text_object, new, kinds, unpack = _loose_box, _text_object, tuple.__new__, _KINDS, _unpack_rect
+    for i, code in enumerate(codes):
+        kind = kinds[code] if code < 0x10000 else _code_kind(code)
+        if kind:
+            if kind == _BLANK:
+                space = True
+                continue
+            if kind == _SKIP:
+                continue
+            if kind == _HIGH:
+                code = _pair_code(codes, i)
+            elif kind == _HYPHEN:
+                code = 0x2D
         obj = text_object(textpage, i) or 0
         style = styles.get(obj)
         if style is None:
             style = styles[obj] = _glyph_style(textpage, i, obj, bold_of_font)
-        if style[2] or (suspect and _is_unmapped(code, False)):
+        if style[2] or (kind and _is_unmapped(code, False)):
             unmapped += 1
-        if not loose_box(textpage, i, _RECT_AT) or rect.right <= rect.left:
+        if not loose_box(textpage, i, _RECT_AT):
             continue
-        glyphs.append(new(Glyph, (_glyph_text(code) if suspect else chr(code), rect.left, height - rect.top,
-                                  rect.right, height - rect.bottom, style[0], style[1], space)))
+        left, top, right, bottom = unpack(_RECT)
+        if right <= left:
+            continue
+        glyphs.append(new(Glyph, (_glyph_text(code) if kind else chr(code), left, height - top, right,
+                                  height - bottom, style[0], style[1], space)))
         space = False
     return glyphs, unmapped
 

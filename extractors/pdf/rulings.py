@@ -317,12 +317,12 @@ def fill_grid(grid: Grid, glyphs: list[Glyph]) -> tuple[Grid, list[Glyph]]:
     cell with its text lines) and the rest."""
     x0, top, x1, bottom = grid.bbox
     xs, ys = grid.xs, grid.ys
-    last_col, last_row = len(xs) - 2, len(ys) - 2
-    anchor_of = {}
+    n_cols = len(xs) - 1
+    last_col, last_row = n_cols - 1, len(ys) - 2
+    anchor_of = [0] * (n_cols * (last_row + 1))   # atomic cell (row-major) → index of the cell covering it
     for index, cell in enumerate(grid.cells):
         for r in range(cell.row, cell.row + cell.row_span):
-            for c in range(cell.col, cell.col + cell.col_span):
-                anchor_of[(r, c)] = index
+            anchor_of[r * n_cols + cell.col:r * n_cols + cell.col + cell.col_span] = [index] * cell.col_span
     inside: list[list[Glyph]] = [[] for _ in grid.cells]
     rest: list[Glyph] = []
     right = bisect.bisect_right
@@ -333,12 +333,21 @@ def fill_grid(grid: Grid, glyphs: list[Glyph]) -> tuple[Grid, list[Glyph]]:
         if not (x0 <= cx <= x1 and top <= cy <= bottom):
             rest.append(glyph)
             continue
-        c = min(max(right(xs, cx) - 1, 0), last_col)
-        r = min(max(right(ys, cy) - 1, 0), last_row)
-        inside[anchor_of[(r, c)]].append(glyph)
-    cells = tuple(GridCell(c.row, c.col, c.row_span, c.col_span, c.bbox, tuple(glyphs_to_lines(g)) if g else ())
-                  for c, g in zip(grid.cells, inside))
+        c = right(xs, cx) - 1
+        r = right(ys, cy) - 1
+        c = last_col if c > last_col else c if c > 0 else 0
+        r = last_row if r > last_row else r if r > 0 else 0
+        inside[anchor_of[r * n_cols + c]].append(glyph)
+    cells = tuple(_with_lines(c, g) for c, g in zip(grid.cells, inside))
     return Grid(grid.xs, grid.ys, cells, grid.frame), rest
+
+
+def _with_lines(cell: GridCell, glyphs: list[Glyph]) -> GridCell:
+    """The cell holding `glyphs` as text lines (the cell itself when it stays empty)."""
+    if not glyphs and not cell.lines:
+        return cell
+    return GridCell(cell.row, cell.col, cell.row_span, cell.col_span, cell.bbox,
+                    tuple(glyphs_to_lines(glyphs)) if glyphs else ())
 
 
 def drop_empty_lines(grid: Grid) -> Grid:

@@ -160,14 +160,9 @@ class WordStats:
 
 def texts_to_word_stats(texts: Iterable[str]) -> WordStats:
     """The `WordStats` of some line texts (each one printed line, without its line breaks)."""
-    inside: Counter[str] = Counter()
-    across: Counter[str] = Counter()
-    words: set[str] = set()
-    for text in texts:
-        inside.update(_PAIR.findall(text))
-        across.update(a + b for a, b in _ACROSS.findall(text))
-        words.update(_TOKEN.findall(text))
-    return WordStats(inside, across, frozenset(words))
+    text = "\n".join(texts)   # one pass over all of them: no pair, spaced pair or word runs across a newline
+    return WordStats(Counter(_PAIR.findall(text)), Counter(a + b for a, b in _ACROSS.findall(text)),
+                     frozenset(_TOKEN.findall(text)))
 
 
 def wrap_habit(stats: WordStats, wraps: Iterable[tuple[str, str]]) -> WordStats:

@@ -20,7 +20,7 @@ the year labels.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from extractors.document import Table
@@ -109,7 +109,9 @@ class CardForm:
 
 def cell_to_form_cell(text: str, col: int) -> FormCell:
     """A cell as a label of the forms (a classification, a funding source, a card label) or a value."""
-    return replace(_label(clean(text)), col=col)
+    label = _label(clean(text))
+    return FormCell(label.text, col, label.key, label.group, label.start, label.category, label.source,
+                    label.fund_name)
 
 
 @lru_cache(maxsize=8192)
@@ -138,8 +140,9 @@ def table_to_form_rows(table: Table, table_id: str) -> tuple[FormRow, ...]:
     """A table's rows as form rows: non-empty anchor cells in column order, each labelled or a value."""
     by_row: dict[int, list[tuple[int, str, int | None]]] = {}
     for c in table.cells:
-        if clean(c.text):
-            by_row.setdefault(c.row, []).append((c.col, c.text, c.source.page))
+        text = clean(c.text)
+        if text:
+            by_row.setdefault(c.row, []).append((c.col, text, c.source.page))
     out = []
     for r in sorted(by_row):
         cells = sorted(by_row[r])

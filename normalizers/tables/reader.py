@@ -20,7 +20,7 @@ from normalizers import rules as R
 from normalizers.tables.builder import PlanFacts
 from normalizers.tables.cards import budget_block, card_code, indicator_block, rows_to_card
 from normalizers.tables.columns import ColumnRole, has_values, priority_of
-from normalizers.tables.forms import FormRow, opens_card, read_form, split_cards, table_to_form_rows
+from normalizers.tables.forms import FormRow, opens_card, read_form, split_cards
 from normalizers.tables.hierarchy import RowLabel, budgets_to_hierarchy
 from normalizers.tables.rows import (
     ClassifiedRow,
@@ -112,7 +112,7 @@ def heading_to_strategy(facts: PlanFacts, ctx: ReadingContext, item: TableInput)
 
 def form_to_facts(facts: PlanFacts, ctx: ReadingContext, item: TableInput, view: TableView) -> ReadingContext:
     """A strategy card is read at once; a program card's rows are kept until the card ends (it may cross pages)."""
-    rows = table_to_form_rows(item.table, item.table_id)
+    rows = view.form_rows
     if view.form == "strategy_card":
         facts.forms[item.table_id] = "strategy_card"
         strategy_card_to_facts(facts, ctx.strategy_id, read_form(rows))

@@ -25,7 +25,7 @@ from normalizers.tables.columns import (
     table_to_roles,
     term_baselines,
 )
-from normalizers.tables.forms import table_form, table_to_form_rows
+from normalizers.tables.forms import FormRow, table_form, table_to_form_rows
 from normalizers.text import ascii_code, clean, is_roman
 
 _NUMBERS = re.compile(r"[△▲\-]?\d[\d,]*(?:\.\d+)?")
@@ -64,6 +64,7 @@ class TableView:
     page: int | None = None
     row_pages: tuple[tuple[int, int | None], ...] = ()
     form: str | None = None   # a 6th-term form: master | table (plan tables); card | card_part | strategy_card
+    form_rows: tuple[FormRow, ...] = ()   # kind 'form': the table's rows as form rows
 
     def row_view(self, r: int) -> RowView:
         pages = dict(self.row_pages)
@@ -223,9 +224,10 @@ def classify_table(table: Table, table_id: str, unit: str | None,
     codes = any(find_code(r) for r in rows)
     if _lists_programs_only(rows[:max(table.header_rows, 1)]):
         return TableView("skip", table_id, unit, rows, page=table.source.page)
-    form = table_form(table_to_form_rows(table, table_id), open_card and not codes)
+    form_rows = table_to_form_rows(table, table_id)
+    form = table_form(form_rows, open_card and not codes)
     if form is not None:
-        return TableView("form", table_id, unit, rows, page=table.source.page, form=form)
+        return TableView("form", table_id, unit, rows, page=table.source.page, form=form, form_rows=form_rows)
     if is_card([list(r) for r in rows]):
         return TableView("card", table_id, unit, rows, page=table.source.page)
     header_rows = table.header_rows
