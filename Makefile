@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	@# the filter hides setuptools' note on how editable installs find packages (information, not a problem)
-	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/pip install --quiet -e '.[test,web,dask]'
+	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/pip install --quiet -e '.[test,web,dask,bench]'
 	touch $(STAMP)
 
 ## Install the Debian packages above that are missing (skips what is present; sudo when not root)

@@ -113,7 +113,12 @@ def plan_term_of(text: str) -> int | None:
 
 
 def issued_year_of(lines: list[str]) -> int | None:
-    """The year of a cover date line ('2023. 11.' alone), else of the first printed date in the opening lines."""
+    """The year of a notice number ('공고 제2024-08호') or of a cover date line ('2023. 11.' alone), else of the
+    first printed date in the opening lines."""
+    for line in lines[:_TITLE_LINES]:
+        m = rules.doc_types().notice_number.pattern.search(line)
+        if m:
+            return int(m.group("year"))
     for line in lines[:_TITLE_LINES]:
         m = rules.doc_types().date_line.pattern.match(line.strip())
         if m:

@@ -194,6 +194,7 @@ class DocTypes:
     type: tuple[DocType, ...]
     terms: Terms
     issued: PlainRule
+    notice_number: PlainRule
     date_line: PlainRule
     release_date: PlainRule
     test_strings: tuple[str, ...] = ()

@@ -90,10 +90,16 @@ def floor_lxml(path: Path) -> None:
 
 
 def floor_python_hwpx(path: Path) -> None:
-    from hwpx import TextExtractor
+    """python-hwpx opening the document and reading what ours reads: its text and every table's grid."""
+    from hwpx import HwpxDocument
 
-    with TextExtractor(path) as extractor:
-        extractor.extract_text()
+    doc = HwpxDocument.open(path)
+    try:
+        doc.text.plain()
+        for table in doc.tables:
+            table.get_cell_map()
+    finally:
+        doc.close()
 
 
 def floor_read(path: Path) -> None:

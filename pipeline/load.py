@@ -192,7 +192,7 @@ def document_values(row: DocumentRow, record: PlanRecord | None) -> dict[str, An
     for name in ("doc_type", "region_code", "region_code_issued", "region_name", "plan_term",
                  "period_start", "period_end", "issued_year"):
         values[name] = getattr(meta, name) if meta is not None else None
-    if meta is not None and meta.title and not values["title"]:
+    if meta is not None:   # the normaliser's title (the cover's; the file's own metadata only when usable)
         values["title"] = meta.title
     return values
 

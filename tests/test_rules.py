@@ -185,6 +185,7 @@ EVALUATE: dict[str, Callable[[Any], Any]] = {
     "doc_types.type": lambda e: doc_type_of(e.example, ""),
     "doc_types.terms": lambda e: plan_term_of(e.example),
     "doc_types.issued": lambda e: issued_year_of([e.example]),
+    "doc_types.notice_number": lambda e: issued_year_of([e.example]),
     "doc_types.date_line": lambda e: issued_year_of([e.example]) if is_date_line(e.example) else None,
     "doc_types.release_date": lambda e: bool(rules.doc_types().release_date.pattern.match(e.example)),
     # departments.toml

@@ -388,6 +388,25 @@ def test_shares_within_printed_rounding_pass():
     assert [(c.kind, c.ok) for c in card_checks(lines, "백만원", "p1")] == [("fund_total", True), ("fund_share", True)]
 
 
+def test_one_unit_off_in_a_form_is_reported():
+    """The template's figures are written as the parts they add up: 1 백만원 off is an inconsistency, not
+    rounding (card 계 and 소계, master table against card, strategy row against its programs)."""
+    master = (2, ["사업번호\t사업명\t6기 (○,×)\t성과지표\t\t예산(백만원)\t",
+                  "\t\t\t성과지표명 (단위)\t’27년 목표\t2027년\t2028년",
+                  "사회보장 전략 1. 돌봄\t\t\t\t\t101\t104",
+                  "Ⅰ-1-1\t방문 돌봄\t○\t이용자 수(명)\t100\t101\t105"])
+    rest = (0, ["\t계(①+②+③)\t\t/\t-\t100\t(100%)\t106\t(100%)",
+                "\t지 방 비\t소계(①+②)\t/\t-\t71\t(70%)\t75\t(70%)",
+                "\t\t①시･도비\t/\t-\t30\t(30%)\t30\t(30%)",
+                "\t\t②시ㆍ군ㆍ구비\t/\t-\t40\t(40%)\t45\t(40%)",
+                "\t③기타 (사회복지공동모금회)\t\t/\t-\t30\t(30%)\t30\t(30%)"])
+    from normalizers.tables.checks import facts_to_checks
+
+    failing = sorted((c.kind, c.year) for c in facts_to_checks(_tables(master, CARD_TOP, rest)) if not c.ok)
+    assert failing == [("cross_form", 2027), ("cross_form", 2028), ("fund_total", 2028), ("strategy_total", 2028),
+                       ("subtotal", 2027)]
+
+
 def test_one_budget_and_one_indicator_when_two_forms_print_them():
     master = (2, ["사업번호\t사업명\t6기 (○,×)\t성과지표\t\t예산(백만원)\t",
                   "\t\t\t성과지표명 (단위)\t’27년 목표\t2027년\t2028년",

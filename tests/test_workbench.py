@@ -44,12 +44,16 @@ rec = planextract.extract(sys.argv[2])
 db = planextract.open(sys.argv[1])
 budgets = db.budgets(region="51130", year=2024)
 every_copy = db.budgets(region="51130", year=2024, primary_only=False)
+every_line = db.budgets(region="51130", year=2024, leaves_only=False)
+sixth = {str(k): int(db.budgets(region="강서구", year=2027, **k).amount_krw.sum())
+         for k in ({}, {"fund_source": None}, {"leaves_only": False})}
 failed = db.checks(failed=True)
 print(json.dumps({
     "module": planextract.__file__, "status": rec.status, "region": rec.meta.region_name,
     "n_budgets": len(rec.budgets), "json_budgets": len(json.loads(rec.to_json())["record"]["budgets"]),
     "dtypes": {c: str(budgets[c].dtype) for c in ("year", "amount_krw", "region_code", "period_start")},
     "rows": len(budgets), "all_rows": len(every_copy), "sum": int(budgets.amount_krw.sum()),
+    "lines": len(every_line), "line_sum": int(every_line.amount_krw.sum()), "sixth": sixth,
     "failed_ok": sorted(set(failed.ok.tolist())), "n_failed": len(failed),
     "programs": len(db.programs(doc_type="implementation_plan", region="원주")),
     "targets": len(db.indicators(region="41830")), "pandas_on_import": None,
@@ -67,8 +71,14 @@ def test_python_api_from_any_folder(demo_db, tmp_path):
     assert (got["status"], got["region"], got["n_budgets"]) == ("ok", "강원특별자치도 원주시", 7)
     assert got["json_budgets"] == 7
     assert got["dtypes"] == {"year": "Int64", "amount_krw": "Int64", "region_code": "string", "period_start": "Int64"}
-    assert got["rows"] == 7 and got["all_rows"] == 21  # three copies of the 원주 plan, one counted
-    assert got["sum"] == 1_845_000_000 + 2_460_000_000 + 912_000_000 + 133_000_000 + 800_000_000 + 1_560_000_000 + 900_000_000
+    # leaves by default: the two strategy subtotals are left out, so the sum is the plan's total
+    assert got["rows"] == 5 and got["all_rows"] == 15  # three copies of the 원주 plan, one counted
+    assert got["sum"] == 912_000_000 + 133_000_000 + 800_000_000 + 1_560_000_000 + 900_000_000
+    assert got["lines"] == 7 and got["line_sum"] == got["sum"] + 1_845_000_000 + 2_460_000_000
+    # 6th-term cards: the leaves are the fund-source shares; fund_source=None gives each program's
+    # whole amount instead; both sum to the plan's printed 2027 total, every line to more
+    assert got["sixth"]["{}"] == got["sixth"]["{'fund_source': None}"] == 2_730_000_000
+    assert got["sixth"]["{'leaves_only': False}"] > 2_730_000_000
     assert got["failed_ok"] == [0] and got["n_failed"] >= 1
     assert got["programs"] == 6 and got["targets"] > 10
 

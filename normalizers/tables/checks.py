@@ -12,8 +12,11 @@ The 6th-term template's own rules (`fund_total`, `subtotal`, `fund_share`
 on a card's budget block; `cross_form` where two forms print one figure) are
 made while its forms are read (`template`); `facts_to_checks` adds them.
 
-Printed figures are rounded: a check passes within one unit of the last
-printed digit per part (`hierarchy.tolerance`). A failing check is a fact
+Printed figures are rounded: a check passes within what rounding can explain,
+half a unit of the last printed digit for the total and for each non-zero part
+(`hierarchy.rounding_bound`). The template's card sums and the same figure in
+two forms at one precision must agree exactly; shares within half a printed
+unit each. A failing check is a fact
 about the source document; it never changes data.
 """
 from __future__ import annotations
@@ -24,25 +27,30 @@ from dataclasses import replace
 
 from normalizers.record import Budget, Check, Program
 from normalizers.tables.builder import PlanFacts
-from normalizers.tables.hierarchy import tolerance
+from normalizers.tables.hierarchy import rounding_bound
 
 
 def facts_to_checks(facts: PlanFacts) -> list[Check]:
     """Every check of a document's tables: on the budgets as printed (before forms are merged) and the forms'."""
-    checks = budgets_to_checks(facts.printed_budgets or facts.budgets, facts.programs) + facts.checks
+    checks = budgets_to_checks(facts.printed_budgets or facts.budgets, facts.programs, frozenset(facts.forms)) \
+        + facts.checks
     return [replace(c, check_id=f"c{i}") for i, c in enumerate(checks, start=1)]
 
 
-def budgets_to_checks(budgets: list[Budget], programs: list[Program]) -> list[Check]:
-    """Every check the printed budgets allow, numbered c1, c2, …"""
-    checks = row_total_checks(budgets) + hierarchy_checks(budgets) + strategy_total_checks(budgets, programs)
+def budgets_to_checks(budgets: list[Budget], programs: list[Program],
+                      exact_tables: frozenset[str] = frozenset()) -> list[Check]:
+    """Every check the printed budgets allow, numbered c1, c2, …; totals printed in `exact_tables` (the
+    6th-term template's forms, whose figures are written as the parts they add up) must agree exactly."""
+    checks = row_total_checks(budgets) + hierarchy_checks(budgets, exact_tables) \
+        + strategy_total_checks(budgets, programs, exact_tables)
     return [replace(c, check_id=f"c{i}") for i, c in enumerate(checks, start=1)]
 
 
-def _check(kind: str, total: Budget, parts: list[Budget], note: str) -> Check:
+def _check(kind: str, total: Budget, parts: list[Budget], note: str,
+           exact_tables: frozenset[str] = frozenset()) -> Check:
     actual = sum(b.amount_krw for b in parts)
-    tol = tolerance(total, parts)
-    note = note + (f" (±{tol:,} KRW rounding)" if tol > 1 and total.amount_krw != actual else "")
+    tol = 0 if total.table_id in exact_tables else rounding_bound(total, parts)
+    note = note + (f" (±{tol:,.0f} KRW rounding)" if tol > 1 and total.amount_krw != actual else "")
     return Check(check_id="", kind=kind, table_id=total.table_id, row=total.row, col=total.col,
                  expected=total.amount_krw, actual=actual, ok=abs(total.amount_krw - actual) <= tol, note=note,
                  program_id=total.program_id, year=total.year,
@@ -79,7 +87,7 @@ def _kind_of(total: Budget, parts: list[Budget]) -> str:
     return "subtotal"
 
 
-def hierarchy_checks(budgets: list[Budget]) -> list[Check]:
+def hierarchy_checks(budgets: list[Budget], exact_tables: frozenset[str] = frozenset()) -> list[Check]:
     """Each budget row with parts = the sum of its parts (per printed column)."""
     parts: dict[str, list[Budget]] = defaultdict(list)
     for b in budgets:
@@ -92,11 +100,12 @@ def hierarchy_checks(budgets: list[Budget]) -> list[Check]:
             kind = _kind_of(total, group)
             names = " + ".join(b.fund_source for b in group if b.fund_source) if kind == "fund_total" else \
                 f"{len(group)} rows"
-            out.append(_check(kind, total, group, f"total = {names} ({total.year or '계'})"))
+            out.append(_check(kind, total, group, f"total = {names} ({total.year or '계'})", exact_tables))
     return out
 
 
-def strategy_total_checks(budgets: list[Budget], programs: list[Program]) -> list[Check]:
+def strategy_total_checks(budgets: list[Budget], programs: list[Program],
+                          exact_tables: frozenset[str] = frozenset()) -> list[Check]:
     """A strategy's budget = sum of its top-level programs' budgets printed in other tables, per year."""
     top = {p.program_id: p.strategy_id for p in programs if p.parent_id is None}
     with_parts = {b.parent_budget_id for b in budgets if b.parent_budget_id}
@@ -112,5 +121,5 @@ def strategy_total_checks(budgets: list[Budget], programs: list[Program]) -> lis
         group = [b for b in sums.get(key, []) if b.table_id != s.table_id]
         if group:
             out.append(_check("strategy_total", s, group,
-                              f"strategy = sum of {len(group)} programs ({s.year or '계'})"))
+                              f"strategy = sum of {len(group)} programs ({s.year or '계'})", exact_tables))
     return out

@@ -108,6 +108,13 @@ def tolerance(parent: Budget, parts: list[Budget]) -> int:
     return len(parts) * max(printed_precision(b.amount_text, b.unit_text or "원") for b in [parent, *parts])
 
 
+def rounding_bound(parent: Budget, parts: list[Budget]) -> float:
+    """The most rounding can explain between a printed total and the sum of its printed parts: half a unit
+    of the last printed digit for the total and for each non-zero part (a printed 0 is not rounded)."""
+    unit = max(printed_precision(b.amount_text, b.unit_text or "원") for b in [parent, *parts])
+    return unit * (1 + sum(1 for b in parts if b.amount_krw)) / 2
+
+
 def _adds_up(parent: Budget, parts: list[Budget]) -> bool:
     return bool(parts) and abs(parent.amount_krw - sum(b.amount_krw for b in parts)) <= tolerance(parent, parts)
 

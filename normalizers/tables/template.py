@@ -166,15 +166,14 @@ def _at(line: BudgetLine | None, year: int) -> tuple[Value | None, Value | None]
 
 def _sum_check(kind: str, cell: Value, unit: str, parts: list[Value], program_id: str, year: int,
                note: str) -> Check | None:
-    """A printed total against the sum of its printed parts, within one unit per part."""
+    """A card's printed total against the sum of its printed parts: the template's figures are one unit
+    in one table, written as the parts they add up, so they must agree exactly."""
     total = _krw(cell, unit)
     values = [v for p in parts if (v := _krw(p, unit)) is not None]
     if total is None or not values or (total == 0 and not any(values)):
         return None
-    tol = len(values) * max(printed_precision(v.text, unit) for v in [cell, *parts])
     actual = sum(values)
-    return Check("", kind, cell.table_id, cell.row, cell.col, float(total), float(actual),
-                 abs(total - actual) <= tol, note + (f" (±{tol:,} KRW rounding)" if total != actual else ""),
+    return Check("", kind, cell.table_id, cell.row, cell.col, float(total), float(actual), total == actual, note,
                  program_id, year)
 
 
@@ -202,13 +201,14 @@ def card_checks(lines: tuple[BudgetLine, ...], unit: str, program_id: str) -> li
 
 def _share_check(amount: Value | None, share: Value | None, shares: list[Value | None], unit: str,
                  program_id: str, year: int) -> Check | None:
-    """The sources' printed shares add up to the total's (100 %), within one printed unit per share."""
+    """The sources' printed shares add up to the total's (100 %), within half a printed unit per non-zero share
+    (the most rounding each share can explain)."""
     values = [(v, s) for s in shares if (v := _share(s)) is not None and s is not None]
     if not _krw(amount, unit) or not values:
         return None
     expected = _share(share) or 100.0
     decimals = max(len(t.split(".")[1]) if "." in t else 0 for t in (re.sub(r"[^\d.]", "", s.text) for _, s in values))
-    tol = sum(1 for v, _ in values if v) * 10 ** -decimals
+    tol = sum(1 for v, _ in values if v) * 10 ** -decimals / 2
     actual = sum(v for v, _ in values)
     cell = share or amount
     assert cell is not None
@@ -241,7 +241,8 @@ def merge_budgets(budgets: list[Budget], forms: dict[str, str]) -> tuple[list[Bu
         card = cards.get(key(b)) if b.program_id and b.fund_source is None else None
         if card is None or forms.get(b.table_id or "") != "master":
             continue
-        tol = max(printed_precision(x.amount_text, x.unit_text or "원") for x in (b, card))
+        precisions = {printed_precision(x.amount_text, x.unit_text or "원") for x in (b, card)}
+        tol = 0 if len(precisions) == 1 else max(precisions) / 2   # one figure: equal at one precision
         checks.append(Check("", "cross_form", b.table_id, b.row, b.col, float(card.amount_krw), float(b.amount_krw),
                             abs(card.amount_krw - b.amount_krw) <= tol,
                             f"master table {b.amount_text} = card 계 {card.amount_text} ({b.year})", b.program_id,

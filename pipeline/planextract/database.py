@@ -47,21 +47,32 @@ class Database:
         return self.sql(f"SELECT d.* FROM documents d WHERE {where} ORDER BY d.path", params)
 
     def budgets(self, region: str | None = None, year: int | None = None, doc_type: str | None = None,
-                primary_only: bool = True, fund_source: str | bool | None = False) -> pd.DataFrame:
-        """Budget lines with government, program and strategy. `fund_source=False` (default) keeps
-        every line; None keeps only whole amounts (no 국비/시비 shares); a string keeps that source."""
+                primary_only: bool = True, fund_source: str | bool | None = False,
+                leaves_only: bool = True) -> pd.DataFrame:
+        """Budget lines with government, program and strategy, safe to sum by default.
+
+        `leaves_only=True` (default) keeps the rows no other row is a breakdown of, so a sum
+        counts no subtotal twice; False keeps every line (`is_total`, `parent_budget_id` say how
+        they nest). `fund_source=False` (default) keeps lines with and without a source; None only
+        whole amounts (no 국비/시비 shares: with `leaves_only`, the lowest whole amount, such as a
+        program's total over its sources); a string keeps that source's shares."""
         where, params = _filters(region, year, doc_type, primary_only, year_column="b.year")
         if fund_source is None:
             where += " AND b.fund_source IS NULL"
+            if leaves_only:
+                where += (" AND NOT EXISTS (SELECT 1 FROM budgets c WHERE c.doc_id = b.doc_id AND c.parent_budget_id = b.budget_id"
+                          " AND c.fund_source IS NULL)")
         elif isinstance(fund_source, str):
             where += " AND b.fund_source = :fund_source"
             params["fund_source"] = fund_source
+        if leaves_only and fund_source is not None:
+            where += " AND b.is_total = 0"
         return self.sql(f"""
             SELECT d.region_code, d.region_name, d.doc_type, d.period_start, d.period_end, d.path,
                    s.number AS strategy_number, s.title AS strategy_title, p.code AS program_code,
                    p.name AS program_name, COALESCE(p.department, b.department) AS department, b.item, b.year,
-                   b.kind, b.amount_krw, b.amount_text, b.unit_text, b.fund_source, b.is_total, b.page,
-                   b.table_id, b.row, b.col, b.budget_id, b.doc_id, d.is_primary
+                   b.kind, b.amount_krw, b.amount_text, b.unit_text, b.fund_source, b.is_total,
+                   b.parent_budget_id, b.page, b.table_id, b.row, b.col, b.budget_id, b.doc_id, d.is_primary
             FROM budgets b JOIN documents d ON d.doc_id = b.doc_id
             LEFT JOIN programs p ON p.program_id = b.program_id
             LEFT JOIN strategies s ON s.strategy_id = COALESCE(b.strategy_id, p.strategy_id)
