@@ -57,7 +57,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from unittest import mock
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
@@ -733,9 +732,8 @@ def item_to_hwpx(item: Item) -> tuple[str, str | make_hwpx.TableSpec]:
 
 
 def plan_to_hwpx(plan: Plan, items: list[Item]) -> bytes:
-    """HWPX by make_hwpx's writer (its CONTENT swapped for this plan); in-cell line breaks as hp:lineBreak."""
-    with mock.patch.object(make_hwpx, "CONTENT", tuple(item_to_hwpx(i) for i in items)):
-        members = make_hwpx.package_members()
+    """HWPX by make_hwpx's writer (this plan as its content); in-cell line breaks as hp:lineBreak."""
+    members = make_hwpx.package_members(tuple(item_to_hwpx(i) for i in items))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for name, data in members:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import sys
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -374,8 +373,12 @@ def build(folder: Path, full: bool = False) -> list[Case]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    target = Path(sys.argv[1])
-    made = build(target, full="--full" in sys.argv)
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out_dir", type=Path, help="folder to write the cases into (made if missing)")
+    parser.add_argument("--full", action="store_true", help="also the multi-gigabyte cases")
+    args = parser.parse_args()
+    target = args.out_dir
+    made = build(target, full=args.full)
     print(f"{len(made)} hostile cases and {len(GOOD)} good samples in {target}")

@@ -108,3 +108,18 @@ def test_readme_formats_table_matches_extractors():
         for suffix in re.findall(r"`(\.\w+)`", suffixes):
             documented[suffix] = module
     assert documented == {suffix: f.module for suffix, f in FORMATS.items()}
+
+
+# The top level the design card fixes, plus the repository's own files (CI, docs, tools, ignore list).
+TOP_LEVEL = {"pipeline", "extractors", "normalizers", "samples", "output", "tests", "pyproject.toml", "README.md",
+             "Makefile", ".ci", ".gitignore", "docs", "tools"}
+
+
+def test_top_level_layout_is_the_design_cards():
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True)
+    if tracked.returncode != 0:
+        pytest.skip("not a git checkout")
+    top = {line.split("/", 1)[0].strip('"') for line in tracked.stdout.splitlines()}
+    assert top <= TOP_LEVEL, f"unexpected top-level entries: {sorted(top - TOP_LEVEL)}"

@@ -449,3 +449,24 @@ def test_a_year_budgeted_in_one_form_only_and_a_renamed_indicator_fail():
     assert failing == [(2028, "card 계 105 but no budget in the master table (2028)"), (None, "indicator name")]
     (indicator,) = facts.indicators                                      # one indicator: the card's name
     assert indicator.name == "이용자 수"
+
+
+def test_the_generator_remakes_the_committed_samples_byte_for_byte(monkeypatch):
+    """`samples/make_sixth_term.py` is how the 6th-term samples were made: it must still make them (HWPX,
+    HTML and the answer keys; python-docx takes half a minute per DOCX, so those are left to `make samples`)."""
+    import importlib.util
+    import sys
+
+    monkeypatch.syspath_prepend(str(SAMPLES))
+    spec = importlib.util.spec_from_file_location("make_sixth_term", SAMPLES / "make_sixth_term.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "make_sixth_term", module)
+    spec.loader.exec_module(module)
+    for plan in module.PLANS:
+        items = module.plan_items(plan)
+        for fmt in ("hwpx", "html"):
+            made = module.WRITERS[fmt](plan, items)
+            assert made == (SAMPLES / f"{plan.stem}.{fmt}").read_bytes(), f"{plan.stem}.{fmt} differs"
+        key = json.loads((SAMPLES / f"{plan.stem}.expected.json").read_text(encoding="utf-8"))
+        assert key == json.loads(json.dumps(module.expected(plan), ensure_ascii=False))
