@@ -316,13 +316,16 @@ def cmd_export(args) -> int:
     conn = _open(args.db)
     if conn is None:
         return EXIT_DB
+    warnings: list[str] = []
     try:
-        written = export_tables(conn, args.out, fmt, force=args.force)
+        written = export_tables(conn, args.out, fmt, force=args.force, warnings=warnings)
     except ExportError as exc:
         _err(str(exc))
         return EXIT_USAGE
     for path, n in written:
         print(f"{path}\t{n} rows")
+    for warning in warnings:
+        _err(f"warning: {warning}")
     return EXIT_OK
 
 
@@ -377,6 +380,12 @@ def cmd_report(args) -> int:
         return EXIT_DB
     if args.out.is_dir():
         _err(f"{args.out} is a folder; give the HTML file to write")
+        return EXIT_USAGE
+    from pipeline.report import governments
+
+    if args.region and not governments(conn, args.region):
+        _err(f"no government in the database matches --region {args.region!r} (a code such as 41830, or "
+             "part of a name); `planextract status` lists what is loaded")
         return EXIT_USAGE
     n = write_report(conn, args.out, region=args.region)
     print(f"{args.out}\t{n} governments")

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 TABLES = ("documents", "files", "works", "sections", "doc_tables", "table_cells", "strategies", "programs",
-          "program_tags", "indicators", "indicator_targets", "budgets", "executions", "mentions",
+          "program_tags", "program_classes", "indicators", "indicator_targets", "budgets", "executions", "mentions",
           "checks", "doc_regions", "regions", "region_codes", "runs", "budget_lines", "domain_spending")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?\d[\d,]*(\.\d+)?%?|[+-]")
@@ -78,9 +78,19 @@ def _typed(value, kind: str):
     return value
 
 
-def export_tables(conn: sqlite3.Connection, out: Path, fmt: str = "csv", force: bool = False) -> list[tuple[Path, int]]:
-    """Write every table and view; returns (path, rows) per table (for xlsx, per sheet)."""
-    tables = [t for t in TABLES if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (t,)).fetchone()]
+def tables_to_export(conn: sqlite3.Connection) -> list[str]:
+    """Every table and view of the database: the known ones in reading order, then any other (a newer
+    schema's), never SQLite's own or the full-text index's internals."""
+    present = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                                          "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts%' ORDER BY name")]
+    return [t for t in TABLES if t in present] + [t for t in present if t not in TABLES]
+
+
+def export_tables(conn: sqlite3.Connection, out: Path, fmt: str = "csv", force: bool = False,
+                  warnings: list[str] | None = None) -> list[tuple[Path, int]]:
+    """Write every table and view; returns (path, rows) per table (for xlsx, per sheet). What a format
+    cannot hold (Excel's row and cell limits) is said in `warnings`."""
+    tables = tables_to_export(conn)
     if fmt == "xlsx":
         from pipeline.xlsx import write_workbook
 
@@ -89,7 +99,7 @@ def export_tables(conn: sqlite3.Connection, out: Path, fmt: str = "csv", force: 
         if out.exists() and not force:
             raise ExportError(f"{out} already exists; pass --force to replace it")
         out.parent.mkdir(parents=True, exist_ok=True)
-        return write_workbook(conn, out, tables)
+        return write_workbook(conn, out, tables, warnings)
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out} is an existing file; {fmt} export writes one file per table into a folder")
     try:

@@ -43,7 +43,8 @@ class Copy:
     period_end: int | None
     issued_year: int | None
     n_issues: int
-    n_facts: int
+    n_facts: int      # budgets, targets, programs and tables: what the structure gave
+    n_mentions: int   # amounts found in the text (a plain-text export finds as many as the original)
 
 
 def block_key(c: Copy) -> tuple | None:
@@ -55,8 +56,11 @@ def block_key(c: Copy) -> tuple | None:
 
 
 def primary_rank(c: Copy) -> tuple:
-    """Sort key: the first copy of a work is its primary."""
-    return STATUS_RANK.get(c.status, 2), c.n_issues, -c.n_facts, FORMAT_RANK.get(c.format, 6), c.path
+    """Sort key: the first copy of a work is its primary: read without problems, with the most structure
+    (budgets, targets, programs, tables), in the most original format (HWPX, HWP, DOCX, PDF, HTML, text),
+    with the most mentions."""
+    return (STATUS_RANK.get(c.status, 2), c.n_issues, -c.n_facts, FORMAT_RANK.get(c.format, 6), -c.n_mentions,
+            c.path)
 
 
 def title_key(title: str) -> str:
@@ -151,27 +155,25 @@ def dirty_documents(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in seeds} | {r[0] for r in rows if _key_of(r) in keys}
 
 
+COPY_SQL = """
+    SELECT d.doc_id, d.path, COALESCE(d.format, ''), d.status, COALESCE(d.title, ''), d.doc_type, d.region_code,
+           d.region_name, d.period_start, d.period_end, d.issued_year,
+           COALESCE(json_array_length(d.issues), 0)
+             + (SELECT count(*) FROM checks c WHERE c.doc_id = d.doc_id AND c.ok = 0),
+           (SELECT count(*) FROM budgets b WHERE b.doc_id = d.doc_id)
+             + (SELECT count(*) FROM indicator_targets t WHERE t.doc_id = d.doc_id)
+             + (SELECT count(*) FROM programs p WHERE p.doc_id = d.doc_id)
+             + (SELECT count(*) FROM doc_tables x WHERE x.doc_id = d.doc_id),
+           (SELECT count(*) FROM mentions m WHERE m.doc_id = d.doc_id)
+    FROM documents d"""
+
+
 def copies_of(conn: sqlite3.Connection, doc_ids: set[str] | None = None) -> list[Copy]:
-    rows = conn.execute("""
-        SELECT d.doc_id, d.path, COALESCE(d.format, ''), d.status, COALESCE(d.title, ''), d.doc_type, d.region_code,
-               d.region_name, d.period_start, d.period_end, d.issued_year,
-               COALESCE(json_array_length(d.issues), 0)
-                 + (SELECT count(*) FROM checks c WHERE c.doc_id = d.doc_id AND c.ok = 0),
-               (SELECT count(*) FROM budgets b WHERE b.doc_id = d.doc_id)
-                 + (SELECT count(*) FROM indicator_targets t WHERE t.doc_id = d.doc_id)
-                 + (SELECT count(*) FROM programs p WHERE p.doc_id = d.doc_id)
-                 + (SELECT count(*) FROM mentions m WHERE m.doc_id = d.doc_id)
-        FROM documents d ORDER BY d.doc_id""").fetchall() if doc_ids is None else [
-        r for chunk in _chunks(sorted(doc_ids), 500) for r in conn.execute(f"""
-        SELECT d.doc_id, d.path, COALESCE(d.format, ''), d.status, COALESCE(d.title, ''), d.doc_type, d.region_code,
-               d.region_name, d.period_start, d.period_end, d.issued_year,
-               COALESCE(json_array_length(d.issues), 0)
-                 + (SELECT count(*) FROM checks c WHERE c.doc_id = d.doc_id AND c.ok = 0),
-               (SELECT count(*) FROM budgets b WHERE b.doc_id = d.doc_id)
-                 + (SELECT count(*) FROM indicator_targets t WHERE t.doc_id = d.doc_id)
-                 + (SELECT count(*) FROM programs p WHERE p.doc_id = d.doc_id)
-                 + (SELECT count(*) FROM mentions m WHERE m.doc_id = d.doc_id)
-        FROM documents d WHERE d.doc_id IN ({",".join("?" * len(chunk))}) ORDER BY d.doc_id""", chunk)]
+    if doc_ids is None:
+        rows = conn.execute(f"{COPY_SQL} ORDER BY d.doc_id").fetchall()
+    else:
+        rows = [r for chunk in _chunks(sorted(doc_ids), 500) for r in conn.execute(
+            f"{COPY_SQL} WHERE d.doc_id IN ({','.join('?' * len(chunk))}) ORDER BY d.doc_id", chunk)]
     return [Copy(*r) for r in rows]
 
 

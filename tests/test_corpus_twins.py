@@ -58,7 +58,9 @@ def facts(name: str) -> dict[str, Counter]:
     return {
         "headings": Counter(squash(s.title) for s in record.sections if s.section_id != "s0" and squash(s.title)),
         "cells": Counter(squash(c.text) for t in record.tables for c in t.cells if squash(c.text)),
-        "money": Counter(m.amount_krw for m in record.mentions if m.kind == "money" and m.amount_krw is not None),
+        "money": Counter((m.currency or "KRW", m.currency_amount if m.amount_krw is None else m.amount_krw)
+                         for m in record.mentions if m.kind == "money"
+                         and (m.amount_krw is not None or m.currency_amount is not None)),   # won and dollars alike
     }
 
 

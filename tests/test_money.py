@@ -130,3 +130,19 @@ def test_percents_and_counts():
     assert [(q.text, q.value, q.unit) for q in find_counts(text)] == [
         ("13명", 13.0, "명"), ("5명", 5.0, "명"), ("3개", 3.0, "개"), ("81천명", 81_000.0, "명")]
     assert [(q.text, q.value, q.unit) for q in find_percents(text)] == [("94.4%", 94.4, "%"), ("2.5%p", 2.5, "%p")]
+
+
+@pytest.mark.parametrize("text, printed, currency, amount", [
+    ("해외 투자 141.5억$ 기록", "141.5억$", "USD", 14_150_000_000),
+    ("해외직접투자는 141.5억\n달러로 감소", "141.5억\n달러", "USD", 14_150_000_000),   # a wrapped line
+    ("3억 엔화 차입", "3억 엔", "JPY", 300_000_000),
+    ("홍콩 2억 홍콩달러", "2억 홍콩달러", "HKD", 200_000_000),                       # not USD
+])
+def test_foreign_money_is_never_won(text, printed, currency, amount):
+    (q,) = find_money(text)
+    assert (q.text, q.currency, q.currency_amount, q.amount_krw) == (printed, currency, amount, None)
+
+
+@pytest.mark.parametrize("text", ["20억 불법 투기 적발", "20억 엔진 교체"])
+def test_a_syllable_after_an_amount_is_no_currency_when_a_word_goes_on(text):
+    assert not [q for q in find_money(text) if q.currency not in (None, "KRW")]

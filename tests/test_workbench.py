@@ -104,6 +104,24 @@ def test_extract_of_a_bad_file_is_a_failed_record(tmp_path):
 
 # --- exports ---------------------------------------------------------------------------------------
 
+def test_xlsx_says_what_excel_cannot_hold(demo_db, tmp_path, monkeypatch, capsys):
+    """Rows past Excel's limit and texts past its cell limit are never dropped silently."""
+    from openpyxl import load_workbook
+
+    import pipeline.xlsx
+
+    monkeypatch.setattr(pipeline.xlsx, "XLSX_MAX_ROWS", 3)     # Excel's 1,048,574 data rows, made small
+    monkeypatch.setattr(pipeline.xlsx, "CELL_LIMIT", 20)
+    out = tmp_path / "small.xlsx"
+    assert main(["export", str(out), "--db", str(demo_db)]) == 0
+    err = capsys.readouterr().err
+    n_cells = _q(demo_db, "SELECT count(*) FROM table_cells")[0][0]
+    assert f"table_cells: only the first 3 of {n_cells:,} rows (Excel's limit)" in err
+    assert "texts cut at 20 characters" in err and "export CSV or Parquet" in err
+    notes = {r[0]: r[1] for r in load_workbook(out)["README"].iter_rows(min_row=2, values_only=True)}
+    assert "NOT COMPLETE" in notes["table_cells"] and "program_classes" in notes
+
+
 def test_xlsx_export_reopens_with_types_headers_and_no_formulas(hostile_db, tmp_path):
     from openpyxl import load_workbook
 
@@ -314,3 +332,10 @@ def test_version_and_db_help_on_every_command(capsys):
                              "diff", "prune"}
     for name, parser in commands.items():
         assert "default output/plans.db" in " ".join(parser.format_help().split()), name
+
+
+def test_report_of_a_region_not_loaded_is_an_error(demo_db, tmp_path, capsys):
+    out = tmp_path / "r.html"
+    assert main(["report", str(out), "--db", str(demo_db), "--region", "없는곳"]) == 2
+    assert "no government in the database matches --region '없는곳'" in capsys.readouterr().err
+    assert not out.exists()

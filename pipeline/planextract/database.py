@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 INT_COLUMNS = {"year", "amount_krw", "period_start", "period_end", "issued_year", "plan_term", "page", "row", "col",
                "is_total", "is_priority", "is_baseline", "is_primary", "ok", "budget_krw", "executed_krw", "pages",
-               "n_rows", "n_cols", "line", "seq", "level", "n_copies"}
+               "n_rows", "n_cols", "line", "seq", "level", "n_copies", "is_new", "is_non_budget"}
 
 
 class Database:
@@ -71,8 +71,8 @@ class Database:
             SELECT d.region_code, d.region_name, d.doc_type, d.period_start, d.period_end, d.path,
                    s.number AS strategy_number, s.title AS strategy_title, p.code AS program_code,
                    p.name AS program_name, COALESCE(p.department, b.department) AS department, b.item, b.year,
-                   b.kind, b.amount_krw, b.amount_text, b.unit_text, b.fund_source, b.is_total,
-                   b.parent_budget_id, b.page, b.table_id, b.row, b.col, b.budget_id, b.doc_id, d.is_primary
+                   b.kind, b.amount_krw, b.amount_text, b.unit_text, b.fund_source, b.fund_name, b.share_pct,
+                   b.is_total, b.parent_budget_id, b.page, b.table_id, b.row, b.col, b.budget_id, b.doc_id, d.is_primary
             FROM budgets b JOIN documents d ON d.doc_id = b.doc_id
             LEFT JOIN programs p ON p.program_id = b.program_id
             LEFT JOIN strategies s ON s.strategy_id = COALESCE(b.strategy_id, p.strategy_id)
@@ -84,8 +84,9 @@ class Database:
         where, params = _filters(region, year, doc_type, primary_only, year_column=None)
         return self.sql(f"""
             SELECT d.region_code, d.region_name, d.doc_type, d.period_start, d.period_end, d.path,
-                   s.number AS strategy_number, s.title AS strategy_title, p.code, p.code_raw, p.name,
-                   p.department, p.is_priority, p.domains, p.target_groups, p.description, p.page,
+                   s.number AS strategy_number, s.title AS strategy_title, p.subgroup, p.subgroup_name, p.code,
+                   p.code_raw, p.name, p.department, p.team, p.is_priority, p.is_new, p.is_non_budget,
+                   p.basic_plan_link, p.domains, p.target_groups, p.description, p.page, p.parent_id,
                    p.program_id, p.doc_id
             FROM programs p JOIN documents d ON d.doc_id = p.doc_id
             LEFT JOIN strategies s ON s.strategy_id = p.strategy_id
@@ -93,28 +94,38 @@ class Database:
 
     def indicators(self, region: str | None = None, year: int | None = None, doc_type: str | None = None,
                    primary_only: bool = True) -> pd.DataFrame:
-        """One row per indicator target (year, baseline flag, value) with its indicator and program."""
+        """One row per indicator target (year, baseline flag, value) with its owner: a program, or a
+        strategy / 대표과업 (`strategy_number`, `subgroup`) for the template's higher-level indicators."""
         where, params = _filters(region, year, doc_type, primary_only, year_column="t.year")
         return self.sql(f"""
-            SELECT d.region_code, d.region_name, d.doc_type, d.path, p.code AS program_code,
+            SELECT d.region_code, d.region_name, d.doc_type, d.path,
+                   COALESCE(s.number, ps.number) AS strategy_number, i.subgroup, p.code AS program_code,
                    p.name AS program_name, i.name AS indicator, i.unit, t.year, t.is_baseline, t.value,
-                   t.value_text, i.page, i.indicator_id, i.doc_id
+                   t.value_text, i.basis, i.data_source, i.page, i.indicator_id, i.doc_id
             FROM indicators i JOIN documents d ON d.doc_id = i.doc_id
             JOIN indicator_targets t ON t.indicator_id = i.indicator_id
             LEFT JOIN programs p ON p.program_id = i.program_id
-            WHERE {where} ORDER BY d.region_name, d.path, p.code, i.name, t.year""", params)
+            LEFT JOIN strategies s ON s.strategy_id = i.strategy_id
+            LEFT JOIN strategies ps ON ps.strategy_id = p.strategy_id
+            WHERE {where} ORDER BY d.region_name, d.path, strategy_number, p.code, i.name, t.year""", params)
 
     def checks(self, failed: bool | None = None, region: str | None = None, year: int | None = None,
                doc_type: str | None = None, primary_only: bool = True) -> pd.DataFrame:
-        """Consistency checks; `failed=True` only failing ones, False only passing ones."""
-        where, params = _filters(region, year, doc_type, primary_only, year_column=None)
+        """Consistency checks with the program / strategy and year they concern; `failed=True` only failing
+        ones, False only passing ones; `year` the checked figures' year."""
+        where, params = _filters(region, year, doc_type, primary_only, year_column="c.year")
         if failed is not None:
             where += " AND c.ok = :ok"
             params["ok"] = 0 if failed else 1
         return self.sql(f"""
-            SELECT d.region_code, d.region_name, d.path, c.kind, c.table_id, c.row, c.col, c.expected,
-                   c.actual, c.expected - c.actual AS diff, c.ok, c.note, c.check_id, c.doc_id
+            SELECT d.region_code, d.region_name, d.path, c.kind, COALESCE(s.number, ps.number) AS strategy_number,
+                   p.code AS program_code, p.name AS program_name, c.year, c.table_id, c.row, c.col, c.expected,
+                   c.actual, c.expected - c.actual AS diff, c.ok, c.note, c.program_id, c.strategy_id, c.check_id,
+                   c.doc_id
             FROM checks c JOIN documents d ON d.doc_id = c.doc_id
+            LEFT JOIN programs p ON p.program_id = c.program_id
+            LEFT JOIN strategies s ON s.strategy_id = c.strategy_id
+            LEFT JOIN strategies ps ON ps.strategy_id = p.strategy_id
             WHERE {where} ORDER BY d.path, c.check_id""", params)
 
     def works(self) -> pd.DataFrame:
