@@ -137,7 +137,9 @@ def _key(text: str | None) -> str:
     return re.sub(r"[\W_]+", "", text or "").lower()
 
 
-def budget_facts(conn: sqlite3.Connection, doc_id: str) -> dict[tuple, list[int]]:
+def copy_facts(conn: sqlite3.Connection, doc_id: str) -> dict[tuple, list[int]]:
+    """A copy's budgets, targets and money mentions, keyed so two copies of one work can be compared
+    (a money mention by its amount and currency, with how many times it is printed)."""
     out: dict[tuple, list[int]] = defaultdict(list)
     for r in conn.execute("""SELECT COALESCE(p.code, p.name, b.item, s.title), b.year, b.kind, b.fund_source,
                                     b.amount_krw FROM budgets b LEFT JOIN programs p USING (program_id)
@@ -147,6 +149,11 @@ def budget_facts(conn: sqlite3.Connection, doc_id: str) -> dict[tuple, list[int]
     for r in conn.execute("""SELECT i.name, t.year, t.is_baseline, t.value FROM indicator_targets t
                              JOIN indicators i USING (indicator_id) WHERE t.doc_id = ?""", (doc_id,)):
         out[("target", r[0] or "", r[1], "baseline" if r[2] else "target", None)].append(r[3])
+    for amount, currency, n in conn.execute("""SELECT COALESCE(amount_krw, currency_amount), COALESCE(currency, 'KRW'),
+                                               count(*) FROM mentions WHERE doc_id = ? AND kind = 'money'
+                                               AND COALESCE(amount_krw, currency_amount) IS NOT NULL
+                                               GROUP BY 1, 2""", (doc_id,)):
+        out[("money", f"{amount:,.0f} {currency}", None, "times printed", None)].append(n)
     return {(k[0], _key(k[1]), *k[2:]): sorted(v, key=lambda x: (x is None, x or 0)) for k, v in out.items()}
 
 
@@ -158,6 +165,11 @@ def _label(conn: sqlite3.Connection, doc_id: str) -> dict[str, str]:
         names[_key(r[0])] = r[0] or ""
     for r in conn.execute("SELECT name FROM indicators WHERE doc_id = ?", (doc_id,)):
         names[_key(r[0])] = r[0] or ""
+    for amount, currency in conn.execute("""SELECT DISTINCT COALESCE(amount_krw, currency_amount), COALESCE(currency, 'KRW')
+                                            FROM mentions WHERE doc_id = ? AND kind = 'money'
+                                            AND COALESCE(amount_krw, currency_amount) IS NOT NULL""", (doc_id,)):
+        label = f"{amount:,.0f} {currency}"
+        names[_key(label)] = label
     return names
 
 
@@ -176,11 +188,11 @@ def diff_lines(conn: sqlite3.Connection, work_id: str | None = None) -> list[str
         copies = conn.execute("SELECT doc_id, path, format FROM documents WHERE work_id = ? "
                               "ORDER BY is_primary DESC, path", (wid,)).fetchall()
         primary = copies[0]
-        base = budget_facts(conn, primary[0])
+        base = copy_facts(conn, primary[0])
         labels = _label(conn, primary[0])
         lines.append(f"{wid}: primary {primary[1]} ({primary[2]}), {len(base)} facts")
         for other in copies[1:]:
-            facts = budget_facts(conn, other[0])
+            facts = copy_facts(conn, other[0])
             labels |= {k: v for k, v in _label(conn, other[0]).items() if k not in labels}
             differ = [k for k in sorted(set(base) | set(facts), key=str) if base.get(k) != facts.get(k)]
             if not differ:
@@ -189,6 +201,7 @@ def diff_lines(conn: sqlite3.Connection, work_id: str | None = None) -> list[str
             lines.append(f"  {other[1]} ({other[2]}): {len(differ)} of {len(set(base) | set(facts))} facts differ")
             for k in differ:
                 kind, name, year, sub, fund = k
-                what = " ".join(str(x) for x in (kind, labels.get(name, name), year or "period", sub, fund) if x)
+                what = " ".join(str(x) for x in (kind, labels.get(name, name), year or ("" if kind == "money" else "period"),
+                                                 sub, fund) if x)
                 lines.append(f"    {what}\t{primary[2]}: {_amounts(base.get(k))}\t{other[2]}: {_amounts(facts.get(k))}")
     return lines

@@ -116,12 +116,15 @@ def test_diff_lists_what_differs_between_copies(demo_db, tmp_path, capsys):
     md = conn.execute("SELECT doc_id FROM documents WHERE path = 'wonju-2024-implementation-plan.md'").fetchone()[0]
     conn.execute("UPDATE budgets SET amount_krw = amount_krw + 1000 WHERE doc_id = ? AND program_id LIKE '%:p1'", (md,))
     conn.execute("DELETE FROM budgets WHERE doc_id = ? AND program_id LIKE '%:p2'", (md,))
+    conn.execute("INSERT INTO mentions (mention_id, doc_id, kind, text, value, unit, currency, currency_amount) "
+                 "VALUES (?, ?, 'money', '3억 달러', 3, '억USD', 'USD', 300000000)", (f"{md[:12]}:m999", md))
     conn.commit()
     conn.close()
     assert main(["diff", work, "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    assert "2 of" in out and "budget 1-1 2024 planned\tdocx: 912,000,000\tmd: 912,001,000" in out
+    assert "3 of" in out and "budget 1-1 2024 planned\tdocx: 912,000,000\tmd: 912,001,000" in out
     assert "budget 1-2 2024 planned\tdocx: 133,000,000\tmd: —" in out
+    assert "money 300,000,000 USD times printed\tdocx: —\tmd: 1" in out   # text amounts are compared too
 
 
 def test_every_path_keeps_its_row_even_with_identical_bytes(tmp_path, capsys):
