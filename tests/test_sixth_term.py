@@ -470,3 +470,22 @@ def test_the_generator_remakes_the_committed_samples_byte_for_byte(monkeypatch):
             assert made == (SAMPLES / f"{plan.stem}.{fmt}").read_bytes(), f"{plan.stem}.{fmt} differs"
         key = json.loads((SAMPLES / f"{plan.stem}.expected.json").read_text(encoding="utf-8"))
         assert key == json.loads(json.dumps(module.expected(plan), ensure_ascii=False))
+
+
+def test_a_si_do_plan_on_the_template_reads_like_a_si_gun_gu_plan(tmp_path):
+    """A 시·도 publishes its 6th-term plan on the same template: the 강서구 sample retitled as
+    서울특별시's gives the 시·도 as issuer and the same strategies, programs, budgets and checks."""
+    source = SAMPLES / "gangseo-2027-sixth-term-plan.html"
+    text = source.read_bytes().decode("cp949")
+    retitled = text.replace("서울특별시 강서구", "서울특별시").replace("강서구청", "서울특별시청").replace("강서구", "서울특별시")
+    path = tmp_path / "seoul-2027-sixth-term-plan.html"
+    path.write_bytes(retitled.encode("cp949"))
+    base, plan = normalise(extract(source)), normalise(extract(path))
+    assert (plan.meta.region_code, plan.meta.region_name, plan.meta.plan_term) == ("11", "서울특별시", 6)
+    assert (plan.meta.period_start, plan.meta.period_end) == (2027, 2030)
+    assert [(p.code, p.name, p.department) for p in plan.programs] == \
+        [(p.code, p.name, p.department.replace("강서구", "서울특별시") if p.department else None) for p in base.programs]
+    assert [(b.year, b.fund_source, b.amount_krw) for b in plan.budgets] == \
+        [(b.year, b.fund_source, b.amount_krw) for b in base.budgets]
+    assert sorted((c.kind, c.year) for c in plan.checks if not c.ok) == \
+        sorted((c.kind, c.year) for c in base.checks if not c.ok)
