@@ -113,6 +113,7 @@ def schema_markdown() -> str:
         "The contract is `../shared/PLAN_SCHEMA.md`; columns beyond it are marked ext in schema.sql.",
         "Money is integer KRW with the printed text beside it; ids are `<first 12 hex of doc_id>:<local id>`.", "",
         f"Code lists (regions, region_codes): {meta['licence']['code_lists']}.", "",
+        f"Classification labels (program_classes): {meta['licence']['template_lists']}.", "",
     ]
     for table, cols in schema_columns().items():
         info = meta["tables"][table]
