@@ -129,7 +129,8 @@ Block = Heading | Paragraph | ListItem | Table
 
 @dataclass(frozen=True)
 class Issue:
-    """A recoverable oddity found while extracting; any issue makes the document `partial`."""
+    """A recoverable oddity found while extracting; any issue makes the document `partial` (except the
+    notes on how a file was read, `pipeline.job.NOTE_CODES`)."""
 
     code: str
     message: str

@@ -106,13 +106,28 @@ def read_document(task: Task) -> tuple[DocumentRow, PlanRecord | None]:
         return DocumentRow(status="failed", error=f"extractor crashed: {_describe(exc)}", seconds=_since(start),
                            **base), None
     record, problem = normalise_keeping_what_was_read(doc)
-    issues = doc.issues + (record.issues if record else ()) + ((Issue("normaliser-failed", problem),)
-                                                               if problem else ())
-    row = DocumentRow(status="partial" if issues else "ok", error=issues_error(issues), encoding=doc.encoding,
+    protection = dict(doc.meta).get("protection")
+    issues = protection_notes(protection) + doc.issues + (record.issues if record else ()) + \
+        ((Issue("normaliser-failed", problem),) if problem else ())
+    problems = tuple(i for i in issues if i.code not in NOTE_CODES)
+    row = DocumentRow(status="partial" if problems else "ok", error=issues_error(problems), encoding=doc.encoding,
                       pages=doc.pages, title=doc.title, seconds=_since(start), issues=issues_json(issues),
-                      protection=dict(doc.meta).get("protection"),
+                      protection=protection,
                       fingerprint=record_fingerprint(record) if record is not None else None, **base)
     return row, record
+
+
+# Issue codes that say how a file was read, not that anything read is in doubt: kept in
+# `documents.issues`, but the document stays `ok`.
+NOTE_CODES = frozenset({"distribution-protected"})
+
+
+def protection_notes(protection: str | None) -> tuple[Issue, ...]:
+    """The note on a protected file that was read all the same (a 배포용 HWP, decrypted)."""
+    if protection == "distribution":
+        return (Issue("distribution-protected", "배포용 (distribution-protected) HWP: its text was decrypted with "
+                      "the key the file carries; read in full"),)
+    return ()
 
 
 def warm_up() -> None:

@@ -141,5 +141,6 @@ def test_a_distribution_protected_hwp_is_ok_and_says_it_was_protected(tmp_path):
     shutil.copy(source, tmp_path / "in" / source.name)
     db = tmp_path / "d.db"
     assert main(["run", str(tmp_path / "in"), "--db", str(db), "--quiet"]) == 0
-    assert _q(db, "SELECT status, protection FROM documents") == [("ok", "distribution")]
+    assert _q(db, "SELECT status, protection, error FROM documents") == [("ok", "distribution", None)]
+    assert _q(db, "SELECT json_extract(issues, '$[0].code') FROM documents") == [("distribution-protected",)]
     assert _q(db, "SELECT count(*) FROM mentions WHERE text = '72,300,000원' AND amount_krw = 72300000")[0][0] >= 1
