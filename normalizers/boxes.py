@@ -37,6 +37,8 @@ _PRIVATE_USE = "\ue000-\uf8ff\U000f0000-\U000ffffd"
 _GLYPH_NUMBER = re.compile(f"^(?P<num>[{_PRIVATE_USE}])\\s*(?P<title>\\S.*)$")
 _BARE_NUMBER = re.compile(f"^(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|\\d{{1,2}}|[①-⑳]|[가나다라마바사아자차카타파하]|[{_PRIVATE_USE}])[.．)]?$")
 _NUMBER_ONLY = re.compile(r"^[\d,.%△▲\-+\s]+$")
+_HANCOM_CIRCLED = range(0xF02B1, 0xF02C5)
+"""Hancom private-use circled numbers ①-⑳: the same number style as Unicode ①-⑳ (a composed ⑩ after ⑨)."""
 _FAMILY = {"roman_bare": "roman", "arabic_bare": "arabic"}
 """Marker names that print the same number style (`Ⅲ.` and `Ⅲ추진`, `1.` and a bare `1`)."""
 
@@ -93,7 +95,8 @@ def text_to_numbered_title(text: str) -> tuple[str | None, str, str] | None:
     """(number, title, number style) when a box's text is a numbered title, else None."""
     glyph = _GLYPH_NUMBER.match(text)
     if glyph and is_title_like(glyph.group("title")):
-        return glyph.group("num"), glyph.group("title"), "glyph"
+        num = glyph.group("num")
+        return num, glyph.group("title"), "circled" if ord(num) in _HANCOM_CIRCLED else "glyph"
     split = split_marker(text, marked_up=True)
     if split is None or split.role == "bullet" or not is_title_like(split.title):
         return None
@@ -105,4 +108,6 @@ def _number_style(number: str) -> str:
     split = split_marker(f"{number} 제목", marked_up=True)
     if split is not None:
         return _FAMILY.get(split.marker, split.marker)
-    return "glyph" if _GLYPH_NUMBER.match(f"{number} 제목") else "other"
+    if _GLYPH_NUMBER.match(f"{number} 제목"):
+        return "circled" if ord(number[0]) in _HANCOM_CIRCLED else "glyph"
+    return "other"

@@ -39,13 +39,22 @@ def one_row(*texts: str) -> Table:
     (one_row("1", "성 과"), ("1", "성 과", "arabic")),
     (one_row("1. 국어 정보자원 확대 구축(57억원)"), ("1", "국어 정보자원 확대 구축(57억원)", "arabic")),
     (one_row("□ 세출예산"), (None, "세출예산", "square")),
-    (one_row("\U000f02b1 ’25년 성과 및 보완점"), ("\U000f02b1", "’25년 성과 및 보완점", "glyph")),
+    (one_row("\U000f02b1 ’25년 성과 및 보완점"), ("\U000f02b1", "’25년 성과 및 보완점", "circled")),
+    (one_row("\U000f0289 핵심 과제"), ("\U000f0289", "핵심 과제", "glyph")),
     (table_from_rows([[""], ["2022년 국립국어원 업무계획"], [""]]), (None, "2022년 국립국어원 업무계획", None)),
     (one_row("[ 목    차 ]"), (None, "[ 목 차 ]", None)),
     (one_row("○ 참고: 세부 내용은 붙임"), (None, "○ 참고: 세부 내용은 붙임", None)),
 ])
 def test_boxes_become_numbered_titles_or_plain_lines(table, expected):
     assert table_to_box(table) == expected
+
+
+def test_a_unicode_circled_box_ranks_with_hancom_circled_glyph_boxes():
+    """Hangul prints ①-⑨ as private-use glyphs and a composed ⑩ as Unicode: one number style."""
+    boxes = (one_row("Ⅲ. 중점 추진과제"), one_row("\U000f02b9 노동기본권 보장"), one_row("⑩ 공정일터"))
+    doc = document_to_unboxed(Document(path="x.hwpx", format="hwpx", blocks=boxes))
+    assert [(b.level, b.number) for b in doc.blocks if isinstance(b, Heading)] == [
+        (1, "Ⅲ"), (2, "\U000f02b9"), (2, "⑩")]
 
 
 @pytest.mark.parametrize("table", [

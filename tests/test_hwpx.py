@@ -16,7 +16,9 @@ from conftest import SAMPLES, SHARED, shared_path
 from extractors.document import Document, ExtractError, Heading, ListItem, Paragraph, Table
 from extractors.grid import is_unit_line
 from extractors.hancom import package as _hwpx_package
+from extractors.hancom.common import LineSeg, Pager, compose_to_text
 from extractors.hancom.hwpx import extract
+from normalizers.plan import normalise
 
 SAMPLE = SAMPLES / "gwangju-seogu-2024-elderly-basic-plan.hwpx"
 HWPX_NAMES = sorted(p.name for p in (SHARED / "corpus" / "hwpx").glob("*.hwpx")) or ["(corpus missing)"]
@@ -142,7 +144,7 @@ def spine(*section_ids: str) -> str:
 @pytest.mark.parametrize("name", HWPX_NAMES)
 def test_corpus_file_covers_python_hwpx_text(name):
     doc = corpus_doc(name)
-    assert (doc.format, doc.pages) == ("hwpx", None)
+    assert doc.format == "hwpx" and doc.pages is not None and doc.pages >= 1
     oracle = shared_path("corpus", "oracle", f"{name}.python-hwpx.txt").read_text(encoding="utf-8")
     lines = [squash(line) for line in oracle.splitlines() if line.strip()]
     text = document_text(doc)
@@ -389,3 +391,76 @@ def test_bytes_that_are_not_utf8_are_replaced_with_an_issue(tmp_path):
     section = one_paragraph_section("시설").encode("utf-8").replace("시설".encode(), "시설".encode("cp949"))
     doc = extract(package(tmp_path, {"Contents/section0.xml": section}))
     assert "encoding-defect" in [i.code for i in doc.issues] and len(doc.blocks) == 1
+
+
+# --- pages and composed characters ----------------------------------------------------------------------------
+
+
+def paged_section(paragraphs: list[tuple[str, bool, list[int]]], horz: int = 0) -> str:
+    """A section of (text, pageBreak, line vertical positions) paragraphs; no positions = no `hp:linesegarray`."""
+    section = sample_member("Contents/section0.xml")
+    opening = section[:section.index("<hp:p ")]
+    body = []
+    for text, page_break, positions in paragraphs:
+        segs = "".join(f'<hp:lineseg textpos="0" vertpos="{v}" vertsize="1000" textheight="1000" baseline="850" '
+                       f'spacing="600" horzpos="{horz}" horzsize="40000" flags="393216"/>' for v in positions)
+        layout = f"<hp:linesegarray>{segs}</hp:linesegarray>" if positions else ""
+        body.append(f'<hp:p id="0" paraPrIDRef="0" styleIDRef="0" pageBreak="{int(page_break)}" columnBreak="0">'
+                    f'<hp:run charPrIDRef="0"><hp:t>{text}</hp:t></hp:run>{layout}</hp:p>')
+    return f"{opening}{''.join(body)}</hs:sec>"
+
+
+def block_pages(doc: Document) -> list[tuple[str, int | None]]:
+    return [(b.text, b.source.page) for b in doc.blocks if isinstance(b, Paragraph)]
+
+
+def test_cached_line_positions_breaks_and_sections_give_pages(tmp_path):
+    first = paged_section([("표지", False, [0]), ("둘째 쪽", True, [0]), ("긴 문단", False, [3000, 60000, 1600]),
+                           ("셋째 쪽 아래", False, [3200]), ("넷째 쪽", False, [0])])
+    second = paged_section([("새 구역", False, [0])])
+    doc = extract(package(tmp_path, {"Contents/content.hpf": spine("section0", "section1"),
+                                     "Contents/section0.xml": first, "Contents/section1.xml": second}))
+    assert block_pages(doc) == [("표지", 1), ("둘째 쪽", 2), ("긴 문단", 2), ("셋째 쪽 아래", 3), ("넷째 쪽", 4),
+                                ("새 구역", 5)]
+    assert doc.pages == 5
+
+
+def test_without_cached_layout_only_explicit_breaks_give_pages(tmp_path):
+    unlaid = paged_section([("하나", False, []), ("둘", False, [])])
+    doc = extract(package(tmp_path, {"Contents/section0.xml": unlaid}))
+    assert block_pages(doc) == [("하나", None), ("둘", None)] and doc.pages is None
+    broken = paged_section([("하나", False, []), ("둘", True, [])])
+    doc = extract(package(tmp_path, {"Contents/section0.xml": broken}, "broken.hwpx"))
+    assert block_pages(doc) == [("하나", 1), ("둘", 2)] and doc.pages is None
+
+
+def test_a_line_back_at_the_top_of_the_next_column_is_the_same_page():
+    pager = Pager()
+    assert pager.paragraph(False, [LineSeg(0, 0), LineSeg(50000, 0)]) == 1
+    assert pager.paragraph(False, [LineSeg(0, 24000)]) == 1
+    assert pager.paragraph(False, [LineSeg(0, 0)]) == 2
+    assert pager.paragraph(False, [LineSeg(0, 0, starts_line=False), LineSeg(1600, 0)]) == 2
+    assert pager.count() == 2
+
+
+def test_composed_characters_read_as_printed():
+    assert compose_to_text("\U000f02ba\U000f02c3") == "⑩"
+    assert compose_to_text("\U000f02ba\U000f02c5") == "⑫"
+    assert compose_to_text("13", circled=True) == "⑬"
+    assert compose_to_text("○7") == "⑦"
+    assert compose_to_text("13") == "13"
+    assert compose_to_text("가나") == "가나"
+
+
+def test_moel_pages_follow_its_page_breaks_and_boxes_10_to_12_are_headings():
+    doc = corpus_doc("moel-2025-work-report.hwpx")
+    assert doc.pages == 20
+    pages = [b.source.page for b in doc.blocks]
+    assert None not in pages and pages == sorted(pages) and pages[0] == 1
+    boxes = [t for t in doc.tables() if t.cells and t.cells[0].text.startswith(("⑩", "⑪", "⑫"))]
+    assert [(t.cells[0].text[:1], t.source.page) for t in boxes] == [("⑩", 16), ("⑪", 17), ("⑫", 18)]
+    record = normalise(doc)
+    sections = {s.section_id: s for s in record.sections}
+    circled = [s for s in record.sections if s.number in ("⑩", "⑪", "⑫")]
+    assert [(s.number, s.level, s.page) for s in circled] == [("⑩", 2, 16), ("⑪", 2, 17), ("⑫", 2, 18)]
+    assert {sections[s.parent_id].number for s in circled} == {"Ⅲ"}

@@ -8,6 +8,16 @@ blocks. `items_to_blocks` then decides what is a `Heading`, a `ListItem` or a
 `Paragraph` and attaches unit lines to tables, so HWP and HWPX twins come out
 alike.
 
+Pages: Hangul caches its layout in the file (HWP PARA_LINE_SEG records,
+OWPML `hp:linesegarray`): each line's vertical position on its page. `Pager`
+walks a section's top-level body paragraphs (never those inside table cells
+or text boxes, whose positions are relative to their box): a section start,
+an explicit page break, or a line whose position is not below the previous
+line (and not in a column to its right) starts a page. Everything a
+paragraph holds (tables, text boxes, notes) gets that paragraph's page.
+Without cached layout only explicit breaks count, and without those either
+no page is given (`blocks_without_pages`).
+
 Numbering follows 한글 문서 파일 형식 5.0 표 38-41 (문단 번호, 문단 머리) and
 OWPML `hh:numbering`/`hh:paraHead`: a level's template such as "^1." or
 "(^5)" is filled with that level's counter in its number format.
@@ -15,8 +25,9 @@ OWPML `hh:numbering`/`hh:paraHead`: a level's template such as "^1." or
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import TypeGuard
 
 from extractors.document import Block, Cell, Heading, Issue, ListItem, Paragraph, Source, Table
@@ -104,6 +115,7 @@ class RawPara:
     line: int
     marker: str | None = None
     note: bool = False
+    page: int | None = None
 
     def display_text(self) -> str:
         """The text as printed, marker included (used inside table cells)."""
@@ -211,7 +223,7 @@ def outline_level(fmt: ParaFormat) -> int | None:
 
 def para_to_block(para: RawPara) -> Heading | ListItem | Paragraph:
     """A `Heading` for marked headings, a `ListItem` for numbered/bulleted paragraphs, else a `Paragraph`."""
-    source = Source(line=para.line)
+    source = Source(line=para.line, page=para.page)
     level = outline_level(para.fmt)
     if level is not None:
         return Heading(level=level, title=para.text, number=para.marker, source=source)
@@ -221,7 +233,7 @@ def para_to_block(para: RawPara) -> Heading | ListItem | Paragraph:
 
 
 def cells_to_table(cells: list[Cell], n_rows: int, n_cols: int, caption: str | None,
-                   line: int) -> tuple[Table, list[Issue]]:
+                   line: int, page: int | None = None) -> tuple[Table, list[Issue]]:
     """A `Table` from anchor cells as stored, with header rows from the header-cell flags or inferred.
 
     Requires cell positions from the file. Declared counts and spans are not
@@ -236,7 +248,7 @@ def cells_to_table(cells: list[Cell], n_rows: int, n_cols: int, caption: str | N
     header-row anchors get `is_header`.
     """
     issues: list[Issue] = []
-    source = Source(line=line)
+    source = Source(line=line, page=page)
     n_rows = _grid_extent([c.row for c in cells], [c.row_span for c in cells], n_rows)
     n_cols = _grid_extent([c.col for c in cells], [c.col_span for c in cells], n_cols)
     check_table_size(n_rows * n_cols)
@@ -357,3 +369,107 @@ def blocks_to_title(blocks: tuple[Block, ...], fallback: str | None = None) -> s
         if len(text) <= TITLE_MAX_CHARS and not _DATE_ONLY.match(text):
             return text
     return fallback.strip() if fallback and fallback.strip() else None
+
+
+@dataclass(frozen=True)
+class LineSeg:
+    """One cached line segment: vertical and horizontal position (HWPUNIT) and whether it starts a line."""
+
+    vert: int
+    horz: int = 0
+    starts_line: bool = True
+
+
+LINE_FIRST_SEGMENT = 1 << 17
+"""Line-segment flag bit: the first segment of a line (a line wrapped around an object has several)."""
+
+
+def flags_start_line(flags: int) -> bool:
+    """Whether a segment with these flags starts a line; files that set no segment bits have one per line."""
+    return bool(flags & LINE_FIRST_SEGMENT) or not flags & (LINE_FIRST_SEGMENT | LINE_FIRST_SEGMENT << 1)
+
+
+@dataclass
+class Pager:
+    """Counts pages over the top-level body paragraphs of a document, section by section."""
+
+    page: int = 0
+    laid_out: bool = False
+    explicit: bool = False
+    _last: LineSeg | None = None
+
+    def section(self) -> None:
+        """A new section (구역) begins: its first paragraph starts a page."""
+        self._last = None
+
+    def paragraph(self, page_break: bool, lines: Sequence[LineSeg]) -> int:
+        """The 1-based page of a paragraph's first line; its later lines may move the count on."""
+        if self._last is None or page_break:
+            self.explicit = self.explicit or self.page > 0
+            self.page += 1
+        elif lines and _starts_page(self._last, lines[0]):
+            self.page += 1
+        first = self.page
+        for before, after in pairwise(lines):
+            if _starts_page(before, after):
+                self.page += 1
+        if lines:
+            self.laid_out = True
+            self._last = lines[-1]
+        elif self._last is None:
+            self._last = LineSeg(-1)
+        return first
+
+    def count(self) -> int | None:
+        """The document's page count when its layout is recorded, else None."""
+        return self.page if self.laid_out else None
+
+    def known(self) -> bool:
+        """Whether pages mean anything: cached layout or explicit breaks."""
+        return self.laid_out or self.explicit
+
+
+def _starts_page(before: LineSeg, after: LineSeg) -> bool:
+    """A line back at or above the previous one, and not in a column to its right, is on the next page."""
+    if after.vert > before.vert or (after.vert == before.vert and not after.starts_line):
+        return False
+    return after.horz <= before.horz
+
+
+def blocks_without_pages(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """`blocks` with every page dropped (a file that records no layout and no page break)."""
+    def unpaged(source: Source) -> Source:
+        return replace(source, page=None) if source.page is not None else source
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Table):
+            cells = tuple(replace(c, source=unpaged(c.source)) for c in block.cells)
+            out.append(replace(block, source=unpaged(block.source), cells=cells))
+        else:
+            out.append(replace(block, source=unpaged(block.source)))
+    return tuple(out)
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_CIRCLE_GLYPHS = "○◯◌"
+_HANCOM_CIRCLE = 0xF02BA
+_HANCOM_TEENS = 0xF02C3
+"""Hancom private-use glyphs of composed circled numbers: the circle U+F02BA over U+F02C3 (10), U+F02C4 (11)...
+(seen in Hangul files whose table of contents prints the same numbers as ➓ and up)."""
+
+
+def compose_to_text(chars: str, circled: bool = False) -> str:
+    """What a composed character (글자 겹치기: HWPX `hp:compose`, HWP 'tcps') prints as.
+
+    A number drawn in a circle (a circle border, a circle glyph among the
+    composed characters, or Hancom's circle glyph over its two-digit glyph)
+    is its circled number ⑩; anything else is the composed characters.
+    """
+    codes = [ord(c) for c in chars]
+    if len(codes) == 2 and codes[0] == _HANCOM_CIRCLE and 0 <= codes[1] - _HANCOM_TEENS <= 10:
+        return _CIRCLED[codes[1] - _HANCOM_TEENS + 9]
+    digits = "".join(c for c in chars if c not in _CIRCLE_GLYPHS and not c.isspace())
+    if (circled or len(digits) < len(chars.strip())) and digits.isascii() and digits.isdigit() \
+            and 1 <= int(digits) <= len(_CIRCLED):
+        return _CIRCLED[int(digits) - 1]
+    return chars

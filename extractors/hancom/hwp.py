@@ -22,6 +22,14 @@ cell's paragraphs; a LIST_HEADER before the TABLE record is the caption.
 Nested tables follow their outer table as separate blocks, their text kept
 out of the outer cell.
 
+Composed characters ('tcps' controls, 글자 겹침) print as their characters,
+a number in a circle as its circled number (`common.compose_to_text`).
+
+Pages: the PARA_HEADER break bits (표 59: section 0x01, page 0x04), section
+starts and the PARA_LINE_SEG line positions (표 62) of each section's
+top-level paragraphs give every block its page (`common.Pager`); the
+document's `pages` is the count when the file carries PARA_LINE_SEG records.
+
 Source: `Source(line=n)` with n the 1-based ordinal of the paragraph
 (PARA_HEADER) in stream order, counting body, cell, caption, text-box and
 note paragraphs; a table has its anchor paragraph's line, a cell the line of
@@ -45,14 +53,19 @@ import olefile
 from extractors.document import Cell, Document, ExtractError, Issue, Source
 from extractors.grid import TooLarge
 from extractors.hancom.common import (
+    LineSeg,
     Numberer,
+    Pager,
     ParaFormat,
     RawItem,
     RawPara,
     as_notes,
     blocks_to_title,
+    blocks_without_pages,
     cells_to_table,
     clean_text,
+    compose_to_text,
+    flags_start_line,
     items_to_blocks,
     split_cell_items,
 )
@@ -66,6 +79,7 @@ from extractors.hancom.records import (
     TAG_CTRL_HEADER,
     TAG_LIST_HEADER,
     TAG_PARA_HEADER,
+    TAG_PARA_LINE_SEG,
     TAG_PARA_TEXT,
     TAG_TABLE,
     DocInfo,
@@ -85,6 +99,11 @@ from extractors.hancom.records import (
 _SECTION_STREAM = re.compile(r"^Section(\d+)$")
 _NOTE_CONTROLS = {"fn  ", "en  "}
 _HEADER_CELL_BIT = 1 << 18
+_PAGE_STARTS = 0x01 | 0x04
+"""표 59 PARA_HEADER break-type bits that start a page: section break, page break (0x02/0x08 are column ones)."""
+_LINE_SEG_BYTES = 36
+_CIRCLE_BORDERS = {1, 2}
+"""표 (글자 겹침) border types that draw a circle: circle, reversed circle."""
 
 
 @dataclass
@@ -97,6 +116,8 @@ class _Walk:
     line: int = 0
     outline_ref: int = 1
     defects: int = 0
+    pager: Pager = field(default_factory=Pager)
+    page: int | None = None
 
     def format_of(self, header: bytes) -> ParaFormat:
         """표 58: the `ParaFormat` from a PARA_HEADER's paragraph shape and style ids."""
@@ -127,11 +148,12 @@ def extract(path: Path) -> Document:
         walk.issues.append(Issue("encoding-defect", f"{walk.defects} character(s) of paragraph text are not valid "
                                                     "UTF-16 (lone surrogates); replaced with U+FFFD"))
     blocks = items_to_blocks(items)
+    blocks = blocks if walk.pager.known() else blocks_without_pages(blocks)
     meta = [("hwp_version", header.version), ("compressed", str(header.compressed).lower()),
             ("sections", str(len(sections)))] + ([("summary_title", title)] if title else []) + (
         [("protection", "distribution")] if header.distribution else [])
     return Document(path=str(path), format="hwp", blocks=blocks, title=blocks_to_title(blocks, title),
-                    pages=None, issues=tuple(walk.issues), meta=tuple(meta))
+                    pages=walk.pager.count(), issues=tuple(walk.issues), meta=tuple(meta))
 
 
 def _open_ole(path: Path) -> olefile.OleFileIO:
@@ -246,7 +268,23 @@ def _section_items(roots: tuple[Record, ...], walk: _Walk) -> list[RawItem]:
     for control in (c for p in paragraphs[:1] for c in p.children if c.tag == TAG_CTRL_HEADER):
         if ctrl_id(control) == "secd" and len(control.data) >= 20:
             walk.outline_ref = struct.unpack_from("<H", control.data, 18)[0]
-    return [item for p in paragraphs for item in _paragraph_to_items(p, walk)]
+    walk.pager.section()
+    items: list[RawItem] = []
+    for p in paragraphs:
+        breaks = p.data[11] if len(p.data) > 11 else 0
+        walk.page = walk.pager.paragraph(bool(breaks & _PAGE_STARTS), _line_segs(p))
+        items.extend(_paragraph_to_items(p, walk))
+    return items
+
+
+def _line_segs(paragraph: Record) -> list[LineSeg]:
+    """표 62: the cached layout of a paragraph's lines (PARA_LINE_SEG), empty when the file has none."""
+    record = next((c for c in paragraph.children if c.tag == TAG_PARA_LINE_SEG), None)
+    if record is None:
+        return []
+    segs = (struct.unpack_from("<IiiiiiiiI", record.data, at)
+            for at in range(0, len(record.data) - _LINE_SEG_BYTES + 1, _LINE_SEG_BYTES))
+    return [LineSeg(vert, horz, flags_start_line(flags)) for _, vert, _, _, _, _, horz, _, flags in segs]
 
 
 def _paragraph_to_items(paragraph: Record, walk: _Walk) -> list[RawItem]:
@@ -272,20 +310,32 @@ def _paragraph_to_items(paragraph: Record, walk: _Walk) -> list[RawItem]:
                                                         "record; skipped", Source(line=line)))
             continue
         control = controls[piece]
-        if ctrl_id(control) in _NOTE_CONTROLS:
+        if ctrl_id(control) == "tcps":
+            text.append(_composed_text(control.data))
+        elif ctrl_id(control) in _NOTE_CONTROLS:
             notes.extend(as_notes(_list_items(control.children, walk)))
         elif produced := _control_to_items(control, walk, line):
-            flushed = _flush(text, fmt, line, marker)
+            flushed = _flush(text, fmt, line, marker, walk.page)
             marker = None if flushed else marker
             items.extend(flushed + produced)
-    return items + _flush(text, fmt, line, marker) + notes
+    return items + _flush(text, fmt, line, marker, walk.page) + notes
 
 
-def _flush(text: list[str], fmt: ParaFormat, line: int, marker: str | None) -> list[RawItem]:
+def _flush(text: list[str], fmt: ParaFormat, line: int, marker: str | None, page: int | None) -> list[RawItem]:
     """The collected text as one `RawPara` (none when blank), emptying `text`."""
     piece = clean_text("".join(text))
     text.clear()
-    return [RawPara(piece, fmt, line, marker)] if piece else []
+    return [RawPara(piece, fmt, line, marker, page=page)] if piece else []
+
+
+def _composed_text(data: bytes) -> str:
+    """표 (글자 겹침): the characters of a 'tcps' control (WORD count, WCHARs, border type), as printed."""
+    if len(data) < 6:
+        return ""
+    (count,) = struct.unpack_from("<H", data, 4)
+    chars = data[6:6 + 2 * count].decode("utf-16le", "replace").replace("\x00", "")
+    border = data[6 + 2 * count] if len(data) > 6 + 2 * count else 0
+    return compose_to_text(chars, border in _CIRCLE_BORDERS)
 
 
 def _control_to_items(control: Record, walk: _Walk, line: int) -> list[RawItem]:
@@ -339,7 +389,7 @@ def _table_to_items(control: Record, walk: _Walk, line: int) -> list[RawItem]:
         if cell is not None:
             cells.append(cell)
             nested.extend(inner)
-    table, issues = cells_to_table(cells, n_rows, n_cols, caption, line)
+    table, issues = cells_to_table(cells, n_rows, n_cols, caption, line, walk.page)
     walk.issues.extend(issues)
     return [table, *nested]
 
@@ -355,6 +405,6 @@ def _cell_to_cell(list_header: Record, paragraphs: list[Record], walk: _Walk) ->
     text, outside = split_cell_items([i for p in paragraphs for i in _paragraph_to_items(p, walk)])
     cell = Cell(row=row, col=col, text=text, row_span=max(1, row_span), col_span=max(1, col_span),
                 is_header=bool(props & _HEADER_CELL_BIT),
-                source=Source(line=first_line if paragraphs else None))
+                source=Source(page=walk.page, line=first_line if paragraphs else None))
     return cell, outside
 __all__ = ["extract"]

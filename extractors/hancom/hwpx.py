@@ -19,6 +19,14 @@ from `hp:tc header="1"` or else inferred. A nested table is emitted as its own
 `Table` right after the outer one (pre-order) and its text is kept out of the
 outer cell.
 
+Composed characters (`hp:compose`, 글자 겹치기) print as their `composeText`,
+a number in a circle as its circled number (`common.compose_to_text`).
+
+Pages: `pageBreak="1"`, section starts and the cached line positions
+(`hp:lineseg vertpos`/`horzpos`) of each section's top-level paragraphs give
+every block its page (`common.Pager`); the document's `pages` is the count
+when the file carries `hp:linesegarray` (generated files may not).
+
 Source: `Source(line=n)` where n is the 1-based ordinal of the paragraph
 (`hp:p`) in document order, counting every paragraph walked (body, table
 cells, captions, text boxes, notes) depth-first as stored; a table carries its
@@ -39,14 +47,19 @@ from extractors.document import Cell, Document, ExtractError, Issue, Source
 from extractors.hancom.common import (
     HeadDefs,
     LevelFormat,
+    LineSeg,
     Numberer,
+    Pager,
     ParaFormat,
     RawItem,
     RawPara,
     as_notes,
     blocks_to_title,
+    blocks_without_pages,
     cells_to_table,
     clean_text,
+    compose_to_text,
+    flags_start_line,
     items_to_blocks,
     split_cell_items,
 )
@@ -69,6 +82,8 @@ from extractors.hancom.package import (
 _INLINE_TEXT = {"tab": " ", "lineBreak": " ", "nbSpace": " ", "fwSpace": " ", "hyphen": "-"}
 """What inline elements inside `hp:t` print as; others (marks, bookmarks) print nothing."""
 _NOTE_TAGS = {"footNote", "endNote"}
+_CIRCLE_TYPES = {"SHAPE_CIRCLE", "SHAPE_REVERSAL_CIRCLE"}
+"""`hp:compose circleType` values that draw a circle around the composed characters."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,8 @@ class _Walk:
     issues: list[Issue] = field(default_factory=list)
     line: int = 0
     outline_ref: int = 1
+    pager: Pager = field(default_factory=Pager)
+    page: int | None = None
 
 
 def extract(path: Path) -> Document:
@@ -113,8 +130,9 @@ def extract(path: Path) -> Document:
         items = _sections_items(archive, list(package.sections), walk, path)
         meta = package_meta(archive, names, package)
     blocks = items_to_blocks(items)
+    blocks = blocks if walk.pager.known() else blocks_without_pages(blocks)
     return Document(path=str(path), format="hwpx", blocks=blocks, title=blocks_to_title(blocks, package.title),
-                    pages=None, issues=tuple(walk.issues), meta=meta)
+                    pages=walk.pager.count(), issues=tuple(walk.issues), meta=meta)
 
 
 def _header(archive: zipfile.ZipFile, names: set[str]) -> tuple[_Header, list[Issue]]:
@@ -174,7 +192,18 @@ def _section_items(section: Element, walk: _Walk) -> list[RawItem]:
     sec_pr = next((el for p in paragraphs[:1] for el in descendants(p, "secPr")), None)
     if sec_pr is not None:
         walk.outline_ref = int_attr(sec_pr, "outlineShapeIDRef", 1)
-    return [item for p in paragraphs for item in _paragraph_to_items(p, walk)]
+    walk.pager.section()
+    items: list[RawItem] = []
+    for p in paragraphs:
+        walk.page = walk.pager.paragraph(p.get("pageBreak") == "1", _line_segs(p))
+        items.extend(_paragraph_to_items(p, walk))
+    return items
+
+
+def _line_segs(paragraph: Element) -> list[LineSeg]:
+    """The cached layout of a paragraph's lines (`hp:linesegarray`), empty when the file has none."""
+    return [LineSeg(int_attr(seg, "vertpos"), int_attr(seg, "horzpos"), flags_start_line(int_attr(seg, "flags")))
+            for array in children(paragraph, "linesegarray") for seg in children(array, "lineseg")]
 
 
 def _paragraph_to_items(paragraph: Element, walk: _Walk) -> list[RawItem]:
@@ -192,7 +221,7 @@ def _paragraph_to_items(paragraph: Element, walk: _Walk) -> list[RawItem]:
         piece = clean_text("".join(text))
         text.clear()
         if piece:
-            items.append(RawPara(piece, fmt, line, marker))
+            items.append(RawPara(piece, fmt, line, marker, page=walk.page))
             marker = None
 
     for run in children(paragraph, "run"):
@@ -200,6 +229,8 @@ def _paragraph_to_items(paragraph: Element, walk: _Walk) -> list[RawItem]:
             tag = local_name(child)
             if tag == "t":
                 text.append(_t_text(child))
+            elif tag == "compose":
+                text.append(compose_to_text(child.get("composeText", ""), child.get("circleType") in _CIRCLE_TYPES))
             elif tag == "tbl":
                 flush()
                 items.extend(_table_to_items(child, walk, line))
@@ -251,7 +282,8 @@ def _table_to_items(table: Element, walk: _Walk, line: int) -> list[RawItem]:
         cell, inner = _tc_to_cell(tc, walk)
         cells.append(cell)
         nested.extend(inner)
-    built, issues = cells_to_table(cells, int_attr(table, "rowCnt"), int_attr(table, "colCnt"), caption, line)
+    built, issues = cells_to_table(cells, int_attr(table, "rowCnt"), int_attr(table, "colCnt"), caption, line,
+                                   walk.page)
     walk.issues.extend(issues)
     return [built, *nested]
 
@@ -265,7 +297,7 @@ def _tc_to_cell(tc: Element, walk: _Walk) -> tuple[Cell, list[RawItem]]:
     cell = Cell(row=int_attr(address, "rowAddr"), col=int_attr(address, "colAddr"), text=text,
                 row_span=max(1, int_attr(span, "rowSpan", 1)), col_span=max(1, int_attr(span, "colSpan", 1)),
                 is_header=tc.get("header") == "1",
-                source=Source(line=first_line if walk.line >= first_line else None))
+                source=Source(page=walk.page, line=first_line if walk.line >= first_line else None))
     return cell, outside
 
 
