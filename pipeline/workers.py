@@ -41,6 +41,8 @@ _POLL_S = 0.05          # how often the parent looks at a busy child's clock and
 _PR_SET_PDEATHSIG = 1
 _GB = 1024 ** 3
 NEAR_CAP = 0.75         # a child that dies with its peak memory past this share of the cap ran out of memory
+READY = "ready"         # the child's first frame: imports done, the document clock may start
+STARTUP_S = 120.0       # how long a new child may take to get ready (imports on a loaded machine)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ def child_main(result_fd: int, parent: int, max_memory: int | None) -> None:
     from pipeline.job import process, warm_up
 
     warm_up()
+    write_frame(result_fd, READY)   # a document's time budget starts when the child can work on it
     while True:
         header = read_exact(0, _HEADER.size)
         if header is None:
@@ -153,6 +156,7 @@ class Supervisor:
         self.inflight: deque[Task] = deque()   # sent to the child, oldest (running) first
         self.clock = 0.0                        # when the running task started
         self.retiring = False
+        self.ready = False                      # the child has finished starting up
 
     def start(self) -> None:
         read_fd, write_fd = os.pipe()
@@ -165,6 +169,7 @@ class Supervisor:
         self.result_fd = read_fd
         self.done = 0
         self.retiring = False
+        self.ready = False
 
     def run(self, task: Task) -> Result:
         """`task`'s result; a document past its budget or whose child died gets a failed result."""
@@ -205,6 +210,7 @@ class Supervisor:
             if self.retiring and not self.inflight:
                 self.stop()
             return task, outcome, []
+        started = self.clock   # the document's own start (after a new child got ready)
         again = list(self.inflight)
         self.inflight.clear()
         if outcome == "memory":
@@ -219,7 +225,11 @@ class Supervisor:
         return task, result, again
 
     def _wait(self, started: float) -> Result | str:
-        """The child's next frame, or 'timeout' / 'rss' (over budget) / 'eof' (it died)."""
+        """The child's next result, or 'timeout' / 'rss' (over budget) / 'eof' (it died).
+
+        A new child's start-up is not the document's time: until its `READY` frame it has
+        `STARTUP_S` (or the timeout, if longer); the document's clock starts at that frame.
+        """
         buf = bytearray()
         need = _HEADER.size
         header_done = False
@@ -234,9 +244,17 @@ class Supervisor:
                     need = _HEADER.size + _HEADER.unpack(bytes(buf[:_HEADER.size]))[0]
                     header_done = True
                 if header_done and len(buf) >= need:
-                    return pickle.loads(bytes(buf[_HEADER.size:need]))
+                    frame = pickle.loads(bytes(buf[_HEADER.size:need]))
+                    if frame != READY:
+                        return frame
+                    self.ready = True
+                    started = self.clock = time.monotonic()
+                    buf.clear()
+                    need, header_done = _HEADER.size, False
                 continue
-            if self.limits.timeout and time.monotonic() - started > self.limits.timeout:
+            budget = self.limits.timeout if self.ready or not self.limits.timeout else \
+                max(self.limits.timeout, STARTUP_S)
+            if budget and time.monotonic() - started > budget:
                 return "timeout"
             if self.limits.max_memory and (_rss(self.proc.pid) if self.proc else 0) > self.limits.max_memory:
                 return "rss"
