@@ -15,11 +15,11 @@ from conftest import ROOT, SAMPLES, shared_path
 from extractors import extract
 from extractors.document import ExtractError, Heading, Paragraph, Table
 from extractors.grid import spans_from_blank_headers
-from extractors.pdf.lines import TextLine, glyphs_to_lines, lines_to_text
+from extractors.pdf.lines import TextLine, glyphs_to_lines, is_full, lines_to_text
 from extractors.pdf.page import Glyph
 from extractors.pdf.tables import PageCell, PageTable, repeats_header, stitch
 from extractors.pdf.unruled import lines_to_unruled_tables
-from extractors.pdf.words import is_spaced_out
+from extractors.pdf.words import is_spaced_out, texts_to_word_stats
 
 sys.path.insert(0, str(ROOT))
 from tools.render_twins import span_rows_to_grid
@@ -543,3 +543,33 @@ def test_corpus_pdf_twins_agree_on_tables():
 
     mac, win = texts("nikl-2022-work-plan.hancomviewer-macos.pdf"), texts("nikl-2022-work-plan.hwp2022-win.pdf")
     assert sum(table in win for table in mac) >= 0.8 * len(mac) >= 12
+
+
+def _cell_line(text: str, top: float, x1: float, size: float = 10.0) -> TextLine:
+    return TextLine(text, 0.0, top, x1, top + size, size, False, ((0.0, x1, text),), advance=size)
+
+
+def test_only_a_full_line_can_wrap_inside_a_word():
+    stats = texts_to_word_stats(["진단 체계를 진단하고 진단을", "제2차 계획 2026년 3차 공개(5월) 보고(6월)"])
+    full, short = _cell_line("맞춤형 진", 0, 100.0), _cell_line("맞춤형 진", 0, 80.0)
+    tail = _cell_line("단 체계", 12, 60.0)
+    assert lines_to_text([full, tail], stats) == "맞춤형 진단 체계"
+    # room for one more syllable: the line ended at a word
+    assert lines_to_text([short, tail], stats, right=100.0) == "맞춤형 진 단 체계"
+    # a unit after a number, a parenthesis as the document writes it, a suffix never printed alone
+    assert lines_to_text([_cell_line("사전 2", 0, 100.0), _cell_line("차 개통", 12, 60.0)], stats) == "사전 2차 개통"
+    assert lines_to_text([_cell_line("수정본 공개", 0, 100.0), _cell_line("(11월)", 12, 60.0)], stats) == \
+        "수정본 공개(11월)"
+    assert lines_to_text([_cell_line("지표 개발(소통", 0, 100.0), _cell_line("성, 정확성", 12, 60.0)], stats) == \
+        "지표 개발(소통성, 정확성"
+    assert lines_to_text([_cell_line("2026-1차-맞춤형진", 0, 100.0), _cell_line("단치료-품목-01", 12, 60.0)], stats) == \
+        "2026-1차-맞춤형진단치료-품목-01"
+    # a lone syllable the document prints as a word of its own is no suffix
+    spaced = texts_to_word_stats(["계획 및 실적", "예산 및 결산"])
+    assert lines_to_text([_cell_line("계획", 0, 100.0), _cell_line("및 실적", 12, 60.0)], spaced) == "계획 및 실적"
+
+
+def test_centred_lines_share_their_room():
+    a = TextLine("표준국어", 30.0, 0, 70.0, 10, 10.0, False, ((30.0, 70.0, "표준국어"),), advance=10.0)
+    b = TextLine("대사전 개편", 22.0, 12, 78.0, 22, 10.0, False, ((22.0, 78.0, "대사전 개편"),), advance=10.0)
+    assert is_full(a, b, 78.0) is False and is_full(b, a, 78.0) is True

@@ -13,21 +13,26 @@ from dataclasses import dataclass, replace
 from operator import itemgetter
 
 from extractors.pdf.page import Glyph
-from extractors.pdf.words import WordStats, breaks_inside_word, is_spaced_out, pitch_gaps
+from extractors.pdf.words import WordStats, advance_share, breaks_inside_word, is_full_width, is_spaced_out, pitch_gaps
 
 WORD_GAP_EM = 0.2        # a wider gap between two glyphs prints a space
 OVERSTATED_EM = 0.05     # a glyph box reaching this far past the next origin shows the font overstates widths
 PIECE_GAP_EM = 1.5       # a wider gap splits a line into pieces (columns, right-aligned units)
 MARGIN_ZONE = 0.1        # top/bottom share of the page where running headers and page numbers live
-FULL_LINE_EM = 2.0       # a line ending this close to the longest line's end is full (it may wrap inside a word)
+FULL_LINE_SHARE = 0.9    # a line is full when the room after it is under this share of the next line's first glyph
 HEADING_RATIO = 1.15     # a heading's font is at least this much larger than the body font
 
 _MARKER = re.compile(
     r"^([□■▣◆◇◈○●◦◎❍▪▫▶►▷➢❖☞⇒→※\-–—·ㆍ•Ÿ§*]|ㅇ\s|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\.|\d{1,2}[.)]\s|[가-하][.)]\s|\(\d{1,2}\)|\([가-하]\)|[①-⑳]|"
     r"<|〈|\[|제\s*\d+\s*[장절])")
-# A wrapped line never ends on an opening bracket or quote or on a hyphen joining two words, and never
-# starts with closing punctuation, at a space: a break there fell inside the text ("설치(" + "시행동수)").
-_OPENS = re.compile(r"(^|\s)[\"']$|[(\[{<〈《「『【（［“‘]$|\S-$")
+# A wrapped line never ends on an opening bracket or quote or on a hyphen, slash or middle dot joining two
+# words, and never starts with closing punctuation, at a space: a break there fell inside the text
+# ("설치(" + "시행동수)", "열·" + "질량전달"). A full line ending inside a hyphen-joined code goes on without
+# a space when the next line goes on with it ("…-맞춤형진" + "단치료-품목-…").
+_OPENS = re.compile(r"(^|\s)[\"']$|[(\[{<〈《「『【（［“‘]$|\S[-/·ㆍ]$")
+_CHAIN_END = re.compile(r"\S[-–][가-힣]+$")
+_CHAIN_GOES_ON = re.compile(r"^[가-힣]+[-–]\S")
+_OPENER = re.compile(r"[(\[{<〈《「『【（［“‘]")
 _CLOSES = re.compile(r"^[)\]}>〉》」』】）］”’,.%]")
 _LETTER = re.compile(r"[^\W\d_]")
 _PAGE_NUMBER = re.compile(r"^[-–—(\[]?\s*(page\s*)?[0-9ivxIVX]{1,5}\s*(/\s*\d{1,4})?\s*[-–—)\]]?$", re.I)
@@ -41,7 +46,9 @@ class TextLine:
     first glyph (LibreOffice keeps the space of many soft line breaks there;
     Hancom PDFs never do, so its absence proves nothing). `spaced_out` says
     the line is one word with its syllables spread apart ("금   융"), its
-    text written without the gaps (its pieces keep them).
+    text written without the gaps (its pieces keep them). `advance` is the
+    pitch of two Hangul syllables side by side in the line, in points (0
+    when it has no such pair): the room one more syllable takes.
     """
 
     text: str
@@ -54,6 +61,7 @@ class TextLine:
     pieces: tuple[tuple[float, float, str], ...]
     space_before: bool = False
     spaced_out: bool = False
+    advance: float = 0.0
 
     @property
     def height(self) -> float:
@@ -133,7 +141,14 @@ def _line_of(glyphs: list[Glyph]) -> TextLine:
     spaced_out = is_spaced_out(ordered)
     return TextLine("".join(map(_TEXT, ordered)) if spaced_out else " ".join(p[2] for p in pieces),
                     ordered[0].x0, min(map(_TOP, ordered)), max(map(_X1, ordered)), max(map(_BOTTOM, ordered)),
-                    size, bold, tuple(pieces), ordered[0].space_before, spaced_out)
+                    size, bold, tuple(pieces), ordered[0].space_before, spaced_out, _syllable_advance(ordered, size))
+
+
+def _syllable_advance(ordered: list[Glyph], size: float) -> float:
+    """The narrowest pitch (origin to origin, points) of two Hangul syllables side by side, at least
+    0.3 em (overprints aside); 0 without such a pair."""
+    xs = [g.x0 for g in ordered if is_full_width(g.text)]
+    return min((b - a for a, b in itertools.pairwise(xs) if b - a >= 0.3 * size), default=0.0)
 
 
 _TEXT, _X0, _TOP, _X1, _BOTTOM, _BOLD = (itemgetter(i) for i in (0, 1, 2, 3, 4, 6))  # Glyph fields
@@ -162,16 +177,33 @@ def dominant_size(glyphs: list[Glyph]) -> float:
     return max(size for size, n in counts.items() if n * 3 >= len(glyphs) or n == max(counts.values()))
 
 
-def lines_to_text(lines: list[TextLine], stats: WordStats | None = None) -> str:
+def lines_to_text(lines: list[TextLine], stats: WordStats | None = None, right: float = 0.0) -> str:
     """Lines read top to bottom as one text (multi-line cells, wrapped paragraphs), joined with a space
-    unless the break fell inside the text (`joins_without_space`; only a line that runs to within
-    `FULL_LINE_EM` of the longest line's end can have wrapped inside a word)."""
+    unless the break fell inside the text (`joins_without_space`). Only a full line (`is_full`: no room
+    left before `right`, the end of the longest line if further, for the next line's first glyph) can
+    have wrapped inside a word; a line that stopped short ended at a word or a paragraph."""
     text = lines[0].text if lines else ""
-    right = max((ln.x1 for ln in lines), default=0.0)
+    right = max(right, max((ln.x1 for ln in lines), default=0.0))
     for a, b in itertools.pairwise(lines):
-        full = a.x1 >= right - FULL_LINE_EM * a.size
-        text += ("" if joins_without_space(a, b, stats if full else None) else " ") + b.text
+        text += ("" if joins_without_space(a, b, stats if is_full(a, b, right) else None) else " ") + b.text
     return text
+
+
+def is_full(a: TextLine, b: TextLine, right: float) -> bool:
+    """Whether line a, followed by b, left no room before `right` (the text's right edge) for b's first
+    glyph: under `FULL_LINE_SHARE` of its advance (a Hangul syllable's pitch in a, at most an em, times
+    `words.advance_share`; half of that for other glyphs), with what may not part from it at a line
+    end: the closing punctuation after it ("성,"), the glyph after an opening bracket ("(해"). Lines
+    centred on each other share their room between both sides."""
+    room = right - a.x1
+    if abs(a.x0 + a.x1 - b.x0 - b.x1) <= 0.5 * a.size and abs(a.x0 - b.x0) > 0.5 * a.size:
+        room *= 2
+    glyph = advance_share(b.text[:1]) or 0.5
+    if _CLOSES.match(b.text[1:2]):
+        glyph += 0.5
+    elif _OPENER.match(b.text):
+        glyph += advance_share(b.text[1:2]) or 0.5
+    return room < FULL_LINE_SHARE * glyph * min(a.advance or a.size, a.size)
 
 
 def joins_without_space(a: TextLine, b: TextLine, stats: WordStats | None = None) -> bool:
@@ -181,13 +213,16 @@ def joins_without_space(a: TextLine, b: TextLine, stats: WordStats | None = None
     quote or on a hyphen joining two words, or b opens with closing
     punctuation (nobody prints "( 시행동수", "복지- 고용" or "실적 )"). A
     letter-spaced word going on (both lines `spaced_out`). Or, with the
-    document's `stats`, a wrap between two syllables of one word
-    (`words.breaks_inside_word`: "진" / "단 체계"). A space the text layer
-    itself carries before b is kept.
+    document's `stats` (given for a full line only), a hyphen-joined code
+    going on ("…-맞춤형진" / "단치료-품목") or a wrap inside one word
+    (`words.breaks_inside_word`: "진" / "단 체계", "2" / "차"). A space the
+    text layer itself carries before b is kept.
     """
     if b.space_before:
         return False
     if _OPENS.search(a.text) or _CLOSES.match(b.text) or (a.spaced_out and b.spaced_out):
+        return True
+    if stats is not None and _CHAIN_END.search(a.text) and _CHAIN_GOES_ON.match(b.text):
         return True
     return stats is not None and breaks_inside_word(a.text, b.text, stats)
 

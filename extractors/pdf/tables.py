@@ -52,8 +52,15 @@ class PageTable:
 
 
 def grid_to_page_table(grid: Grid, page: int, stats: WordStats | None = None) -> PageTable:
-    """A one-page `PageTable` from a filled grid, each cell's lines joined into its text."""
-    cells = tuple(PageCell(c.row, c.col, c.row_span, c.col_span, lines_to_text(list(c.lines), stats), page, c.bbox)
+    """A one-page `PageTable` from a filled grid, each cell's lines joined into its text (a line is full
+    when it reaches about as far as the longest line of any cell ending at the same column rule)."""
+    rights: dict[int, float] = {}
+    for c in grid.cells:
+        if c.lines:
+            key = round(c.bbox[2])
+            rights[key] = max(rights.get(key, 0.0), max(ln.x1 for ln in c.lines))
+    cells = tuple(PageCell(c.row, c.col, c.row_span, c.col_span,
+                           lines_to_text(list(c.lines), stats, rights.get(round(c.bbox[2]), 0.0)), page, c.bbox)
                   for c in grid.cells)
     widths = tuple(b - a for a, b in zip(grid.xs, grid.xs[1:]))
     return PageTable(cells, len(grid.ys) - 1, widths, page, page, grid.bbox)

@@ -32,9 +32,11 @@ SPACED_OUT_EM = 0.2      # syllables this far apart (and more) throughout a line
 
 _NO_PITCH = float("inf")
 _NARROW = frozenset(".,:;'\"()[]{}-/")
-_PAIR = re.compile(r"(?=([가-힣]{2}))")
-_ACROSS = re.compile(r"(?=([가-힣]) ([가-힣]))")
+_DIGITS = str.maketrans("0123456789", "0" * 10)
+_PAIR = re.compile(r"(?=([가-힣][가-힣0(]|0[가-힣]))")
+_ACROSS = re.compile(r"(?=([가-힣] [가-힣0(]|0 [가-힣]))")
 _TOKEN = re.compile(r"[가-힣]+")
+_SINGLE = re.compile(r"(?<= )[가-힣](?=[^가-힣\n])")
 
 
 def is_full_width(text: str) -> bool:
@@ -148,21 +150,34 @@ def is_spaced_out(ordered: list[Glyph]) -> bool:
 
 @dataclass(frozen=True)
 class WordStats:
-    """Over a document's line interiors: how often each pair of syllables sits side by side inside a word
-    (`inside`) and how often a single space parts it (`across`); the Hangul words (`words`); and whether
-    the document's lines mostly wrap inside words (`wraps_inside`, see `wrap_habit`)."""
+    """Over a document's line interiors: how often each pair of neighbours sits side by side inside a word
+    (`inside`) and how often a single space parts it (`across`); the Hangul words (`words`) and the
+    one-syllable words printed between spaces or punctuation inside a line (`singles`: "및", "등"); and
+    whether the document's lines mostly wrap inside words (`wraps_inside`, see `wrap_habit`).
+
+    A pair is two Hangul syllables, a syllable and a digit ("0" stands for any digit: "0년", "제0") or a
+    syllable and an opening parenthesis ("개("); `opens` sums the latter (inside, across): whether the
+    document writes "공개(5월)" or "공개 (5월)".
+    """
 
     inside: Counter[str]
     across: Counter[str]
     words: frozenset[str]
     wraps_inside: bool = False
+    singles: frozenset[str] = frozenset()
+    opens: tuple[int, int] = (0, 0)
 
 
 def texts_to_word_stats(texts: Iterable[str]) -> WordStats:
     """The `WordStats` of some line texts (each one printed line, without its line breaks)."""
     text = "\n".join(texts)   # one pass over all of them: no pair, spaced pair or word runs across a newline
-    return WordStats(Counter(_PAIR.findall(text)), Counter(a + b for a, b in _ACROSS.findall(text)),
-                     frozenset(_TOKEN.findall(text)))
+    units = text.translate(_DIGITS)
+    inside = Counter(_PAIR.findall(units))
+    across = Counter(s[0] + s[2] for s in _ACROSS.findall(units))
+    opens = (sum(n for pair, n in inside.items() if pair[1] == "("),
+             sum(n for pair, n in across.items() if pair[1] == "("))
+    return WordStats(inside, across, frozenset(_TOKEN.findall(text)), singles=frozenset(_SINGLE.findall(text)),
+                     opens=opens)
 
 
 def wrap_habit(stats: WordStats, wraps: Iterable[tuple[str, str]]) -> WordStats:
@@ -184,21 +199,38 @@ def wrap_habit(stats: WordStats, wraps: Iterable[tuple[str, str]]) -> WordStats:
 def breaks_inside_word(before: str, after: str, stats: WordStats) -> bool:
     """Whether a line ending in `before` wrapped inside a word that goes on in `after`.
 
-    Only a wrap between two Hangul syllables is a question. Yes when the
-    two lines' edge words joined make a word seen elsewhere in the document
-    that is not both of them seen apart; otherwise yes when the edge
-    syllables sit inside a word more often than across a space, or as often
-    in a document that wraps inside words (`wrap_habit`). One-syllable lines
-    stacked on each other are vertical writing ("기" / "획").
+    Only a wrap between a Hangul syllable and a syllable, a digit or an
+    opening parenthesis is a question ("진" / "단 체계", "2" / "차 개통",
+    "공개" / "(5월)"). Yes when the two lines' edge words joined make a word
+    seen elsewhere in the document that is not both of them seen apart, or
+    when `after` opens with a lone syllable the document never prints as a
+    word of its own ("소통" / "성, 정확성": a suffix), unless the pair is
+    seen more often across a space. Otherwise yes when the edge pair sits
+    inside a word more often than across a space (a parenthesis: as the
+    document mostly writes one), or as often in a document that wraps
+    inside words (`wrap_habit`). One-syllable lines stacked on each other
+    are vertical writing ("기" / "획").
     """
-    if not before or not after or not ("가" <= before[-1] <= "힣" and "가" <= after[0] <= "힣"):
+    if not before or not after:
         return False
-    if len(before.strip()) == 1 and len(after.strip()) == 1:
-        return True
-    head = _TOKEN.findall(before)[-1]
-    tail = _TOKEN.match(after)
-    if tail and head + tail.group() in stats.words and not (head in stats.words and tail.group() in stats.words):
-        return True
-    pair = before[-1] + after[0]
-    inside, across = stats.inside[pair], stats.across[pair]
+    x, y = _unit(before[-1]), _unit(after[0])
+    hangul_x, hangul_y = "가" <= x <= "힣", "가" <= y <= "힣"
+    if not ((hangul_x and (hangul_y or y in "0(")) or (x == "0" and hangul_y)):
+        return False
+    inside, across = stats.inside[x + y], stats.across[x + y]
+    if hangul_x and hangul_y:
+        if len(before.strip()) == 1 and len(after.strip()) == 1:
+            return True
+        head = _TOKEN.findall(before)[-1]
+        tail = _TOKEN.match(after)
+        if tail and head + tail.group() in stats.words and not (head in stats.words and tail.group() in stats.words):
+            return True
+        if tail and len(tail.group()) == 1 and tail.group() not in stats.singles and across <= inside:
+            return True
+    if y == "(" and inside == across:
+        inside, across = stats.opens
     return inside > across or (inside == across and stats.wraps_inside)
+
+
+def _unit(char: str) -> str:
+    return "0" if char.isascii() and char.isdigit() else char
