@@ -198,3 +198,72 @@ def test_corpus_foreign_currency_mentions_have_no_won():
         record = normalise(extract_any(shared_path("corpus", *name.split("/"))))
         money = [m for m in record.mentions if m.kind == "money"]
         assert money and all(m.currency == "USD" and m.amount_krw is None for m in money), name
+
+
+# --- a heading's budget over its sub-headings' budgets (issue 11) ---------------------------------
+
+def heading_checks(*blocks) -> list:
+    doc = Document("x.txt", "txt", tuple(Paragraph(b) if isinstance(b, str) else b for b in blocks))
+    facts = document_to_text_facts(doc, document_to_sections(doc), Meta())
+    return [c for c in facts.checks if c.kind == "breakdown_sum" and c.note.startswith("section")]
+
+
+def program(whole: str, *parts: str) -> list:
+    """A heading printing `whole`, with one □ sub-heading per part and a line of text under each."""
+    blocks: list = [Heading(1, f"1. 국어 변화 관측 {whole}")]
+    for n, part in enumerate(parts, start=1):
+        blocks += [f"□ 세부 사업 {n} {part}".rstrip(), "ㅇ 조사 지점 확대 및 자료 구축"]
+    return heading_checks(*blocks)
+
+
+def test_a_heading_budget_is_checked_against_its_sub_heading_budgets():
+    (check,) = program("(57억원)", "(30억원)", "(27억원)")
+    assert (check.expected, check.actual, check.ok) == (5_700_000_000, 5_700_000_000, True)
+    assert check.note == "section s1 57억원 (m1): s2 30억원 (m2), s3 27억원 (m3)"
+    (check,) = program("(57억원)", "(30억원)", "(24억원)")
+    assert (check.expected, check.actual, check.ok) == (5_700_000_000, 5_400_000_000, False)
+
+
+def test_parts_in_the_wrong_unit_fail_and_rounding_passes():
+    (check,) = program("(12.03억원)", "(2.15백만원)", "(9.88백만원)")
+    assert (check.expected, check.actual, check.ok) == (1_203_000_000, 12_030_000, False)
+    assert [c.ok for c in program("(12.5억원)", "(233백만원)", "(1,012백만원)")] == [True]   # 12.45 printed 12.5
+    assert [c.ok for c in program("(12.5억원)", "(233백만원)", "(1,001백만원)")] == [False]  # 12.34: not rounding
+    assert [c.ok for c in program("(신규 5억원)", "(사업비: 2억원)", "(3억 원)")] == [True]
+
+
+@pytest.mark.parametrize("whole,parts", [
+    ("(57억원)", ("(30억원)",)),                     # one part: nothing to add up
+    ("(57억원)", ("(30억원)", "")),                  # a sub-heading without a budget: maybe a part left unpriced
+    ("(57억원)", ("(30억원)", "(국비 20억원, 시비 7억원)")),   # a part printing two amounts
+    ("(3천만원 이상)", ("(1천만원)", "(2천만원)")),      # a threshold, not a budget
+    ("(1인당 50만원)", ("(30만원)", "(20만원)")),       # a rate per person
+    ("(’22년 57억원)", ("(30억원)", "(27억원)")),       # another figure beside the amount
+    ("57억원 투입", ("(30억원)", "(27억원)")),           # not in the parentheses ending the title
+    ("(150억 달러)", ("(100억 달러)", "(50억 달러)")),   # not won
+])
+def test_no_heading_check_unless_every_sub_heading_prints_one_budget(whole, parts):
+    assert program(whole, *parts) == []
+
+
+def test_a_budget_wrapped_to_the_line_under_its_heading_counts():
+    (check,) = heading_checks(Heading(1, "1. 국어 변화 관측"), "(57억원)", "□ 말뭉치 구축(30억원)", "ㅇ 구축",
+                              "□ 방언 조사(20억원)", "ㅇ 조사")
+    assert (check.expected, check.actual, check.ok) == (5_700_000_000, 5_000_000_000, False)
+
+
+def test_sample_heading_budgets_add_up():
+    checks = normalise(extract_any(SAMPLES / "haenam-2025-implementation-plan-boxes.hwpx")).checks
+    (check,) = [c for c in checks if c.note.startswith("section")]
+    assert (check.kind, check.expected, check.actual, check.ok) == ("breakdown_sum", 1.2e9, 1.2e9, True)
+
+
+@pytest.mark.parametrize("name", ["hwp/nikl-2022-work-plan.hwp", "pdf/nikl-2022-work-plan.hwp2022-win.pdf",
+                                  "pdf/nikl-2022-work-plan.hancomviewer-macos.pdf"])
+def test_corpus_heading_budget_over_parts_in_the_wrong_unit_fails_in_every_twin(name):
+    record = normalise(extract_any(shared_path("corpus", *name.split("/"))))
+    checks = {c.note.split(" (")[0].split(" ", 2)[2]: (c.expected, c.actual, c.ok) for c in record.checks
+              if c.kind == "breakdown_sum" and c.note.startswith("section")}
+    assert checks == {"57억원": (5.7e9, 5.767e9, False), "12.03억원": (1.203e9, 1.203e7, False),
+                      "27.1억원": (2.71e9, 2.71e9, True), "12.5억원": (1.25e9, 1.245e9, True),
+                      "36.39억원": (3.639e9, 3.639e9, True), "49억원": (4.9e9, 4.904e9, True)}

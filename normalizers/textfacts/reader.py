@@ -48,10 +48,11 @@ from normalizers.textfacts.executions import (
     rate_of,
     table_to_execution_values,
 )
-from normalizers.textfacts.mentions import entity_to_mention
+from normalizers.textfacts.mentions import entity_to_mention, heading_sum_checks
 from normalizers.years import text_year
 
 _HANGUL_WORD = re.compile(r"[가-힣]{2,}")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 _CASE_WINDOW = 120   # lines searched back for a case's unit line
 TEXT_LABELS = ("MONEY", "PERCENT", "COUNT", "DATE", "REGION")
 
@@ -351,6 +352,28 @@ def breakdown_checks(placed: Sequence[Placed]) -> list[Check]:
     return out
 
 
+def heading_money(placed: Sequence[Placed], pieces: Sequence[Piece],
+                  tree: SectionTree) -> dict[str, list[tuple[str, Mention]]]:
+    """Section id -> the money mentions printed on its heading line(s), each with that line's text.
+
+    A body line right after the heading that is nothing but a parenthesised
+    amount ('(57억원)' under '1. … 제고', a title wrapped in a text export)
+    counts as a heading line. Mention offsets index their line here.
+    """
+    heads = {sec: i for i, (sec, at) in enumerate(zip(tree.block_sections, tree.block_offsets))
+             if sec is not None and at is None}
+    out: dict[str, list[tuple[str, Mention]]] = {}
+    for p in placed:
+        piece = pieces[p.piece]
+        head = heads.get(piece.section_id or "")
+        if p.mention.kind != "money" or head is None or piece.table_id is not None:
+            continue
+        wrapped = piece.block == head + 1 and piece.offset == 0 and _BRACKETED.fullmatch(piece.text.strip())
+        if piece.block == head or wrapped:
+            out.setdefault(piece.section_id or "", []).append((piece.text, p.mention))
+    return out
+
+
 # --- doc_regions ----------------------------------------------------------------------------------
 
 def _doc_region(region: Region, printed: str, role: str, section_id: str | None) -> DocRegion:
@@ -415,7 +438,7 @@ TEXT_FACTS_FAILED = "text-facts-failed"
 
 
 def document_to_text_facts(doc: Document, tree: SectionTree, issuer: Meta) -> TextFacts:
-    """Mentions, executions (with rate checks), doc_regions and breakdown checks of one document.
+    """Mentions, executions (with rate checks), doc_regions and breakdown checks (inline and heading) of one document.
 
     `tree` places every block in the heading tree (section and offset); `issuer` is the
     document's Meta (its region is the fallback government of executions and
@@ -443,4 +466,6 @@ def _text_facts(doc: Document, tree: SectionTree, issuer: Meta) -> TextFacts:
     placed = mentions_of(pieces, ents, piece_starts, found)
     return TextFacts(mentions=tuple(p.mention for p in placed), executions=tuple(executions),
                      doc_regions=tuple(doc_regions_of(pieces, ents, lines, subjects, issuer, year)),
-                     checks=tuple(rate_checks + breakdown_checks(placed)), issues=tuple(notes))
+                     checks=tuple(rate_checks + breakdown_checks(placed)
+                                  + heading_sum_checks(tree.sections, heading_money(placed, pieces, tree))),
+                     issues=tuple(notes))
