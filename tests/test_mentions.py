@@ -229,6 +229,8 @@ def test_parts_in_the_wrong_unit_fail_and_rounding_passes():
     assert (check.expected, check.actual, check.ok) == (1_203_000_000, 12_030_000, False)
     assert [c.ok for c in program("(12.5억원)", "(233백만원)", "(1,012백만원)")] == [True]   # 12.45 printed 12.5
     assert [c.ok for c in program("(12.5억원)", "(233백만원)", "(1,001백만원)")] == [False]  # 12.34: not rounding
+    assert [c.ok for c in program("(12억원)", "(700백만원)", "(580백만원)")] == [True]     # 12.8 cut off to 12
+    assert [c.ok for c in program("(12억원)", "(700백만원)", "(620백만원)")] == [False]    # 13.2: more than a unit
     assert [c.ok for c in program("(신규 5억원)", "(사업비: 2억원)", "(3억 원)")] == [True]
 
 
@@ -264,6 +266,6 @@ def test_corpus_heading_budget_over_parts_in_the_wrong_unit_fails_in_every_twin(
     record = normalise(extract_any(shared_path("corpus", *name.split("/"))))
     checks = {c.note.split(" (")[0].split(" ", 2)[2]: (c.expected, c.actual, c.ok) for c in record.checks
               if c.kind == "breakdown_sum" and c.note.startswith("section")}
-    assert checks == {"57억원": (5.7e9, 5.767e9, False), "12.03억원": (1.203e9, 1.203e7, False),
+    assert checks == {"57억원": (5.7e9, 5.767e9, True), "12.03억원": (1.203e9, 1.203e7, False),
                       "27.1억원": (2.71e9, 2.71e9, True), "12.5억원": (1.25e9, 1.245e9, True),
                       "36.39억원": (3.639e9, 3.639e9, True), "49억원": (4.9e9, 4.904e9, True)}

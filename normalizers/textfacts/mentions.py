@@ -99,8 +99,10 @@ def heading_sum_checks(sections: Sequence[Section], money: Mapping[str, Sequence
     heading is checked when it prints one budget (`title_budget`), it has at
     least two direct sub-sections and every one of them prints one budget too
     (a sub-section without one could be a part left unpriced, so no check).
-    The sum agrees within rounding: half a unit of the last printed digit of
-    the whole and of each non-zero part.
+    The sum agrees within what printing explains: a whole rounded or cut off
+    to its last printed digit (up to one unit of it: Hangul plans print
+    '57억원' over parts that add up to 57.67억), and half a unit of the last
+    printed digit of each non-zero part.
     """
     children: dict[str, list[str]] = {}
     for s in sections:
@@ -115,8 +117,8 @@ def heading_sum_checks(sections: Sequence[Section], money: Mapping[str, Sequence
         priced = [p for p in parts if p is not None]
         assert whole.amount_krw is not None, "title_budget gives amounts in won"
         total = sum(p.amount_krw or 0 for p in priced)
-        slack = printed_precision(whole.text, None) + sum(printed_precision(p.text, None) for p in priced
-                                                           if p.amount_krw)
+        slack = 2 * printed_precision(whole.text, None) + sum(printed_precision(p.text, None) for p in priced
+                                                               if p.amount_krw)
         named = ", ".join(f"{p.section_id} {p.text} ({p.mention_id})" for p in priced)
         out.append(Check(f"{s.section_id}.sum", "breakdown_sum", None, None, None, float(whole.amount_krw),
                          float(total), 2 * abs(total - whole.amount_krw) <= slack,
