@@ -200,6 +200,60 @@ class DocTypes:
     test_strings: tuple[str, ...] = ()
 
 
+# --- search.toml -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SearchSame:
+    """Characters printed for one another: each of `chars` is searched as `into`."""
+
+    name: str
+    chars: str
+    into: str
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class SearchNumbered:
+    """`count` private-use code points from `first` searched as as many characters from `first_as`."""
+
+    name: str
+    first: int
+    count: int
+    first_as: str
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class SearchDrop:
+    """Code points `first`..`last` searched as a space (bullets, boxes)."""
+
+    name: str
+    first: int
+    last: int
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class LetterSpacing:
+    """Runs of at least `min_letters` single syllables separated by single spaces, searched unspaced."""
+
+    min_letters: int
+    example: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class Search:
+    same: tuple[SearchSame, ...]
+    numbered: tuple[SearchNumbered, ...]
+    drop: tuple[SearchDrop, ...]
+    letter_spacing: LetterSpacing
+    test_strings: tuple[str, ...] = ()
+
+
 # --- departments.toml ----------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -756,6 +810,12 @@ def doc_types() -> DocTypes:
 
 
 @cache
+def search() -> Search:
+    """What full-text search sees in place of what is printed: glyphs, private-use bullets, letter spacing."""
+    return _load("search", Search)
+
+
+@cache
 def departments() -> Departments:
     """What a department name ends with, units that stand alone, words that only look like one."""
     return _load("departments", Departments)
@@ -799,4 +859,4 @@ def regions() -> RegionRules:
 
 ALL = {"fragments": fragments, "units": units, "years": years, "headings": headings, "columns": columns,
        "doc_types": doc_types, "departments": departments, "cases": cases, "executions": executions,
-       "tags": tags, "orgs": orgs, "regions": regions, "sixth_term": sixth_term}
+       "tags": tags, "orgs": orgs, "regions": regions, "sixth_term": sixth_term, "search": search}

@@ -1,12 +1,13 @@
 """Small text normalisers: whitespace, bullets, "name(unit)" splits, codes."""
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from normalizers.rules import RuleError, read_toml
+from normalizers import rules
 
 BULLETS = "■□▪▫○●◦◎◆◇▶▷►•·ŸØ※☞-－–—*"
 _LEADING_BULLET = re.compile(rf"^[\s{re.escape(BULLETS)}]+")
@@ -90,63 +91,39 @@ def is_roman(part: str) -> bool:
 # --- search forms (rules/search.toml) -------------------------------------------------------------
 
 @dataclass(frozen=True)
-class SearchRule:
-    """One entry of rules/search.toml: a character mapping with the example it must turn into `expect`."""
+class SearchForms:
+    """rules/search.toml turned into what `search_form` applies: one translation table, one pattern of
+    characters searched as a space, the least run of letter-spaced syllables."""
 
-    name: str
     table: dict[int, str]
-    example: str
-    expect: str
-
-
-@dataclass(frozen=True)
-class SearchRules:
-    same: tuple[SearchRule, ...]
-    numbered: tuple[SearchRule, ...]
     drop: re.Pattern[str]
-    drop_rules: tuple[SearchRule, ...]
     min_letters: int
-    spacing_example: tuple[str, str]
 
 
 @cache
-def search_rules() -> SearchRules:
-    """rules/search.toml, typed and checked (a missing key is a RuleError naming it)."""
-    data = read_toml("search")
-    try:
-        same = tuple(SearchRule(e["name"], {ord(c): e["as"] for c in e["chars"]}, e["example"], e["expect"])
-                     for e in data["same"])
-        numbered = tuple(SearchRule(e["name"], {e["first"] + i: chr(ord(e["as_first"]) + i) for i in range(e["count"])},
-                                    e["example"], e["expect"]) for e in data["numbered"])
-        drops = tuple(SearchRule(e["name"], {e["first"]: chr(e["last"])}, e["example"], e["expect"])
-                      for e in data["drop"])
-        spacing = data["letter_spacing"]
-        spacing_example = (spacing["example"], spacing["expect"])
-        min_letters = int(spacing["min_letters"])
-    except (KeyError, TypeError) as exc:
-        raise RuleError(f"search.toml: missing or bad key {exc}") from None
-    ranges = "".join(f"{re.escape(chr(first))}-{re.escape(last)}" for r in drops for first, last in r.table.items())
-    return SearchRules(same, numbered, re.compile(f"[{ranges}]"), drops, min_letters, spacing_example)
-
-
-@cache
-def _search_table() -> dict[int, str]:
+def search_forms() -> SearchForms:
+    """The search forms of rules/search.toml (loaded and checked by the one rule loader)."""
+    found = rules.search()
     table: dict[int, str] = {}
-    for rule in (*search_rules().same, *search_rules().numbered):
-        table.update(rule.table)
-    return table
+    for same in found.same:
+        table.update({ord(c): same.into for c in same.chars})
+    for numbered in found.numbered:
+        table.update({numbered.first + i: chr(ord(numbered.first_as) + i) for i in range(numbered.count)})
+    ranges = "".join(f"{re.escape(chr(d.first))}-{re.escape(chr(d.last))}" for d in found.drop)
+    return SearchForms(table, re.compile(f"[{ranges}]"), found.letter_spacing.min_letters)
 
 
 @cache
 def _letter_spaced() -> re.Pattern[str]:
-    n = search_rules().min_letters
+    n = search_forms().min_letters
     return re.compile(rf"(?<![가-힣])[가-힣](?: [가-힣]){{{n - 1},}}(?![가-힣])")
 
 
 def search_form(text: str) -> str:
     """`text` as search sees it: glyphs of rules/search.toml mapped, private-use bullets dropped,
     letter-spaced words joined ('수어ᆞ점자' -> '수어·점자', '금 융 지 원' -> '금융지원')."""
-    out = search_rules().drop.sub(" ", text.translate(_search_table()))
+    forms = search_forms()
+    out = forms.drop.sub(" ", text.translate(forms.table))
     out = _letter_spaced().sub(lambda m: m.group().replace(" ", ""), out)
     return re.sub(r"(?m)^ +| +$", "", re.sub(r" {2,}", " ", out))
 
@@ -157,3 +134,14 @@ def search_text_of(title: str | None, text: str | None) -> str | None:
     printed = f"{title or ''}\n{text or ''}"
     form = search_form(printed)
     return None if form.split() == printed.split() else form
+
+
+def line_breaks(text: str) -> list[int]:
+    """The offsets of the line breaks of `text`, in order (found once, so looking up many positions of a
+    long text stays linear)."""
+    return [m.start() for m in re.finditer("\n", text)]
+
+
+def breaks_before(breaks: list[int], position: int) -> int:
+    """How many of the line breaks `breaks` (from `line_breaks`) come before `position`."""
+    return bisect.bisect_left(breaks, position)

@@ -279,8 +279,9 @@ class Supervisor:
             proc.kill()
 
     def stop(self) -> str:
-        """End the child (EOF first, then a kill) and describe how it ended."""
+        """End the child (EOF first, then a kill) and describe how it ended; the next `send` starts a new one."""
         proc, self.proc = self.proc, None
+        self.retiring = False   # a stopped child is replaced, not retiring: tasks may queue again
         if self.result_fd >= 0:
             os.close(self.result_fd)
             self.result_fd = -1

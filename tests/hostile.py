@@ -318,8 +318,14 @@ def cases(full: bool) -> list[tuple[Case, Callable[[], bytes] | str]]:
          lambda: "\n".join(f"□ 추진 과제 {i}" for i in range(14_000)).encode()),
         (Case("lines.txt", BAD | {"ok"}, about=f"{lines:,} lines"),
          lambda: "\n".join(f"{i}. 사업 {i} 예산 {i}백만원" for i in range(lines)).encode()),
-        (Case("long-line.txt", BAD | {"ok"}, about="one line of several MB"),
-         lambda: ("총 사업비 5억원 " * ((20_000_000 if full else 100_000) // 10)).encode()),
+        # read, not timed out: line numbers of 200,000 mentions on one line are found in one pass (a
+        # count of line breaks before each mention took 80 s on 2 MB), budgets indexed by owner
+        (Case("long-line.txt", BAD | {"ok"} if full else {"ok"}, about="one line of several MB"),
+         lambda: ("총 사업비 5억원 " * ((20_000_000 if full else 2_000_000) // 10)).encode()),
+        (Case("budget-table.md", {"ok"}, about="a 2,000-row table of 30 yearly budgets"),
+         lambda: ("(단위: 백만원)\n\n| 사업명 | " + " | ".join(f"{2000 + j}" for j in range(30)) + " |\n|"
+                  + "---|" * 31 + "\n" + "".join(f"| 사업{i} | " + " | ".join(str(i * 10 + j) for j in range(30))
+                                                  + " |\n" for i in range(2000))).encode()),
         (Case("rows-10000.md", BAD | {"ok"}, about="a 10,000-row table"),
          lambda: ("| 사업명 | 2023 | 2024 |\n|---|---|---|\n" + "".join(
              f"| 사업{i} | {i},000 | {i + 1},000 |\n" for i in range(10_000))).encode()),

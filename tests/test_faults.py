@@ -105,13 +105,14 @@ def test_killing_the_run_then_resuming_equals_an_uninterrupted_run(batch, refere
     assert snapshot(db) == reference
 
 
-def test_a_killed_worker_is_replaced_and_its_document_retried(batch, reference, tmp_path):
+@pytest.mark.parametrize("kill_after", [1, 10])
+def test_a_killed_worker_is_replaced_and_its_document_retried(batch, reference, tmp_path, kill_after):
     db = tmp_path / "worker.db"
     proc = start(batch, db)
-    wait_lines(proc, 1)
+    wait_lines(proc, kill_after)
     victims = children(proc.pid)
     assert len(victims) == 2
-    os.kill(victims[0], signal.SIGKILL)
+    os.kill(victims[kill_after % 2], signal.SIGKILL)
     assert proc.wait(timeout=300) == 0, proc.stderr.read() if proc.stderr else ""
     assert snapshot(db) == reference
     conn = sqlite3.connect(db)

@@ -44,6 +44,7 @@ from normalizers.tables.hierarchy import formula_parts, line_marker, part_marker
 from normalizers.tables.rows import SubgroupRow, SystemRow, sixth_term_row, strip_priority_mark, system_strategy
 from normalizers.tables.template import term_baselines
 from normalizers.tables.values import is_no_value, is_non_budget_mark
+from normalizers.text import search_form
 from normalizers.textfacts.executions import (
     case_starts,
     clean_title,
@@ -233,6 +234,11 @@ EVALUATE: dict[str, Callable[[Any], Any]] = {
     "regions.ambiguous_alone": lambda e: [s.text for s in find_regions(e.example) if s.text in e.words]
     + [w for w in e.words if resolve(w) is not None],
     "regions.short_sido_followers": lambda e: find_regions(e.example)[0].region.code_today,
+    # search.toml
+    "search.same": lambda e: search_form(e.example),
+    "search.numbered": lambda e: search_form(e.example),
+    "search.drop": lambda e: search_form(e.example),
+    "search.letter_spacing": lambda e: search_form(e.example),
 }
 
 

@@ -206,3 +206,25 @@ def test_a_document_the_database_refuses_fails_alone_and_its_group_is_kept(tmp_p
     assert rows["3" * 64].startswith("failed: cannot store the document: IntegrityError")
     assert conn.execute("SELECT count(DISTINCT doc_id) FROM sections").fetchone() == (2,)
     assert [d.state for d in done][2] == "failed" and "failed" not in [d.state for d in done][:2]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_workers_replaced_after_their_share_of_documents_finish_the_batch(tmp_path, jobs):
+    """A child is retired after `tasks_per_child` documents (1,000 by default): the batch goes on in a
+    new one, however many times that happens (a run of 1,001 files once hung at the 1,001st)."""
+    from pipeline.run import run
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(9):
+        (folder / f"d{i}.txt").write_text(f"{i}. 돌봄 사업 {i}\n예산 {i + 1}백만원\n", encoding="utf-8")
+    db = tmp_path / "r.db"
+    outcome: list = []
+    worker = threading.Thread(target=lambda: outcome.append(
+        run([folder], db, jobs=jobs, limits=Limits(tasks_per_child=2))), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the run hung when a worker child was replaced"
+    assert outcome and outcome[0].processed == 9
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*), sum(status = 'ok') FROM documents").fetchone() == (9, 9)

@@ -123,31 +123,8 @@ def test_a_few_stray_nul_bytes_are_removed_with_an_issue(tmp_path):
     assert doc.blocks[1].text == "본문"
 
 
-# --- search forms (normalizers/rules/search.toml) ------------------------------------------------
-
-def _search_rules():
-    from normalizers.text import search_rules
-
-    rules = search_rules()
-    return [*rules.same, *rules.numbered, *rules.drop_rules]
-
-
-@pytest.mark.parametrize("rule", _search_rules(), ids=lambda r: r.name)
-def test_search_rule_turns_its_example_into_its_expectation(rule):
-    from normalizers.text import search_form
-
-    assert search_form(rule.example) == rule.expect
-
-
-def test_search_rule_examples_come_from_our_samples():
-    from conftest import SAMPLES
-
-    from normalizers.text import search_rules
-
-    printed = (SAMPLES / "gangnam-2025-sign-language-plan.txt").read_text(encoding="utf-8")
-    for rule in _search_rules():
-        assert rule.example in printed, rule.name
-    assert search_rules().spacing_example[0] in printed
+# The search-form rules (normalizers/rules/search.toml) are checked with every other rule file in
+# tests/test_rules.py (examples give their expected search form; examples are sample text).
 
 
 def test_search_form_joins_letter_spacing_and_keeps_ordinary_text():

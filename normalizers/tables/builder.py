@@ -33,6 +33,8 @@ class PlanFacts:
     forms: dict[str, str] = field(default_factory=dict)      # table_id -> 6th-term form
     checks: list[Check] = field(default_factory=list)        # the template's rules and cross-form agreement
     printed_budgets: list[Budget] = field(default_factory=list)   # every budget as printed, before merging forms
+    _recorded: dict[tuple, set[tuple]] = field(default_factory=dict, repr=False)   # owner -> (year, amount, kind)
+    _indexed: int = field(default=0, repr=False)                                   # budgets in `_recorded`
 
     def strategy(self, strategy_id: str | None) -> Strategy | None:
         return next((s for s in self.strategies if s.strategy_id == strategy_id), None)
@@ -118,10 +120,16 @@ class PlanFacts:
             self.budgets.append(replace(budget, budget_id=f"b{len(self.budgets) + 1}"))
 
     def _already_recorded(self, new: list[Budget]) -> bool:
-        """True when this owner already has exactly these (year, amount) values (a merged cell repeated)."""
-        def key(x: Budget) -> tuple:
-            return x.program_id, x.strategy_id, x.item, x.is_total, x.fund_source
-        same = {(x.year, x.amount_krw, x.kind) for x in self.budgets if key(x) == key(new[0])}
+        """True when this owner already has exactly these (year, amount) values (a merged cell repeated).
+
+        Owners' values are indexed as budgets are added (one look-up per row, not a scan of every budget
+        so far: a 4,000-row table stays linear)."""
+        if self._indexed > len(self.budgets):   # the list was replaced: index it again
+            self._recorded, self._indexed = {}, 0
+        for x in self.budgets[self._indexed:]:
+            self._recorded.setdefault(_owner_key(x), set()).add((x.year, x.amount_krw, x.kind))
+        self._indexed = len(self.budgets)
+        same = self._recorded.get(_owner_key(new[0]), set())
         return bool(same) and {(x.year, x.amount_krw, x.kind) for x in new} <= same
 
     def _parent_of(self, code: str) -> Program | None:
@@ -130,3 +138,8 @@ class PlanFacts:
             return None
         parent = "-".join(parts[:-1])
         return self.programs[self.by_code[parent]] if parent in self.by_code else None
+
+
+def _owner_key(b: Budget) -> tuple:
+    """Whose figure a budget is: program, strategy, line, total or not, funding source."""
+    return b.program_id, b.strategy_id, b.item, b.is_total, b.fund_source

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 
 from normalizers.money import printed_precision
 from normalizers.record import Check, Mention, Section
+from normalizers.text import breaks_before, line_breaks
 from normalizers.textfacts.entities import Entity, find_entities
 
 KIND_OF_LABEL = {"MONEY": "money", "PERCENT": "percent", "COUNT": "count", "DATE": "date"}
@@ -45,8 +46,9 @@ def text_to_mentions(text: str, *, section_id: str | None = None, page: int | No
     (8_560_000_000) and '10.7억 원' (1_070_000_000).
     """
     out: list[Mention] = []
+    breaks = line_breaks(text) if line is not None else []
     for e in find_entities(text):
-        at = None if line is None else line + text.count("\n", 0, e.start)
+        at = None if line is None else line + breaks_before(breaks, e.start)
         mention = entity_to_mention(e, text[e.start:e.end], e.start, e.end, mention_id=f"{id_prefix}{len(out) + 1}",
                                     section_id=section_id, page=page, line=at)
         if mention is not None:

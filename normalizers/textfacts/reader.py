@@ -35,6 +35,7 @@ from normalizers.money import printed_precision, unit_from_text
 from normalizers.record import Check, DocRegion, Execution, Mention, Meta
 from normalizers.regions import Region, planning_body, resolve
 from normalizers.sections import SectionTree, block_to_text
+from normalizers.text import breaks_before, line_breaks
 from normalizers.textfacts.entities import Entity, entities_by_text
 from normalizers.textfacts.executions import (
     ExecutionValues,
@@ -319,10 +320,11 @@ def mentions_of(pieces: Sequence[Piece], ents: Sequence[Sequence[Entity]],
     for i, piece in enumerate(pieces):
         if not piece.prose or piece.table_id in exec_tables:
             continue
+        breaks = line_breaks(piece.text) if piece.line is not None and ents[i] else []
         for e in ents[i]:
             if piece.table_id is None and any(a <= piece_starts[i] + e.start < b for a, b in blocks):
                 continue
-            line = None if piece.line is None else piece.line + piece.text.count("\n", 0, e.start)
+            line = None if piece.line is None else piece.line + breaks_before(breaks, e.start)
             mention = entity_to_mention(e, piece.text[e.start:e.end], piece.offset + e.start, piece.offset + e.end,
                                         mention_id=f"m{len(out) + 1}", section_id=piece.section_id,
                                         page=piece.page, line=line)
