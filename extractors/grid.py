@@ -122,7 +122,7 @@ def _row_span(grid: list[list[str]], r: int, c: int, cs: int, header_rows: int) 
     return rs
 
 
-_UNIT_PART = re.compile(r"[\[(<〈]\s*단\s*위\s*[:：][^)\]>〉]{1,20}[)\]>〉]")
+UNIT_PART = re.compile(r"[\[(<〈]\s*단\s*위\s*[:：][^)\]>〉]{1,20}[)\]>〉]")   # "(단위: 백만원)" in a caption or cell
 _CAPTION = re.compile(r"^\s*[<\[〈【(]?\s*(표|그림|별표)\s*[\dⅠ-Ⅹ\-.]+\s*[>\]〉】)]?")
 
 
@@ -130,13 +130,13 @@ def unit_hint_in(text: str) -> str | None:
     """The printed unit part of a caption or line, e.g. '(단위 : 백만원)', or None."""
     if is_unit_line(text):
         return text.strip()
-    m = _UNIT_PART.search(text)
+    m = UNIT_PART.search(text)
     return m.group(0) if m else None
 
 
 def trailing_unit(text: str) -> str | None:
     """The unit part a caption ends with: '연계사업 투자계획 (단위 : 백만원)' -> '(단위 : 백만원)'."""
-    m = _UNIT_PART.search(text)
+    m = UNIT_PART.search(text)
     return m.group(0).strip() if m and not text[m.end():].strip() else None
 
 

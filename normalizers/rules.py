@@ -773,6 +773,15 @@ def _load(stem: str, cls: type) -> Any:
 
 
 @cache
+def fragment(name: str) -> re.Pattern[str]:
+    """One named fragment of fragments.toml as a compiled pattern (for code that matches it alone)."""
+    found = next((f.pattern for f in fragments().fragment if f.name == name), None)
+    if found is None:
+        raise RuleError(f"fragments.toml: no fragment named {name!r}")
+    return re.compile(found)
+
+
+@cache
 def fragments() -> FragmentFile:
     """Named regex fragments (`{{money_unit}}`, `{{total_word}}`, `{{program_prefix}}`) other rules use."""
     return _load("fragments", FragmentFile)

@@ -32,6 +32,7 @@ from typing import TypeGuard
 
 from extractors.document import Block, Cell, Heading, Issue, ListItem, Paragraph, Source, Table
 from extractors.grid import (
+    UNIT_PART,
     check_table_size,
     header_rows_with_spans,
     infer_header_rows,
@@ -67,7 +68,6 @@ _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "X
           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 _TEMPLATE_CODE = re.compile(r"\^(10|[1-9]|n|N)")
 _OUTLINE_STYLE = re.compile(r"^(?:개요|outline)\s*(\d{1,2})$", re.IGNORECASE)
-_UNIT_PART = re.compile(r"[\[(<〈]\s*단\s*위\s*[:：][^)\]>〉]{1,20}[)\]>〉]")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f]")
 TITLE_MAX_CHARS = 80
 """A paragraph longer than this is body text, not a title candidate."""
@@ -314,7 +314,7 @@ def _has_overlap(cells: list[Cell]) -> bool:
 
 def caption_unit(caption: str | None) -> str | None:
     """The "(단위 : …)" part of a caption such as "사이버범죄 발생 통계(단위 : %)", if any."""
-    match = _UNIT_PART.search(caption or "")
+    match = UNIT_PART.search(caption or "")
     return match.group(0) if match else None
 
 

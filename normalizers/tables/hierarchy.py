@@ -88,7 +88,7 @@ def labels_to_shapes(labels: list[RowLabel]) -> list[RowShape]:
         if label.kind == "fund":
             out.append(RowShape(MARKED, formula=formula, part=part, fund=True))
         elif label.kind == "total" or formula:
-            sub = label.text.replace(" ", "").startswith("소계") or "소계" in label.text.replace(" ", "")
+            sub = bool(rules.fragment("subtotal_word").search(label.text))
             out.append(RowShape(SUB if sub else GRAND, True, formula, part))
         elif label.kind == "strategy":
             out.append(RowShape(STRATEGY, part=part, strategy_id=label.strategy_id, strategy=True))
