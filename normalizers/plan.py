@@ -14,7 +14,7 @@ from extractors.document import Document, Heading, Issue, Table
 from normalizers.boxes import document_to_unboxed
 from normalizers.meta import document_to_meta
 from normalizers.money import unit_from_text
-from normalizers.record import DocRegion, Meta, PlanRecord, Program, TableCellRow, TableRecord
+from normalizers.record import DocRegion, Meta, PlanRecord, Program, Section, TableCellRow, TableRecord
 from normalizers.sections import SectionTree, document_to_sections
 from normalizers.tables.checks import facts_to_checks
 from normalizers.tables.reader import TableInput, tables_to_plan
@@ -38,6 +38,18 @@ def normalise(doc: Document) -> PlanRecord:
         where = f"{Path(frame.filename).name}:{frame.lineno}"
         return replace(base, issues=(Issue("normaliser-failed", f"normaliser failed: {type(exc).__name__}: "
                                                                 f"{exc} ({where})"),))
+
+
+def document_to_plain_record(doc: Document, problem: str) -> PlanRecord:
+    """What was read, kept without a heading tree when even that failed: the text as one section, the
+    tables as printed, and the reason as a `normaliser-failed` issue."""
+    text = "\n".join(b.title if isinstance(b, Heading) else b.text for b in doc.blocks if not isinstance(b, Table))
+    section = Section(section_id="s0", parent_id=None, seq=0, level=0, number=None, title=doc.title or "",
+                      kind=None, page=None, text=text)
+    tables = [b for b in doc.blocks if isinstance(b, Table)]
+    records = tuple(table_to_record(t, f"t{i}", None, i) for i, t in enumerate(tables, start=1))
+    return PlanRecord(meta=Meta(title=doc.title), sections=(section,), tables=records,
+                      issues=(Issue("normaliser-failed", problem),))
 
 
 def document_to_facts(doc: Document, tree: SectionTree, tables: list[ReadTable], base: PlanRecord) -> PlanRecord:

@@ -144,16 +144,23 @@ def warm_up() -> None:
 
 
 def normalise_keeping_what_was_read(doc: Document) -> tuple[PlanRecord | None, str | None]:
-    """`normalise(doc)` (which keeps the sections and tables when reading facts fails), or when even
-    the heading tree fails, None and why."""
-    from normalizers.plan import normalise
+    """`normalise(doc)` (which keeps the sections and tables when reading facts fails); when even the
+    heading tree fails, the text as one section and the tables as printed (`document_to_plain_record`),
+    with why; None only when that fails too."""
+    from normalizers.plan import document_to_plain_record, normalise
 
     try:
         return normalise(doc), None
     except MemoryError:
         raise
     except Exception as exc:
-        return None, f"normaliser failed: {_describe(exc)}"
+        problem = f"normaliser failed: {_describe(exc)}"
+    try:
+        return document_to_plain_record(doc, problem), None
+    except MemoryError:
+        raise
+    except Exception:
+        return None, problem
 
 
 def issues_json(issues: tuple[Issue, ...]) -> str | None:

@@ -107,3 +107,25 @@ def test_an_older_database_gains_the_new_tables(tmp_path):
     assert {"region_codes", "budgets", "checks"} <= tables
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
+
+
+def test_a_heading_tree_that_fails_still_keeps_the_text_and_tables(tmp_path, monkeypatch):
+    """When even the heading tree cannot be built, the document is `partial` with its text as one section
+    and its tables as printed, and says why; it is never only a `documents` row."""
+    import normalizers.plan
+    from pipeline.inputs import discover
+    from pipeline.job import Task, process
+    from pipeline.load import write_document
+
+    def broken(doc):
+        raise ValueError("a tree that cannot be built")
+
+    monkeypatch.setattr(normalizers.plan, "document_to_sections", broken)
+    result = process(Task(discover([SAMPLES / "wonju-2024-implementation-plan.md"])[0], "c" * 64, "v"))
+    conn = connect(tmp_path / "f.db")
+    write_document(conn, result.batch)
+    status, error = conn.execute("SELECT status, error FROM documents").fetchone()
+    assert status == "partial" and "a tree that cannot be built" in error
+    assert conn.execute("SELECT count(*), max(length(text)) > 100 FROM sections").fetchone() == (1, 1)
+    assert conn.execute("SELECT count(*) FROM doc_tables").fetchone()[0] >= 1
+    assert conn.execute("SELECT count(*) FROM table_cells").fetchone()[0] > 10
