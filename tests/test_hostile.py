@@ -25,8 +25,8 @@ summary = run([Path(folder)], Path(db), jobs=2, limits=Limits(float(timeout), pa
 peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 Path(out).write_text(json.dumps({"events": events, "peak": peak * 1024, "run_id": summary.run_id}))
 """
-# Where the per-document budget, not a specific extractor error, stops a case on this branch (the
-# extractors' own bounds are being added elsewhere); the test accepts either.
+# Size bombs that an extractor's own bound refuses, or that the reduced budgets of this test (30 s,
+# 250 MB) stop first on a slow machine; either is a specific reason, so the test accepts both.
 CAUGHT_BY_BUDGET = {"bomb-image.docx", "bomb-document.docx", "declared-65535.hwpx", "gridspan.docx", "spans.html",
                     "pdf-deflate-bomb.pdf", "declared-65535.hwp"}
 
