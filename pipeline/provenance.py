@@ -3,12 +3,14 @@ budget|indicator|mention ID` (document, page or section path, table and cell or 
 the printed text around it)."""
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
 from pipeline.search import section_path
 
 CONTEXT = 60  # characters either side of a mention
+_FIGURE = re.compile(r"[(\[]?[-+]?[\d,.]+\s*%?[)\]]?|[/\-–—]")   # an amount, a share, a blank mark: no label
 
 
 class NotFound(Exception):
@@ -104,15 +106,24 @@ def _cell_context(conn: sqlite3.Connection, table_id: str | None, row: int | Non
         return {}
     table = _dict(conn.execute("SELECT table_id, section_id, page, caption, unit_text, header_rows FROM doc_tables "
                                "WHERE table_id = ?", (table_id,)).fetchone())
-    cells = conn.execute("SELECT row, col, text, is_header FROM table_cells WHERE table_id = ? ORDER BY row, col",
-                         (table_id,)).fetchall()
+    cells = conn.execute("SELECT row, col, col_span, text, is_header FROM table_cells WHERE table_id = ? "
+                         "ORDER BY row, col", (table_id,)).fetchall()
     row_cells = [c["text"] or "" for c in cells if c["row"] == row]
     headers = [" | ".join(c["text"] or "" for c in cells if c["row"] == r)
                for r in sorted({c["row"] for c in cells if c["is_header"]})]
     column_header = " / ".join(c["text"] for c in cells if c["is_header"] and c["col"] == col and c["text"])
     cell = next((c["text"] for c in cells if c["row"] == row and c["col"] == col), None)
     return {"table": table, "cell": {"row": row, "col": col, "text": cell}, "column_header": column_header or None,
+            "column_label": column_label(cells, row, col) if col is not None and not column_header else None,
             "row_text": " | ".join(row_cells), "header_text": headers}
+
+
+def column_label(cells: list, row: int, col: int) -> str | None:
+    """The nearest text above a cell, in its column, that is a label rather than a figure ('2027년' over a
+    6th-term card's amounts, whose header rows say only '구 분 | 주요 내용')."""
+    above = [c for c in cells if c["row"] < row and c["col"] <= col < c["col"] + (c["col_span"] or 1)
+             and (c["text"] or "").strip() and not _FIGURE.fullmatch(c["text"].strip())]
+    return max(above, key=lambda c: c["row"])["text"].strip() if above else None
 
 
 def explain(conn: sqlite3.Connection, kind: str, fact_id: str) -> dict[str, Any]:
@@ -172,6 +183,8 @@ def explain_text(info: dict[str, Any]) -> str:
         lines.append(f"  cell row {cell['row']}" + (f", col {cell['col']}: '{cell['text']}'" if cell["col"] is not None else ""))
         if info.get("column_header"):
             lines.append(f"  column header: {info['column_header']}")
+        elif info.get("column_label"):
+            lines.append(f"  column label: {info['column_label']}")
         for h in info.get("header_text", []):
             lines.append(f"  header: {h}")
         lines.append(f"  row:    {info['row_text']}")

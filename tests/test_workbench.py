@@ -308,6 +308,15 @@ def test_explain_budget_gives_table_cell_and_row(demo_db, capsys):
     assert info["cell"]["text"] == "133,000" and info["where"]["page"] == 1
 
 
+def test_explain_names_the_year_label_of_a_card_amount(demo_db, capsys):
+    """A 6th-term card's header rows say only '구 분 | 주요 내용': the label above the amount says its year."""
+    bid = _q(demo_db, "SELECT b.budget_id FROM budgets b JOIN documents d USING (doc_id) WHERE d.path = "
+                      "'gangseo-2027-sixth-term-plan.docx' AND b.fund_source = '시도비' AND b.year = 2028 "
+                      "ORDER BY b.row LIMIT 1")[0][0]
+    assert main(["explain", "budget", bid, "--db", str(demo_db)]) == 0
+    assert "column label: 2028년" in capsys.readouterr().out
+
+
 def test_explain_indicator_and_mention(demo_db, capsys):
     iid = _q(demo_db, "SELECT indicator_id FROM indicators i JOIN documents d USING (doc_id) "
                       "WHERE d.path = 'yangpyeong-2023-plan-summary.txt' LIMIT 1")[0][0]
