@@ -326,6 +326,11 @@ def cases(full: bool) -> list[tuple[Case, Callable[[], bytes] | str]]:
          lambda: ("(단위: 백만원)\n\n| 사업명 | " + " | ".join(f"{2000 + j}" for j in range(30)) + " |\n|"
                   + "---|" * 31 + "\n" + "".join(f"| 사업{i} | " + " | ".join(str(i * 10 + j) for j in range(30))
                                                   + " |\n" for i in range(2000))).encode()),
+        # more than the test's 250 MB budget once read (a few seconds): the budget must stop it and say so
+        (Case("memory-hog.md", BAD | {"ok"} if full else frozenset({"failed"}), reason="" if full else "--max-memory",
+              about="a 120,000-row table"),
+         lambda: ("| 사업명 | 2023 | 2024 |\n|---|---|---|\n" + "".join(
+             f"| 사업{i} | {i},000 | {i + 1},000 |\n" for i in range(120_000))).encode()),
         (Case("rows-10000.md", BAD | {"ok"}, about="a 10,000-row table"),
          lambda: ("| 사업명 | 2023 | 2024 |\n|---|---|---|\n" + "".join(
              f"| 사업{i} | {i},000 | {i + 1},000 |\n" for i in range(10_000))).encode()),
