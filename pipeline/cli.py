@@ -343,37 +343,35 @@ def cmd_serve(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from pipeline.provenance import NotFound, document_summary, summary_text
+    from pipeline.provenance import document_summary, summary_text
 
-    conn = _open(args.db)
-    if conn is None:
-        return EXIT_DB
-    try:
-        summary = document_summary(conn, args.doc)
-    except NotFound as exc:
-        _err(str(exc))
-        return EXIT_USAGE
-    print(json.dumps(summary, ensure_ascii=False, indent=1) if args.json else summary_text(summary))
-    return EXIT_OK
+    return _print_found(args, lambda conn: document_summary(conn, args.doc), summary_text)
 
 
 def cmd_explain(args) -> int:
-    from pipeline.provenance import NotFound, explain, explain_text
+    from pipeline.provenance import explain, explain_text
+
+    return _print_found(args, lambda conn: explain(conn, args.kind, args.id), explain_text)
+
+
+def _print_found(args, find, to_text) -> int:
+    """Print what `find(conn)` returns, as JSON with `--json` or as `to_text` gives it; a missing id is an error."""
+    from pipeline.provenance import NotFound
 
     conn = _open(args.db)
     if conn is None:
         return EXIT_DB
     try:
-        info = explain(conn, args.kind, args.id)
+        found = find(conn)
     except NotFound as exc:
         _err(str(exc))
         return EXIT_USAGE
-    print(json.dumps(info, ensure_ascii=False, indent=1) if args.json else explain_text(info))
+    print(json.dumps(found, ensure_ascii=False, indent=1) if args.json else to_text(found))
     return EXIT_OK
 
 
 def cmd_report(args) -> int:
-    from pipeline.report import write_report
+    from pipeline.report import governments, write_report
 
     conn = _open(args.db)
     if conn is None:
@@ -381,8 +379,6 @@ def cmd_report(args) -> int:
     if args.out.is_dir():
         _err(f"{args.out} is a folder; give the HTML file to write")
         return EXIT_USAGE
-    from pipeline.report import governments
-
     if args.region and not governments(conn, args.region):
         _err(f"no government in the database matches --region {args.region!r} (a code such as 41830, or "
              "part of a name); `planextract status` lists what is loaded")

@@ -27,6 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from tools.pdf_writer import objects_to_pdf  # noqa: E402
+
 WIDTH, HEIGHT = 595.0, 842.0
 LEFT, RIGHT = 60.0, 535.0
 
@@ -361,17 +365,7 @@ def document_to_pdf(pages: list[Page], style: Style) -> bytes:
     objects += [_font(regular, fonts + 2), _font(bold, fonts + 3), _cid_font(regular, style, fonts + 4),
                 _cid_font(bold, style, fonts + 5), _descriptor(regular, 4), _descriptor(bold, 4 | 1 << 18),
                 b"<< /Producer (planextract samples/make_hancom_pdf.py) >>"]
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += (b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n"
-            % (len(objects) + 1, len(objects), b"5a" * 16, b"5a" * 16, xref))
-    return bytes(out)
+    return objects_to_pdf(objects, b" /Info %d 0 R /ID [<%s> <%s>]" % (len(objects), b"5a" * 16, b"5a" * 16))
 
 
 def main() -> int:

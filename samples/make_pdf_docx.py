@@ -40,6 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from extractors.grid import infer_header_rows  # noqa: E402
+from tools.pdf_writer import objects_to_pdf  # noqa: E402
 from tools.render_twins import (  # noqa: E402
     Layout,
     Para,
@@ -257,20 +258,6 @@ def write_yangpyeong_pdf(spec: Spec, title: str, docx_path: Path, pdf_path: Path
 
 # --- a PDF with a broken text layer, written by hand -----------------------------------------
 
-def _pdf_objects_to_bytes(objects: list[bytes]) -> bytes:
-    """Serialise numbered objects (1..n, object 1 the catalog) with a correct xref table."""
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
 def _stream(dictionary: bytes, data: bytes) -> bytes:
     """A Flate-compressed stream object body."""
     packed = zlib.compress(data, 9)
@@ -321,7 +308,7 @@ def broken_text_layer_pdf(scan_source: Path) -> bytes:
         b"<< /Type /FontDescriptor /FontName /NanumGothic /Flags 4 /FontBBox [0 -200 1000 800] "
         b"/ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>",
     ]
-    return _pdf_objects_to_bytes(objects)
+    return objects_to_pdf(objects)
 
 
 # --- main ------------------------------------------------------------------------------------

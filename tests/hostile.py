@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import sys
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -27,6 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))   # run as a script too: `python tests/hostile.py OUT_DIR`
+
+from tools.pdf_writer import objects_to_pdf  # noqa: E402
+
 SAMPLES = ROOT / "samples"
 SHARED_HWP = ROOT.parent / "shared" / "corpus" / "hwp" / "moef-fiscal-stats-2014-08.hwp"
 SHARED_HWP_TABLES = ROOT.parent / "shared" / "corpus" / "hwp" / "chart-exercise-tables.hwp"   # sections > 4 KB
@@ -159,25 +164,11 @@ def flate_pdf_bomb(size: int) -> bytes:
     comp = zlib.compressobj(9)
     chunk = b" " * (1 << 20)
     stream = b"".join(comp.compress(chunk) for _ in range(size // len(chunk))) + comp.flush()
-    return pdf_with_objects([
+    return objects_to_pdf([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"])
-
-
-def pdf_with_objects(objects: list[bytes]) -> bytes:
-    """A PDF file with these objects (1 0 obj …) and a correct cross-reference table."""
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 def hwp_table_patched(src: Path, rows: int, cols: int) -> bytes | None:
