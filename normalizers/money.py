@@ -271,9 +271,11 @@ def _currency_words() -> tuple[re.Pattern, dict[str, str]]:
     words = {_compact(w): c.code for c in rules.units().currency for w in c.words}
     spaced_words = sorted({w for c in rules.units().currency for w in c.words}, key=len, reverse=True)
     pattern = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in spaced_words)
+    syllables = "".join(sorted({w for w in spaced_words if len(w) == 1 and "가" <= w <= "힣"}))
     # one space, tab or line break before the word (a wrapped line: '141.5억' / '달러'); a one-syllable word
     # ('불', '엔') only when no other syllable than 화 ('달러화', '엔화') follows it ('20억 불법' is no money)
-    return re.compile(rf"[ \t\n]?(?P<word>{pattern})(?![A-Za-z])(?!(?<=[불엔])[가-힣](?<!화))"), words
+    alone = rf"(?!(?<=[{syllables}])[가-힣](?<!화))" if syllables else ""
+    return re.compile(rf"[ \t\n]?(?P<word>{pattern})(?![A-Za-z]){alone}"), words
 
 
 @cache

@@ -154,7 +154,9 @@ def copy_facts(conn: sqlite3.Connection, doc_id: str) -> dict[tuple, list[int]]:
                                                AND COALESCE(amount_krw, currency_amount) IS NOT NULL
                                                GROUP BY 1, 2""", (doc_id,)):
         out[("money", f"{amount:,.0f} {currency}", None, "times printed", None)].append(n)
-    return {(k[0], _key(k[1]), *k[2:]): sorted(v, key=lambda x: (x is None, x or 0)) for k, v in out.items()}
+    # names are compared in key form (spaces and case aside), except an amount's, which is its own label
+    return {(k[0], k[1] if k[0] == "money" else _key(k[1]), *k[2:]): sorted(v, key=lambda x: (x is None, x or 0))
+            for k, v in out.items()}
 
 
 def _label(conn: sqlite3.Connection, doc_id: str) -> dict[str, str]:
@@ -165,11 +167,6 @@ def _label(conn: sqlite3.Connection, doc_id: str) -> dict[str, str]:
         names[_key(r[0])] = r[0] or ""
     for r in conn.execute("SELECT name FROM indicators WHERE doc_id = ?", (doc_id,)):
         names[_key(r[0])] = r[0] or ""
-    for amount, currency in conn.execute("""SELECT DISTINCT COALESCE(amount_krw, currency_amount), COALESCE(currency, 'KRW')
-                                            FROM mentions WHERE doc_id = ? AND kind = 'money'
-                                            AND COALESCE(amount_krw, currency_amount) IS NOT NULL""", (doc_id,)):
-        label = f"{amount:,.0f} {currency}"
-        names[_key(label)] = label
     return names
 
 
