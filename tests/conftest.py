@@ -38,7 +38,8 @@ def golden(request):
     """Compare a JSON-ready value with tests/golden/<name>; a missing golden fails."""
     update = request.config.getoption("--update-golden")
 
-    def check(name: str, value) -> None:
+    def check(name: str, value, bbox_tolerance: float = 0.0) -> None:
+        """`bbox_tolerance` (points) lets bounding boxes move that much; everything else must be equal."""
         path = GOLDEN / name
         text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         if update:
@@ -47,10 +48,23 @@ def golden(request):
             return
         if not path.exists():
             pytest.fail(f"golden {path.name} is missing: run pytest --update-golden and review it")
-        assert json.loads(path.read_text(encoding="utf-8")) == json.loads(text), (
+        assert golden_equal(json.loads(path.read_text(encoding="utf-8")), json.loads(text), bbox_tolerance), (
             f"output differs from golden {path.name}; if intended, run pytest --update-golden and review the diff")
 
     return check
+
+
+def golden_equal(expected, actual, bbox_tolerance: float = 0.0, key: str = "") -> bool:
+    """Equal JSON values, except that numbers of a "bbox" may differ by up to `bbox_tolerance`."""
+    if key == "bbox" and bbox_tolerance and isinstance(expected, list) and isinstance(actual, list):
+        return len(expected) == len(actual) and all(abs(a - b) <= bbox_tolerance for a, b in zip(expected, actual))
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return expected.keys() == actual.keys() and all(
+            golden_equal(expected[k], actual[k], bbox_tolerance, k) for k in expected)
+    if isinstance(expected, list) and isinstance(actual, list):
+        return len(expected) == len(actual) and all(
+            golden_equal(a, b, bbox_tolerance, key) for a, b in zip(expected, actual))
+    return expected == actual
 
 
 TWIN_AGREEMENT: dict[str, str] = {}

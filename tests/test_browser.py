@@ -69,7 +69,11 @@ def test_korean_glyphs_render_in_chromium(tmp_path):
                         f'<p style="font-size:48px;margin:10px">{text}</p>', encoding="utf-8")
         shots[name] = _pixels(chromium_screenshot(page.as_uri(), tmp_path / f"{name}.png", tmp_path / "p", (700, 200)))
     korean, missing = _ink(shots["korean"]), _ink(shots["missing"])  # the same number of characters
-    assert korean > 2000 and korean > 2.5 * missing, "Korean text renders as boxes: install fonts-noto-cjk (make deps)"
+    # Boxes for unknown characters look alike at the same places, whatever their stroke (it varies with the
+    # Chromium release), so Korean drawn as boxes would ink nearly the same pixels; real glyphs ink others.
+    apart = sum((sum(a) < 300) != (sum(b) < 300) for a, b in zip(_data(shots["korean"]), _data(shots["missing"])))
+    assert korean > 2000 and apart > 0.5 * max(korean, missing), \
+        "Korean text renders as boxes: install fonts-noto-cjk (make deps)"
 
 
 def test_report_renders_charts_with_korean_text_in_chromium(demo_db, tmp_path, request, capsys):

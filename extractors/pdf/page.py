@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+import cffi
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
@@ -173,10 +174,10 @@ def scan_page(pdf: pdfium.PdfDocument, index: int) -> PageScan:
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            glyphs, unmapped = _page_glyphs(_address(textpage.raw), height)
+            glyphs, unmapped = _page_glyphs(_handle(textpage.raw), height)
         finally:
             textpage.close()
-        segments, dots, image_area = _page_graphics(_address(page.raw), height)
+        segments, dots, image_area = _page_graphics(_handle(page.raw), height)
     except pdfium.PdfiumError as exc:
         raise PageUnreadable(str(exc)) from exc
     finally:
@@ -209,54 +210,63 @@ def _address(handle) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
-def _fast(function, restype, *argtypes):
-    """`function` (a pypdfium2 raw binding) re-declared with plain argument types: no per-call conversion."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(_address(function))
+_FFI = cffi.FFI()
 
 
-_P, _I, _U, _D = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint, ctypes.c_double
-_unicode = _fast(raw.FPDFText_GetUnicode, _U, _P, _I)
-_loose_box = _fast(raw.FPDFText_GetLooseCharBox, _I, _P, _I, _P)
-_text_object = _fast(raw.FPDFText_GetTextObject, _P, _P, _I)
-_map_error = _fast(raw.FPDFText_HasUnicodeMapError, _I, _P, _I)
-_char_count = _fast(raw.FPDFText_CountChars, _I, _P)
-_text_range = _fast(raw.FPDFText_GetText, _I, _P, _I, _I, _P)
-_font_size = _fast(raw.FPDFText_GetFontSize, _D, _P, _I)
-_char_matrix = _fast(raw.FPDFText_GetMatrix, _I, _P, _I, _P)
-_object_font = _fast(raw.FPDFTextObj_GetFont, _P, _P)
-_render_mode = _fast(raw.FPDFTextObj_GetTextRenderMode, _I, _P)
-_font_name = _fast(raw.FPDFFont_GetBaseFontName, ctypes.c_ulong, _P, _P, ctypes.c_ulong)
-_font_weight = _fast(raw.FPDFFont_GetWeight, _I, _P)
-_font_flags = _fast(raw.FPDFFont_GetFlags, _I, _P)
-_page_count = _fast(raw.FPDFPage_CountObjects, _I, _P)
-_page_object = _fast(raw.FPDFPage_GetObject, _P, _P, _I)
-_form_count = _fast(raw.FPDFFormObj_CountObjects, _I, _P)
-_form_object = _fast(raw.FPDFFormObj_GetObject, _P, _P, ctypes.c_ulong)
-_object_type = _fast(raw.FPDFPageObj_GetType, _I, _P)
-_draw_mode = _fast(raw.FPDFPath_GetDrawMode, _I, _P, _P, _P)
-_fill_color = _fast(raw.FPDFPageObj_GetFillColor, _I, _P, _P, _P, _P, _P)
-_bounds = _fast(raw.FPDFPageObj_GetBounds, _I, _P, _P, _P, _P, _P)
-_segment_count = _fast(raw.FPDFPath_CountSegments, _I, _P)
-_object_matrix_of = _fast(raw.FPDFPageObj_GetMatrix, _I, _P, _P)
-_path_segment = _fast(raw.FPDFPath_GetPathSegment, _P, _P, _I)
-_segment_point = _fast(raw.FPDFPathSegment_GetPoint, _I, _P, _P, _P)
-_segment_type = _fast(raw.FPDFPathSegment_GetType, _I, _P)
-_segment_close = _fast(raw.FPDFPathSegment_GetClose, _I, _P)
+def _fast(function, signature: str):
+    """`function` (a pypdfium2 raw binding) called through cffi with C `signature`: a third less per call
+    than ctypes, which counts when a page costs hundreds of thousands of calls."""
+    return _FFI.cast(signature, _address(function))
 
-# Reused out-parameters (PDFium is single-threaded anyway) and their addresses.
-_RECT = raw.FS_RECTF()
-_unpack_rect = struct.Struct("4f").unpack_from   # left, top, right, bottom in one call
-_MATRIX = raw.FS_MATRIX()
-_BOX = tuple(ctypes.c_float() for _ in range(4))
-_MODE = tuple(ctypes.c_int() for _ in range(2))
-_RGBA = tuple(ctypes.c_uint() for _ in range(4))
-_XY = tuple(ctypes.c_float() for _ in range(2))
-_NAME = ctypes.create_string_buffer(128)
-_RECT_AT, _MATRIX_AT = ctypes.addressof(_RECT), ctypes.addressof(_MATRIX)
-_BOX_AT = tuple(ctypes.addressof(v) for v in _BOX)
-_MODE_AT = tuple(ctypes.addressof(v) for v in _MODE)
-_RGBA_AT = tuple(ctypes.addressof(v) for v in _RGBA)
-_XY_AT = tuple(ctypes.addressof(v) for v in _XY)
+
+_unicode = _fast(raw.FPDFText_GetUnicode, "unsigned(*)(void*, int)")
+_loose_box = _fast(raw.FPDFText_GetLooseCharBox, "int(*)(void*, int, float*)")
+_text_object = _fast(raw.FPDFText_GetTextObject, "void*(*)(void*, int)")
+_map_error = _fast(raw.FPDFText_HasUnicodeMapError, "int(*)(void*, int)")
+_char_count = _fast(raw.FPDFText_CountChars, "int(*)(void*)")
+_text_range = _fast(raw.FPDFText_GetText, "int(*)(void*, int, int, unsigned short*)")
+_font_size = _fast(raw.FPDFText_GetFontSize, "double(*)(void*, int)")
+_char_matrix = _fast(raw.FPDFText_GetMatrix, "int(*)(void*, int, float*)")
+_object_font = _fast(raw.FPDFTextObj_GetFont, "void*(*)(void*)")
+_render_mode = _fast(raw.FPDFTextObj_GetTextRenderMode, "int(*)(void*)")
+_font_name = _fast(raw.FPDFFont_GetBaseFontName, "unsigned long(*)(void*, char*, unsigned long)")
+_font_weight = _fast(raw.FPDFFont_GetWeight, "int(*)(void*)")
+_font_flags = _fast(raw.FPDFFont_GetFlags, "int(*)(void*)")
+_page_count = _fast(raw.FPDFPage_CountObjects, "int(*)(void*)")
+_page_object = _fast(raw.FPDFPage_GetObject, "void*(*)(void*, int)")
+_form_count = _fast(raw.FPDFFormObj_CountObjects, "int(*)(void*)")
+_form_object = _fast(raw.FPDFFormObj_GetObject, "void*(*)(void*, unsigned long)")
+_object_type = _fast(raw.FPDFPageObj_GetType, "int(*)(void*)")
+_draw_mode = _fast(raw.FPDFPath_GetDrawMode, "int(*)(void*, int*, int*)")
+_fill_color = _fast(raw.FPDFPageObj_GetFillColor, "int(*)(void*, unsigned*, unsigned*, unsigned*, unsigned*)")
+_bounds = _fast(raw.FPDFPageObj_GetBounds, "int(*)(void*, float*, float*, float*, float*)")
+_segment_count = _fast(raw.FPDFPath_CountSegments, "int(*)(void*)")
+_object_matrix_of = _fast(raw.FPDFPageObj_GetMatrix, "int(*)(void*, float*)")
+_path_segment = _fast(raw.FPDFPath_GetPathSegment, "void*(*)(void*, int)")
+_segment_point = _fast(raw.FPDFPathSegment_GetPoint, "int(*)(void*, float*, float*)")
+_segment_type = _fast(raw.FPDFPathSegment_GetType, "int(*)(void*)")
+_segment_close = _fast(raw.FPDFPathSegment_GetClose, "int(*)(void*)")
+
+# Reused out-parameters (PDFium is single-threaded anyway): a rectangle (left, top, right, bottom), a matrix
+# (a..f), object bounds (left, bottom, right, top), a path's fill and stroke modes, a colour, a point, a name;
+# read back through one `struct` unpack of their buffers.
+_RECT = _FFI.new("float[4]")
+_MATRIX = _FFI.new("float[6]")
+_BOX = _FFI.new("float[4]")
+_BOX_PARTS = (_BOX, _BOX + 1, _BOX + 2, _BOX + 3)
+_MODE = _FFI.new("int[2]")
+_RGBA = _FFI.new("unsigned[4]")
+_XY = _FFI.new("float[2]")
+_NAME = _FFI.new("char[128]")
+_unpack4 = struct.Struct("4f").unpack
+_unpack6 = struct.Struct("6f").unpack
+_RECT_BYTES, _MATRIX_BYTES, _BOX_BYTES = _FFI.buffer(_RECT), _FFI.buffer(_MATRIX), _FFI.buffer(_BOX)
+_NULL = _FFI.NULL
+
+
+def _handle(handle):
+    """A pypdfium2 handle as the `void*` the cffi prototypes take."""
+    return _FFI.cast("void*", _address(handle))
 
 
 # --- glyphs ----------------------------------------------------------------------------------
@@ -316,7 +326,7 @@ def _pair_code(codes: list[int], i: int) -> int:
     return 0x10000 + ((codes[i] - 0xD800) << 10) + (low - 0xDC00) if 0xDC00 <= low <= 0xDFFF else 0xFFFD
 
 
-def _page_glyphs(textpage: int, height: float) -> tuple[list[Glyph], int]:
+def _page_glyphs(textpage, height: float) -> tuple[list[Glyph], int]:
     """Printed characters (blanks left out, noted as `space_before`) and the count of unmapped ones.
 
     The codes come in one call (`_page_codes`) and each is sorted by one
@@ -324,13 +334,14 @@ def _page_glyphs(textpage: int, height: float) -> tuple[list[Glyph], int]:
     its text object, whose size, weight and mapping error are read once
     (`_glyph_style`).
     """
-    styles: dict[int, tuple[float, bool, bool]] = {}
-    bold_of_font: dict[int, bool] = {}
+    styles: dict[object, tuple[float, bool, bool]] = {}
+    bold_of_font: dict[object, bool] = {}
     glyphs: list[Glyph] = []
     unmapped = 0
     space = False
     codes = _page_codes(textpage)
-    loose_box, text_object, new, kinds, unpack = _loose_box, _text_object, tuple.__new__, _KINDS, _unpack_rect
+    loose_box, text_object, new, kinds, unpack, rect, rect_bytes = (_loose_box, _text_object, tuple.__new__, _KINDS,
+                                                                     _unpack4, _RECT, _RECT_BYTES)
     for i, code in enumerate(codes):
         kind = kinds[code] if code < 0x10000 else _code_kind(code)
         if kind:
@@ -343,15 +354,15 @@ def _page_glyphs(textpage: int, height: float) -> tuple[list[Glyph], int]:
                 code = _pair_code(codes, i)
             elif kind == _HYPHEN:
                 code = 0x2D
-        obj = text_object(textpage, i) or 0
+        obj = text_object(textpage, i)
         style = styles.get(obj)
         if style is None:
             style = styles[obj] = _glyph_style(textpage, i, obj, bold_of_font)
         if style[2] or (kind and _is_unmapped(code, False)):
             unmapped += 1
-        if not loose_box(textpage, i, _RECT_AT):
+        if not loose_box(textpage, i, rect):
             continue
-        left, top, right, bottom = unpack(_RECT)
+        left, top, right, bottom = unpack(rect_bytes)
         if right <= left:
             continue
         glyphs.append(new(Glyph, (_glyph_text(code) if kind else chr(code), left, height - top, right,
@@ -360,35 +371,35 @@ def _page_glyphs(textpage: int, height: float) -> tuple[list[Glyph], int]:
     return glyphs, unmapped
 
 
-def _page_codes(textpage: int) -> list[int]:
+def _page_codes(textpage) -> list[int]:
     """The Unicode value of every character of a text page, in one call when PDFium's UTF-16 text lines up
     with its characters (no character beyond the BMP), else one call per character."""
     count = _char_count(textpage)
-    buffer = (ctypes.c_ushort * (count + 1))()
-    if count and _text_range(textpage, 0, count, ctypes.addressof(buffer)) == count + 1:
-        return list(buffer[:count])
+    buffer = _FFI.new("unsigned short[]", count + 1)
+    if count and _text_range(textpage, 0, count, buffer) == count + 1:
+        return _FFI.unpack(buffer, count)
     return [_unicode(textpage, i) for i in range(count)]
 
 
-def _glyph_style(textpage: int, index: int, obj: int, bold_of_font: dict[int, bool]) -> tuple[float, bool, bool]:
+def _glyph_style(textpage, index: int, obj, bold_of_font: dict[object, bool]) -> tuple[float, bool, bool]:
     """(effective font size, bold, no Unicode mapping) of the text object printing character `index`, read
     once per object (the font's weight once per font; a font maps all its codes or none)."""
-    _char_matrix(textpage, index, _MATRIX_AT)
-    size = round(_font_size(textpage, index) * math.hypot(_MATRIX.c, _MATRIX.d), 2)
+    _char_matrix(textpage, index, _MATRIX)
+    size = round(_font_size(textpage, index) * math.hypot(_MATRIX[2], _MATRIX[3]), 2)
     map_error = _map_error(textpage, index) == 1
     if not obj:
         return size, False, map_error
-    font = _object_font(obj) or 0
+    font = _object_font(obj)
     if font not in bold_of_font:
         _font_name(font, _NAME, len(_NAME))
-        bold_of_font[font] = bool(_BOLD_NAME.search(_NAME.value.decode("latin-1"))
+        bold_of_font[font] = bool(_BOLD_NAME.search(_FFI.string(_NAME).decode("latin-1"))
                                   or _font_weight(font) >= 600 or _font_flags(font) & _FORCE_BOLD)
     return size, bold_of_font[font] or _render_mode(obj) == _FILL_STROKE, map_error
 
 
 # --- graphics --------------------------------------------------------------------------------
 
-def _page_graphics(page: int, height: float) -> tuple[list[Segment], list[Box], float]:
+def _page_graphics(page, height: float) -> tuple[list[Segment], list[Box], float]:
     """Ruling segments and dots from visible paths, and the total area of images, over the whole object
     tree."""
     segments: list[Segment] = []
@@ -401,7 +412,7 @@ def _page_graphics(page: int, height: float) -> tuple[list[Segment], list[Box], 
 _PATH, _IMAGE, _FORM = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
 
 
-def _walk_objects(container: int, count, get, matrix: Matrix, height: float, segments: list[Segment],
+def _walk_objects(container, count, get, matrix: Matrix, height: float, segments: list[Segment],
                   dots: list[Box], image_area: list[float]) -> None:
     """Visit paths and images once, descending into form XObjects with their matrices.
 
@@ -411,24 +422,24 @@ def _walk_objects(container: int, count, get, matrix: Matrix, height: float, seg
     a bigger path only when it shows (`_is_visible_fill`).
     """
     identity = matrix is _IDENTITY
-    b0, b1, b2, b3 = _BOX
-    fill, stroke = _MODE
-    mode_at, box_at = _MODE_AT, _BOX_AT
+    left_at, bottom_at, right_at, top_at = _BOX_PARTS
+    mode, fill_at, stroke_at, unpack, box_bytes = _MODE, _MODE, _MODE + 1, _unpack4, _BOX_BYTES
     object_type, draw_mode, bounds, add_dot = _object_type, _draw_mode, _bounds, dots.append
     for i in range(count(container)):
         obj = get(container, i)
         kind = object_type(obj)
         if kind == _PATH:
             if identity:
-                bounds(obj, box_at[0], box_at[1], box_at[2], box_at[3])
-                box = (b0.value, height - b3.value, b2.value, height - b1.value)
+                bounds(obj, left_at, bottom_at, right_at, top_at)
+                left, bottom, right, top = unpack(box_bytes)
+                box = (left, height - top, right, height - bottom)
             else:
                 box = _object_box(obj, matrix, height)
             if box[2] - box[0] <= DOT_MAX and box[3] - box[1] <= DOT_MAX:
                 add_dot(box)
                 continue
-            draw_mode(obj, mode_at[0], mode_at[1])
-            if stroke.value or (fill.value and _is_visible_fill(obj)):
+            draw_mode(obj, fill_at, stroke_at)
+            if mode[1] or (mode[0] and _is_visible_fill(obj)):
                 segments.extend(_path_segments(obj, box, matrix, height))
         elif kind == _IMAGE:
             x0, top, x1, bottom = _object_box(obj, matrix, height)
@@ -438,11 +449,10 @@ def _walk_objects(container: int, count, get, matrix: Matrix, height: float, seg
             _walk_objects(obj, _form_count, _form_object, inner, height, segments, dots, image_area)
 
 
-def _object_matrix(obj: int) -> Matrix:
+def _object_matrix(obj) -> Matrix:
     """The object's own transformation matrix."""
-    _object_matrix_of(obj, _MATRIX_AT)
-    m = _MATRIX
-    return (m.a, m.b, m.c, m.d, m.e, m.f)
+    _object_matrix_of(obj, _MATRIX)
+    return _unpack6(_MATRIX_BYTES)
 
 
 def _compose(inner: Matrix, outer: Matrix) -> Matrix:
@@ -457,10 +467,10 @@ def _apply(matrix: Matrix, x: float, y: float) -> tuple[float, float]:
     return (a * x + c * y + e, b * x + d * y + f)
 
 
-def _object_box(obj: int, matrix: Matrix, height: float) -> tuple[float, float, float, float]:
+def _object_box(obj, matrix: Matrix, height: float) -> tuple[float, float, float, float]:
     """The object's bounds in page space, top-left origin."""
-    _bounds(obj, *_BOX_AT)
-    left, bottom, right, top = _BOX[0].value, _BOX[1].value, _BOX[2].value, _BOX[3].value
+    _bounds(obj, *_BOX_PARTS)
+    left, bottom, right, top = _unpack4(_BOX_BYTES)
     if matrix is not _IDENTITY:
         corners = [_apply(matrix, x, y) for x in (left, right) for y in (bottom, top)]
         left, right = min(p[0] for p in corners), max(p[0] for p in corners)
@@ -468,14 +478,14 @@ def _object_box(obj: int, matrix: Matrix, height: float) -> tuple[float, float, 
     return (left, height - top, right, height - bottom)
 
 
-def _is_visible_fill(obj: int) -> bool:
+def _is_visible_fill(obj) -> bool:
     """A fill that shows: not white or transparent (backgrounds and erasers are filled white)."""
-    _fill_color(obj, *_RGBA_AT)
-    r, g, b, a = _RGBA[0].value, _RGBA[1].value, _RGBA[2].value, _RGBA[3].value
+    _fill_color(obj, _RGBA, _RGBA + 1, _RGBA + 2, _RGBA + 3)
+    r, g, b, a = _RGBA
     return not (min(r, g, b) >= 250 or a == 0)
 
 
-def _path_segments(obj: int, box: tuple[float, float, float, float], matrix: Matrix,
+def _path_segments(obj, box: tuple[float, float, float, float], matrix: Matrix,
                    height: float) -> list[Segment]:
     """Ruling segments drawn by one path (bigger than a dot) with page-space `box`: a line, a rectangle's
     four edges, or a polyline's pieces."""
@@ -491,15 +501,14 @@ def _path_segments(obj: int, box: tuple[float, float, float, float], matrix: Mat
     return _polyline_segments(obj, _compose(_object_matrix(obj), matrix), height)
 
 
-def _polyline_segments(obj: int, matrix: Matrix, height: float) -> list[Segment]:
+def _polyline_segments(obj, matrix: Matrix, height: float) -> list[Segment]:
     """Axis-parallel straight pieces of a many-segment path, closing subpaths (curves are skipped)."""
     out: list[Segment] = []
     previous = start = (0.0, 0.0)
-    x, y = _XY
     for i in range(min(_segment_count(obj), MAX_PATH_POINTS)):
         seg = _path_segment(obj, i)
-        _segment_point(seg, *_XY_AT)
-        px, py = _apply(matrix, x.value, y.value)
+        _segment_point(seg, _XY, _XY + 1)
+        px, py = _apply(matrix, _XY[0], _XY[1])
         point = (px, height - py)
         kind = _segment_type(seg)
         if kind == raw.FPDF_SEGMENT_MOVETO:
