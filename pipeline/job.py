@@ -119,7 +119,7 @@ def read_document(task: Task) -> tuple[DocumentRow, PlanRecord | None]:
 
 # Issue codes that say how a file was read, not that anything read is in doubt: kept in
 # `documents.issues`, but the document stays `ok`.
-NOTE_CODES = frozenset({"distribution-protected"})
+NOTE_CODES = frozenset({"distribution-protected", "fonts-not-embedded"})
 
 
 def protection_notes(protection: str | None) -> tuple[Issue, ...]:

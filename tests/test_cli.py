@@ -144,3 +144,26 @@ def test_a_distribution_protected_hwp_is_ok_and_says_it_was_protected(tmp_path):
     assert _q(db, "SELECT status, protection, error FROM documents") == [("ok", "distribution", None)]
     assert _q(db, "SELECT json_extract(issues, '$[0].code') FROM documents") == [("distribution-protected",)]
     assert _q(db, "SELECT count(*) FROM mentions WHERE text = '72,300,000원' AND amount_krw = 72300000")[0][0] >= 1
+
+
+def test_a_pdf_without_embedded_fonts_is_ok_and_names_them(tmp_path):
+    """Fonts a PDF does not embed are drawn with the machine's fonts: a note naming them, the document `ok`;
+    a PDF embedding its fonts (LibreOffice's), and one in the 14 standard fonts alone, get no such note."""
+    (tmp_path / "in").mkdir()
+    for name in ("suncheon-2025-work-plan.pdf", "wonju-2024-implementation-plan.pdf"):
+        shutil.copy(SAMPLES / name, tmp_path / "in" / name)
+    db = tmp_path / "f.db"
+    assert main(["run", str(tmp_path / "in"), "--db", str(db), "--quiet"]) == 0
+    rows = dict(_q(db, "SELECT path, status || ' ' || coalesce(issues, '-') FROM documents"))
+    status, issues = rows["suncheon-2025-work-plan.pdf"].split(" ", 1)
+    assert status == "ok" and json.loads(issues)[0]["code"] == "fonts-not-embedded"
+    assert "HYGoThic-Bold, HYGoThic-Medium" in json.loads(issues)[0]["message"]
+    assert rows["wonju-2024-implementation-plan.pdf"] == "ok -"
+
+
+def test_standard_fonts_are_not_counted_as_substituted():
+    from extractors.pdf.page import _STANDARD_FONT
+
+    assert all(_STANDARD_FONT.match(n) for n in ("Helvetica", "Helvetica-BoldOblique", "Times-Roman", "Courier-Bold",
+                                                  "Symbol", "ZapfDingbats"))
+    assert not any(_STANDARD_FONT.match(n) for n in ("HYGoThic-Medium", "NanumGothic", "Times-Roman-KSC", "Arial"))

@@ -12,6 +12,7 @@ from conftest import GOLDEN, sample_files
 
 from extractors import extract
 from extractors.document import document_to_dict
+from extractors.pdf.reader import FONTS_NOT_EMBEDDED
 from normalizers.plan import normalise
 
 SAMPLES = sample_files()
@@ -26,31 +27,18 @@ def documents():
     return {p.name: extract(p) for p in SAMPLES}
 
 
-# A PDF whose fonts are not embedded is drawn with whatever font PDFium finds on the machine, and its glyph
-# boxes follow that font's outlines: up to 1.5 pt apart between machines with the same packages (the order a
-# font folder is listed in decides between Noto CJK faces). Their boxes are compared within this many points.
+# A PDF whose fonts are not embedded (noted `fonts-not-embedded`) is drawn with whatever font PDFium finds on
+# the machine, and its glyph boxes follow that font's outlines: up to 1.5 pt apart between machines with the
+# same packages (the order a font folder is listed in decides between Noto CJK faces). Their boxes are
+# compared within this many points.
 SUBSTITUTED_FONT_TOLERANCE = 2.0
-
-
-def has_substituted_fonts(path) -> bool:
-    """Whether a PDF prints text in a font it does not embed (checked on its first page)."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
-
-    pdf = pdfium.PdfDocument(path)
-    try:
-        page = pdf[0]
-        objects = page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT])
-        return any(not raw.FPDFFont_GetIsEmbedded(raw.FPDFTextObj_GetFont(obj.raw)) for obj in objects)
-    finally:
-        pdf.close()
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=_name)
 def test_document_snapshot(path, documents, golden):
     data = document_to_dict(documents[path.name])
     data["path"] = path.name
-    substituted = path.suffix == ".pdf" and has_substituted_fonts(path)
+    substituted = any(issue.code == FONTS_NOT_EMBEDDED for issue in documents[path.name].issues)
     golden(f"{path.name}.document.json", data, SUBSTITUTED_FONT_TOLERANCE if substituted else 0.0)
 
 

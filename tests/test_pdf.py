@@ -201,7 +201,7 @@ def test_every_block_and_cell_has_page_and_bbox():
 def test_broken_and_missing_text_layers_are_issues():
     doc = extract(SAMPLES / "broken-text-layer.pdf")
     issues = {i.code: i for i in doc.issues}
-    assert set(issues) == {"broken-text-layer", "no-text-layer"}
+    assert set(issues) == {"broken-text-layer", "no-text-layer", "fonts-not-embedded"}   # NanumGothic, not embedded
     assert "page(s) 2 " in issues["broken-text-layer"].message and issues["broken-text-layer"].source.page == 2
     assert "page(s) 3 " in issues["no-text-layer"].message
     assert next(b.text for b in doc.blocks).startswith("Broken text layer sample")   # page 1 still read

@@ -38,6 +38,9 @@ LINE_MAX_WIDTH = 6.0     # a path thinner than this (and 4x longer than thick) i
 DOT_MAX = 3.0            # pieces of dotted borders are at most this big both ways
 MAX_PATH_POINTS = 2000   # points read from one many-segment path
 _BOLD_NAME = re.compile(r"bold|black|heavy|extra|headline|semibold|demi|[-,]b$", re.I)
+# The 14 standard fonts PDFium draws with fonts of its own (the same on every machine)
+_STANDARD_FONT = re.compile(r"(Courier|Helvetica|Times)(-(Roman|Bold|Oblique|Italic|BoldOblique|BoldItalic))?$"
+                            r"|Symbol$|ZapfDingbats$")
 _FORCE_BOLD = 1 << 18    # PDF font descriptor flag ForceBold (bit 19)
 _FILL_STROKE = 2         # text render mode "fill, then stroke": fake bold
 _LINE_END_HYPHENS = (0x02, 0xFFFE)  # how PDFium reports a hyphen ending a line ("복지-" / "고용"): U+0002, and
@@ -80,7 +83,9 @@ class PageScan:
     """Everything later steps need from one page.
 
     `unmapped` counts glyphs PDFium could not map to Unicode (no ToUnicode,
-    U+FFFD, private use or control codes); `image_cover` is the fraction of
+    U+FFFD, private use or control codes); `substituted_fonts` names the
+    fonts the page prints with but does not embed (PDFium draws them with a
+    font of the machine, whose outlines shape the glyph boxes); `image_cover` is the fraction of
     the page area under images; `dots` are the boxes (x0, top, x1, bottom)
     of paths no bigger than `DOT_MAX` both ways, the pieces of dotted and
     dashed borders (tens of thousands on a Hancom page, so kept as plain
@@ -95,6 +100,7 @@ class PageScan:
     unmapped: int
     image_cover: float
     dots: tuple[tuple[float, float, float, float], ...] = ()
+    substituted_fonts: tuple[str, ...] = ()
 
 
 Box = tuple[float, float, float, float]
@@ -174,7 +180,7 @@ def scan_page(pdf: pdfium.PdfDocument, index: int) -> PageScan:
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            glyphs, unmapped = _page_glyphs(_handle(textpage.raw), height)
+            glyphs, unmapped, substituted = _page_glyphs(_handle(textpage.raw), height)
         finally:
             textpage.close()
         segments, dots, image_area = _page_graphics(_handle(page.raw), height)
@@ -183,7 +189,8 @@ def scan_page(pdf: pdfium.PdfDocument, index: int) -> PageScan:
     finally:
         page.close()
     cover = min(1.0, image_area / (width * height)) if width and height else 0.0
-    return PageScan(index + 1, width, height, tuple(glyphs), tuple(segments), unmapped, cover, tuple(dots))
+    return PageScan(index + 1, width, height, tuple(glyphs), tuple(segments), unmapped, cover, tuple(dots),
+                    substituted)
 
 
 def text_floor(path: Path) -> tuple[int, int]:
@@ -232,6 +239,7 @@ _render_mode = _fast(raw.FPDFTextObj_GetTextRenderMode, "int(*)(void*)")
 _font_name = _fast(raw.FPDFFont_GetBaseFontName, "unsigned long(*)(void*, char*, unsigned long)")
 _font_weight = _fast(raw.FPDFFont_GetWeight, "int(*)(void*)")
 _font_flags = _fast(raw.FPDFFont_GetFlags, "int(*)(void*)")
+_font_embedded = _fast(raw.FPDFFont_GetIsEmbedded, "int(*)(void*)")
 _page_count = _fast(raw.FPDFPage_CountObjects, "int(*)(void*)")
 _page_object = _fast(raw.FPDFPage_GetObject, "void*(*)(void*, int)")
 _form_count = _fast(raw.FPDFFormObj_CountObjects, "int(*)(void*)")
@@ -326,8 +334,9 @@ def _pair_code(codes: list[int], i: int) -> int:
     return 0x10000 + ((codes[i] - 0xD800) << 10) + (low - 0xDC00) if 0xDC00 <= low <= 0xDFFF else 0xFFFD
 
 
-def _page_glyphs(textpage, height: float) -> tuple[list[Glyph], int]:
-    """Printed characters (blanks left out, noted as `space_before`) and the count of unmapped ones.
+def _page_glyphs(textpage, height: float) -> tuple[list[Glyph], int, tuple[str, ...]]:
+    """Printed characters (blanks left out, noted as `space_before`), the count of unmapped ones and the names
+    of the fonts not embedded.
 
     The codes come in one call (`_page_codes`) and each is sorted by one
     lookup (`_KINDS`); per character PDFium is asked only for its box and
@@ -335,7 +344,7 @@ def _page_glyphs(textpage, height: float) -> tuple[list[Glyph], int]:
     (`_glyph_style`).
     """
     styles: dict[object, tuple[float, bool, bool]] = {}
-    bold_of_font: dict[object, bool] = {}
+    fonts: dict[object, tuple[bool, str | None]] = {}
     glyphs: list[Glyph] = []
     unmapped = 0
     space = False
@@ -357,7 +366,7 @@ def _page_glyphs(textpage, height: float) -> tuple[list[Glyph], int]:
         obj = text_object(textpage, i)
         style = styles.get(obj)
         if style is None:
-            style = styles[obj] = _glyph_style(textpage, i, obj, bold_of_font)
+            style = styles[obj] = _glyph_style(textpage, i, obj, fonts)
         if style[2] or (kind and _is_unmapped(code, False)):
             unmapped += 1
         if not loose_box(textpage, i, rect):
@@ -368,7 +377,7 @@ def _page_glyphs(textpage, height: float) -> tuple[list[Glyph], int]:
         glyphs.append(new(Glyph, (_glyph_text(code) if kind else chr(code), left, height - top, right,
                                   height - bottom, style[0], style[1], space)))
         space = False
-    return glyphs, unmapped
+    return glyphs, unmapped, tuple(sorted({name for _, name in fonts.values() if name}))
 
 
 def _page_codes(textpage) -> list[int]:
@@ -381,20 +390,23 @@ def _page_codes(textpage) -> list[int]:
     return [_unicode(textpage, i) for i in range(count)]
 
 
-def _glyph_style(textpage, index: int, obj, bold_of_font: dict[object, bool]) -> tuple[float, bool, bool]:
+def _glyph_style(textpage, index: int, obj, fonts: dict[object, tuple[bool, str | None]]) -> tuple[float, bool, bool]:
     """(effective font size, bold, no Unicode mapping) of the text object printing character `index`, read
-    once per object (the font's weight once per font; a font maps all its codes or none)."""
+    once per object. Per font, once, `fonts` gets (bold, its name if the file does not embed it)."""
     _char_matrix(textpage, index, _MATRIX)
     size = round(_font_size(textpage, index) * math.hypot(_MATRIX[2], _MATRIX[3]), 2)
     map_error = _map_error(textpage, index) == 1
     if not obj:
         return size, False, map_error
     font = _object_font(obj)
-    if font not in bold_of_font:
+    known = fonts.get(font)
+    if known is None:
         _font_name(font, _NAME, len(_NAME))
-        bold_of_font[font] = bool(_BOLD_NAME.search(_FFI.string(_NAME).decode("latin-1"))
-                                  or _font_weight(font) >= 600 or _font_flags(font) & _FORCE_BOLD)
-    return size, bold_of_font[font] or _render_mode(obj) == _FILL_STROKE, map_error
+        name = _FFI.string(_NAME).decode("latin-1")
+        bold = bool(_BOLD_NAME.search(name) or _font_weight(font) >= 600 or _font_flags(font) & _FORCE_BOLD)
+        substituted = not _font_embedded(font) and not _STANDARD_FONT.match(name)
+        known = fonts[font] = (bold, (name or "(unnamed)") if substituted else None)
+    return size, known[0] or _render_mode(obj) == _FILL_STROKE, map_error
 
 
 # --- graphics --------------------------------------------------------------------------------

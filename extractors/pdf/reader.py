@@ -62,6 +62,7 @@ _PLACEHOLDER_TITLE = re.compile(r"^(무제|제목\s*없음|untitled|microsoft wo
 _CAPTION = re.compile(r"^\s*([<〈\[［【]\s*(표|그림)?|표\s*[\dⅠ-Ⅹ]+[.:\s])")
 _LIST_MARKER = re.compile(r"^\s*([□■▣◆◇◈○●◦◎❍▪▫▶►▷➢❖☞⇒→※\-–—·ㆍ•Ÿ§*▲△▴]|ㅇ(?=\s)|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ][.)]|"
                           r"\d{1,2}[.)](?=\s|$)|[가-하][.)](?=\s)|\(\d{1,2}\)|\([가-하]\)|[①-⑳])\s*")
+FONTS_NOT_EMBEDDED = "fonts-not-embedded"   # a note on how the file was read (pipeline.job.NOTE_CODES)
 _ISSUES = (("broken-text-layer", "unreadable text layer", "their text is left out, OCR is not supported"),
            ("no-text-layer", "no text layer", "their text is left out, OCR is not supported"),
            ("page-unreadable", "pages PDFium cannot load", "they are left out"))
@@ -80,6 +81,7 @@ class PageLayout:
     titles: tuple[Box, ...] = ()
     drawings: tuple[tuple[Box, tuple[TextLine, ...]], ...] = ()
     problem: tuple[str, str] | None = None
+    substituted_fonts: tuple[str, ...] = ()
 
 
 Item = TextBlock | PageTable
@@ -140,11 +142,12 @@ def scan_to_layout(scan: PageScan) -> PageLayout:
     """Ruled regions filled with their glyphs, the other glyphs as lines; nothing for unreadable pages."""
     problem = page_problem(scan)
     if problem:
-        return PageLayout(scan.number, scan.width, scan.height, (), problem=problem)
+        return PageLayout(scan.number, scan.width, scan.height, (), problem=problem,
+                          substituted_fonts=scan.substituted_fonts)
     regions = page_regions(segments_to_grids(scan.segments, scan.width, scan.height, scan.dots),
                            list(scan.glyphs), scan.width)
     return PageLayout(scan.number, scan.width, scan.height, tuple(glyphs_to_lines(regions.glyphs)),
-                      regions.tables, regions.titles, regions.drawings)
+                      regions.tables, regions.titles, regions.drawings, substituted_fonts=scan.substituted_fonts)
 
 
 def layout_texts(layouts: list[PageLayout]) -> Iterator[str]:
@@ -174,6 +177,15 @@ def layout_issues(layouts: list[PageLayout]) -> tuple[Issue, ...]:
             pages = ", ".join(str(n) for n, _ in bad)
             reasons = "; ".join(f"page {n}: {why}" for n, why in bad[:5])
             issues.append(Issue(code, f"{what} on page(s) {pages} ({reasons}); {consequence}", Source(page=bad[0][0])))
+    substituted = [p for p in layouts if p.substituted_fonts]
+    if substituted:
+        names = sorted({name for p in substituted for name in p.substituted_fonts})
+        issues.append(Issue(FONTS_NOT_EMBEDDED,
+                            f"fonts not embedded in the file: {', '.join(names[:8])}{' …' if len(names) > 8 else ''} "
+                            f"(on {len(substituted)} page(s) from page {substituted[0].number}): PDFium prints them with "
+                            "fonts of this machine (Noto CJK for Korean: make deps installs it), so glyph boxes follow "
+                            "those fonts and may differ by a point or two between machines",
+                            Source(page=substituted[0].number)))
     return tuple(issues)
 
 
