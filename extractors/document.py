@@ -127,10 +127,17 @@ class Table:
 Block = Heading | Paragraph | ListItem | Table
 
 
+DISTRIBUTION_PROTECTED = "distribution-protected"   # a 배포용 HWP, decrypted and read in full
+FONTS_NOT_EMBEDDED = "fonts-not-embedded"           # a PDF drawn with the machine's fonts for those it lacks
+NOTE_CODES = frozenset({DISTRIBUTION_PROTECTED, FONTS_NOT_EMBEDDED})
+"""Issue codes that say how a file was read, not that anything read is in doubt: kept in `documents.issues`,
+but the document stays `ok`."""
+
+
 @dataclass(frozen=True)
 class Issue:
     """A recoverable oddity found while extracting; any issue makes the document `partial` (except the
-    notes on how a file was read, `pipeline.job.NOTE_CODES`)."""
+    notes on how a file was read, `NOTE_CODES`)."""
 
     code: str
     message: str

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from extractors import extractor_for, format_of
-from extractors.document import Document, ExtractError, Issue
+from extractors.document import DISTRIBUTION_PROTECTED, NOTE_CODES, Document, ExtractError, Issue
 from normalizers.record import PlanRecord
 from pipeline.inputs import InputFile
 from pipeline.load import DocumentBatch, DocumentRow, record_to_batch
@@ -117,15 +117,10 @@ def read_document(task: Task) -> tuple[DocumentRow, PlanRecord | None]:
     return row, record
 
 
-# Issue codes that say how a file was read, not that anything read is in doubt: kept in
-# `documents.issues`, but the document stays `ok`.
-NOTE_CODES = frozenset({"distribution-protected", "fonts-not-embedded"})
-
-
 def protection_notes(protection: str | None) -> tuple[Issue, ...]:
     """The note on a protected file that was read all the same (a 배포용 HWP, decrypted)."""
     if protection == "distribution":
-        return (Issue("distribution-protected", "배포용 (distribution-protected) HWP: its text was decrypted with "
+        return (Issue(DISTRIBUTION_PROTECTED, "배포용 (distribution-protected) HWP: its text was decrypted with "
                       "the key the file carries; read in full"),)
     return ()
 

@@ -31,7 +31,7 @@ def test_run_on_samples_loads_every_document(sample_db):
     plans = {p.name: json.loads((GOLDEN / f"{p.name}.plan.json").read_text(encoding="utf-8")) for p in sample_files()}
     documents = {p.name: json.loads((GOLDEN / f"{p.name}.document.json").read_text(encoding="utf-8"))
                  for p in sample_files()}
-    from pipeline.job import NOTE_CODES  # notes say how a file was read: the document stays ok
+    from extractors.document import NOTE_CODES  # notes say how a file was read: the document stays ok
 
     for name, status in statuses.items():   # partial exactly when the extractor or normaliser reported problems
         problems = [i for i in plans[name]["issues"] + documents[name].get("issues", []) if i["code"] not in NOTE_CODES]

@@ -11,8 +11,7 @@ import pytest
 from conftest import GOLDEN, sample_files
 
 from extractors import extract
-from extractors.document import document_to_dict
-from extractors.pdf.reader import FONTS_NOT_EMBEDDED
+from extractors.document import FONTS_NOT_EMBEDDED, document_to_dict
 from normalizers.plan import normalise
 
 SAMPLES = sample_files()

@@ -8,10 +8,10 @@ place that talks to PDFium: it turns one page into plain immutable values
 
 Speed: a page is read in one pass over its characters and one walk over its
 objects. The codes of a page come in one call; each character then costs two
-PDFium calls (box, text object) through prototypes taking plain `void*`
-(half the cost of pypdfium2's typed ones); font size, weight and Unicode
-mapping are decided once per text object (weight once per font), never per
-glyph. Glyphs and segments are
+PDFium calls (box, text object), made through cffi with plain `void*`
+prototypes (a third cheaper than ctypes ones, which cost half of
+pypdfium2's typed bindings); font size, weight and Unicode mapping are decided once per text
+object (weight and embedding once per font), never per glyph. Glyphs and segments are
 NamedTuples: hundreds of thousands are made per document and a tuple is
 several times cheaper to create than a frozen dataclass.
 
@@ -269,7 +269,6 @@ _NAME = _FFI.new("char[128]")
 _unpack4 = struct.Struct("4f").unpack
 _unpack6 = struct.Struct("6f").unpack
 _RECT_BYTES, _MATRIX_BYTES, _BOX_BYTES = _FFI.buffer(_RECT), _FFI.buffer(_MATRIX), _FFI.buffer(_BOX)
-_NULL = _FFI.NULL
 
 
 def _handle(handle):

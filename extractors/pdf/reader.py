@@ -26,7 +26,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from extractors.document import Block, Document, ExtractError, Heading, Issue, ListItem, Paragraph, Source
+from extractors.document import (
+    FONTS_NOT_EMBEDDED,
+    Block,
+    Document,
+    ExtractError,
+    Heading,
+    Issue,
+    ListItem,
+    Paragraph,
+    Source,
+)
 from extractors.grid import caption_unit_step
 from extractors.pdf.lines import (
     TextBlock,
@@ -62,7 +72,6 @@ _PLACEHOLDER_TITLE = re.compile(r"^(무제|제목\s*없음|untitled|microsoft wo
 _CAPTION = re.compile(r"^\s*([<〈\[［【]\s*(표|그림)?|표\s*[\dⅠ-Ⅹ]+[.:\s])")
 _LIST_MARKER = re.compile(r"^\s*([□■▣◆◇◈○●◦◎❍▪▫▶►▷➢❖☞⇒→※\-–—·ㆍ•Ÿ§*▲△▴]|ㅇ(?=\s)|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ][.)]|"
                           r"\d{1,2}[.)](?=\s|$)|[가-하][.)](?=\s)|\(\d{1,2}\)|\([가-하]\)|[①-⑳])\s*")
-FONTS_NOT_EMBEDDED = "fonts-not-embedded"   # a note on how the file was read (pipeline.job.NOTE_CODES)
 _ISSUES = (("broken-text-layer", "unreadable text layer", "their text is left out, OCR is not supported"),
            ("no-text-layer", "no text layer", "their text is left out, OCR is not supported"),
            ("page-unreadable", "pages PDFium cannot load", "they are left out"))

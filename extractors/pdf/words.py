@@ -213,7 +213,7 @@ def breaks_inside_word(before: str, after: str, stats: WordStats) -> bool:
     """
     if not before or not after:
         return False
-    x, y = _unit(before[-1]), _unit(after[0])
+    x, y = before[-1].translate(_DIGITS), after[0].translate(_DIGITS)   # as the stats count them: a digit is "0"
     hangul_x, hangul_y = "가" <= x <= "힣", "가" <= y <= "힣"
     if not ((hangul_x and (hangul_y or y in "0(")) or (x == "0" and hangul_y)):
         return False
@@ -230,7 +230,3 @@ def breaks_inside_word(before: str, after: str, stats: WordStats) -> bool:
     if y == "(" and inside == across:
         inside, across = stats.opens
     return inside > across or (inside == across and stats.wraps_inside)
-
-
-def _unit(char: str) -> str:
-    return "0" if char.isascii() and char.isdigit() else char

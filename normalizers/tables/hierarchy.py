@@ -103,16 +103,20 @@ def labels_to_shapes(labels: list[RowLabel]) -> list[RowShape]:
     return out
 
 
+def _last_digit(parent: Budget, parts: list[Budget]) -> int:
+    """KRW of one unit of the last printed digit, the coarsest among a total and its parts."""
+    return max(printed_precision(b.amount_text, b.unit_text or "원") for b in [parent, *parts])
+
+
 def tolerance(parent: Budget, parts: list[Budget]) -> int:
     """How far a printed total may be from the sum of its printed parts by rounding: one unit per part."""
-    return len(parts) * max(printed_precision(b.amount_text, b.unit_text or "원") for b in [parent, *parts])
+    return len(parts) * _last_digit(parent, parts)
 
 
 def rounding_bound(parent: Budget, parts: list[Budget]) -> float:
     """The most rounding can explain between a printed total and the sum of its printed parts: half a unit
     of the last printed digit for the total and for each non-zero part (a printed 0 is not rounded)."""
-    unit = max(printed_precision(b.amount_text, b.unit_text or "원") for b in [parent, *parts])
-    return unit * (1 + sum(1 for b in parts if b.amount_krw)) / 2
+    return _last_digit(parent, parts) * (1 + sum(1 for b in parts if b.amount_krw)) / 2
 
 
 def _adds_up(parent: Budget, parts: list[Budget]) -> bool:
