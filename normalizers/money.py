@@ -177,12 +177,20 @@ def parse_number(text: str | None) -> float | None:
     if text is None:
         return None
     factor, compact = _sign_factor(_compact(text))
-    units = rules.units()
-    suffixes = [u.unit for u in units.percent_unit + units.count_unit]
-    compact = re.sub(f"(?:{_alternation(suffixes)})$", "", compact)
-    if not re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", compact):
+    compact = _number_suffix().sub("", compact)
+    if not _PLAIN_NUMBER.fullmatch(compact):
         return None
     return factor * float(compact)
+
+
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+
+
+@cache
+def _number_suffix() -> re.Pattern[str]:
+    """A percent or count unit ending a number ('12%', '18명'), from the unit rules."""
+    units = rules.units()
+    return re.compile(f"(?:{_alternation(u.unit for u in units.percent_unit + units.count_unit)})$")
 
 
 def printed_precision(text: str, unit: str | None) -> int:

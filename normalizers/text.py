@@ -129,11 +129,21 @@ def search_form(text: str) -> str:
 
 
 def search_text_of(title: str | None, text: str | None) -> str | None:
-    """The `sections.search_text` value: the search form of title + text, or None where search
-    would see the printed text anyway (so most sections store their text once)."""
+    """The `sections.search_text` value: the search forms of the lines of title + text that search sees
+    otherwise than printed, or None where it sees them all as printed (so a text is stored once, and a
+    long text with one 'ᆞ' adds one line, not a second copy).
+
+    Search forms keep the line breaks and no search word spans one, so a word search finds lies on a
+    changed line (here) or on a line as printed (in `title` or `text`).
+    """
     printed = f"{title or ''}\n{text or ''}"
     form = search_form(printed)
-    return None if form.split() == printed.split() else form
+    if form.split() == printed.split():
+        return None
+    printed_lines, form_lines = printed.split("\n"), form.split("\n")
+    if len(printed_lines) != len(form_lines):   # a mapping made or removed a line break: keep the whole form
+        return form
+    return "\n".join(f for p, f in zip(printed_lines, form_lines) if p.split() != f.split())
 
 
 def line_breaks(text: str) -> list[int]:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from normalizers.record import PlanRecord
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = 4  # 2: region_codes crosswalk table; 3: budget hierarchy, checks by program and year, currencies, 6th-term columns and program_classes; files, works, sections.search_text, FTS by sqlite-utils; 4: runs.status, documents(path, root) index
+SCHEMA_VERSION = 5  # 2: region_codes crosswalk table; 3: budget hierarchy, checks by program and year, currencies, 6th-term columns and program_classes; files, works, sections.search_text, FTS by sqlite-utils; 4: runs.status, documents(path, root) index; 5: search_text holds changed lines only, table_cells without its doc_id index
 FACT_TABLES = ("sections", "doc_tables", "table_cells", "strategies", "programs",
                "program_tags", "program_classes", "indicators", "indicator_targets", "budgets", "executions",
                "mentions", "checks", "doc_regions")
@@ -195,6 +195,15 @@ def document_values(row: DocumentRow, record: PlanRecord | None) -> dict[str, An
     if meta is not None:   # the normaliser's title (the cover's; the file's own metadata only when usable)
         values["title"] = meta.title
     return values
+
+
+CELLS_OF_DOCUMENT = "table_id >= ? AND table_id < ? AND doc_id = ?"   # a document's table_cells by key range
+
+
+def cells_of_document(doc_id: str) -> tuple[str, str, str]:
+    """The parameters of `CELLS_OF_DOCUMENT`: every global id of the document starts with its first 12 hex
+    and ':' (`_gid`), so its cells are one range of the primary key (';' follows ':')."""
+    return f"{doc_id[:12]}:", f"{doc_id[:12]};", doc_id
 
 
 def _gid(doc_id: str, local: str | None) -> str | None:
@@ -378,7 +387,10 @@ def load_document(conn: sqlite3.Connection, row: DocumentRow, record: PlanRecord
 
 def delete_document(conn: sqlite3.Connection, doc_id: str) -> None:
     for table in FACT_TABLES:
-        conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+        if table == "table_cells":   # no doc_id index (v5): its key's range of the document's ids
+            conn.execute(f"DELETE FROM table_cells WHERE {CELLS_OF_DOCUMENT}", cells_of_document(doc_id))
+        else:
+            conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
     conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
 
 

@@ -78,8 +78,9 @@ CREATE TABLE IF NOT EXISTS sections (
     page INTEGER,
     text TEXT,
     line INTEGER,                       -- ext: first line of the heading (text formats)
-    search_text TEXT                    -- ext (v3): title + text as search sees them, only where that differs
-                                        -- from the printed text (Hancom glyphs, ᆞ for ㆍ, letter-spaced words)
+    search_text TEXT                    -- ext (v3): the lines of title + text that search sees otherwise than
+                                        -- printed (Hancom glyphs, ᆞ for ㆍ, letter-spaced words), in search form
+                                        -- (v5: only those lines; v3-4 held the whole text)
 );
 CREATE INDEX IF NOT EXISTS sections_doc ON sections(doc_id);
 
@@ -114,7 +115,8 @@ CREATE TABLE IF NOT EXISTS table_cells (
     is_header INTEGER,
     PRIMARY KEY (table_id, row, col)
 );
-CREATE INDEX IF NOT EXISTS table_cells_doc ON table_cells(doc_id);
+-- No index on table_cells.doc_id (v5: it was a fifth of the file): a document's cells are one range of the
+-- key, table_id >= '<12 hex>:' AND table_id < '<12 hex>;', or join doc_tables (indexed by doc_id).
 
 CREATE TABLE IF NOT EXISTS strategies (
     strategy_id TEXT PRIMARY KEY,

@@ -37,6 +37,10 @@ def upgrade(conn: sqlite3.Connection, version: int) -> None:
             conn.execute(statement)
     if ("sections", "search_text") in added:
         _fill_search_text(conn)
+    elif version and version < 5:
+        _refill_search_text(conn)
+    if version and version < 5:
+        conn.execute("DROP INDEX IF EXISTS table_cells_doc")   # a document's cells are a range of the key
     if version and version < 3:
         _files_from_documents(conn)
 
@@ -131,6 +135,14 @@ def _fill_search_text(conn: sqlite3.Connection) -> None:
     rows = conn.execute("SELECT rowid, title, text FROM sections").fetchall()
     conn.executemany("UPDATE sections SET search_text = ? WHERE rowid = ?",
                      [(v, rowid) for rowid, title, text in rows if (v := search_text_of(title, text))])
+
+
+def _refill_search_text(conn: sqlite3.Connection) -> None:
+    """Versions 3-4 stored the whole search form; version 5 only its changed lines (the FTS index follows
+    by trigger)."""
+    rows = conn.execute("SELECT rowid, title, text FROM sections WHERE search_text IS NOT NULL").fetchall()
+    conn.executemany("UPDATE sections SET search_text = ? WHERE rowid = ?",
+                     [(search_text_of(title, text), rowid) for rowid, title, text in rows])
 
 
 def _files_from_documents(conn: sqlite3.Connection) -> None:

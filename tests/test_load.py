@@ -65,6 +65,40 @@ def test_a_changed_file_at_the_same_path_replaces_the_old_version(db):
     assert db.execute("SELECT count(DISTINCT doc_id) FROM programs").fetchone()[0] == 1
 
 
+def test_replacing_a_document_removes_its_cells_and_no_others(db):
+    record = normalise(extract(SAMPLE))
+    load_document(db, _row(doc_id="a" * 64, path="a.txt"), record)
+    load_document(db, _row(doc_id="ab" + "c" * 62, path="b.txt"), record)   # another document, ids from 'abcc…'
+    per_doc = dict(db.execute("SELECT doc_id, count(*) FROM table_cells GROUP BY doc_id").fetchall())
+    assert per_doc["a" * 64] == per_doc["ab" + "c" * 62] > 10
+    load_document(db, _row(doc_id="d" * 64, path="a.txt"), record)   # a.txt changed: its old cells go
+    assert dict(db.execute("SELECT doc_id, count(*) FROM table_cells GROUP BY doc_id").fetchall()) == \
+        {"ab" + "c" * 62: per_doc["a" * 64], "d" * 64: per_doc["a" * 64]}
+    assert not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'table_cells_doc'").fetchall()
+
+
+def test_a_version_4_database_keeps_only_changed_lines_for_search_and_drops_the_cells_index(tmp_path):
+    path = tmp_path / "v4.db"
+    conn = connect(path)
+    load_document(conn, _row(), normalise(extract(SAMPLE)))
+    text = "첫 줄은 그대로\n수어ᆞ점자 보급\n끝 줄도 그대로"
+    conn.execute("INSERT INTO sections (section_id, doc_id, seq, title, text, search_text) VALUES "
+                 "('aaaaaaaaaaaa:s99', ?, 99, '추진 배경', ?, ?)", ("a" * 64, text, "추진 배경\n" + text.replace("ᆞ", "·")))
+    conn.execute("CREATE INDEX table_cells_doc ON table_cells(doc_id)")   # as version 4 made them
+    conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    conn = connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT search_text FROM sections WHERE section_id = 'aaaaaaaaaaaa:s99'").fetchone() == \
+        ("수어·점자 보급",)
+    assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'table_cells_doc'").fetchall()
+    conn.execute("INSERT INTO sections_fts (sections_fts) VALUES ('integrity-check')")   # the index follows its content
+    found = {q: conn.execute("SELECT count(*) FROM sections_fts WHERE sections_fts MATCH ?", (q,)).fetchone()[0]
+             for q in ('"수어·점자"', '"수어ᆞ점자"', '"첫 줄은"', '"그대로"')}
+    assert found == {'"수어·점자"': 1, '"수어ᆞ점자"': 1, '"첫 줄은"': 1, '"그대로"': 1}
+    conn.close()
+
+
 def test_a_failing_load_leaves_nothing_half_written(db):
     record = normalise(extract(SAMPLE))
     load_document(db, _row(doc_id="a" * 64), record)

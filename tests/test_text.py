@@ -133,7 +133,8 @@ def test_search_form_joins_letter_spacing_and_keeps_ordinary_text():
     assert search_form("금 융 보 험 업 현황") == "금융보험업 현황"
     assert search_form("가 나") == "가 나"  # two letters are not a spaced word
     assert search_text_of("추진 배경", "지역사회보장계획 수립") is None  # stored once: search sees it as printed
-    assert search_text_of("수어ᆞ점자", "") == "수어·점자\n"
+    assert search_text_of("수어ᆞ점자", "") == "수어·점자"
+    assert search_text_of("추진 배경", "돌봄 확대\n수어ᆞ점자 보급\n금 융 지 원 연계") == "수어·점자 보급\n금융지원 연계"
 
 
 def test_utf8_with_a_cp949_line_or_a_bad_byte_is_read_with_an_encoding_defect(tmp_path):
