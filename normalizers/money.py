@@ -172,6 +172,9 @@ def parse_krw(text: str, unit: str | None = None, *, on_error: str = "raise") ->
         raise
 
 
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+
+
 def parse_number(text: str | None) -> float | None:
     """A printed number: '1,234.5' -> 1234.5, '△3' -> -3.0, '12%' -> 12.0, '18명' -> 18.0; else None."""
     if text is None:
@@ -181,9 +184,6 @@ def parse_number(text: str | None) -> float | None:
     if not _PLAIN_NUMBER.fullmatch(compact):
         return None
     return factor * float(compact)
-
-
-_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 
 
 @cache

@@ -197,13 +197,14 @@ def document_values(row: DocumentRow, record: PlanRecord | None) -> dict[str, An
     return values
 
 
-CELLS_OF_DOCUMENT = "table_id >= ? AND table_id < ? AND doc_id = ?"   # a document's table_cells by key range
-
-
-def cells_of_document(doc_id: str) -> tuple[str, str, str]:
-    """The parameters of `CELLS_OF_DOCUMENT`: every global id of the document starts with its first 12 hex
-    and ':' (`_gid`), so its cells are one range of the primary key (';' follows ':')."""
-    return f"{doc_id[:12]}:", f"{doc_id[:12]};", doc_id
+def rows_of_document(table: str, doc_id: str) -> tuple[str, tuple[str, ...]]:
+    """(WHERE clause, parameters) selecting a document's rows of a fact table. `table_cells` has no doc_id
+    index (v5): every global id of the document starts with the same `_gid` prefix, so its cells are one
+    range of the primary key (';' follows ':')."""
+    if table == "table_cells":
+        prefix = _gid(doc_id, "") or ""
+        return "table_id >= ? AND table_id < ? AND doc_id = ?", (prefix, prefix[:-1] + ";", doc_id)
+    return "doc_id = ?", (doc_id,)
 
 
 def _gid(doc_id: str, local: str | None) -> str | None:
@@ -387,10 +388,8 @@ def load_document(conn: sqlite3.Connection, row: DocumentRow, record: PlanRecord
 
 def delete_document(conn: sqlite3.Connection, doc_id: str) -> None:
     for table in FACT_TABLES:
-        if table == "table_cells":   # no doc_id index (v5): its key's range of the document's ids
-            conn.execute(f"DELETE FROM table_cells WHERE {CELLS_OF_DOCUMENT}", cells_of_document(doc_id))
-        else:
-            conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+        where, params = rows_of_document(table, doc_id)
+        conn.execute(f"DELETE FROM {table} WHERE {where}", params)
     conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
 
 

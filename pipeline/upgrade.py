@@ -37,8 +37,8 @@ def upgrade(conn: sqlite3.Connection, version: int) -> None:
             conn.execute(statement)
     if ("sections", "search_text") in added:
         _fill_search_text(conn)
-    elif version and version < 5:
-        _refill_search_text(conn)
+    elif version and version < 5:   # versions 3-4 stored the whole search form, version 5 its changed lines
+        _fill_search_text(conn, stored_only=True)
     if version and version < 5:
         conn.execute("DROP INDEX IF EXISTS table_cells_doc")   # a document's cells are a range of the key
     if version and version < 3:
@@ -131,18 +131,13 @@ def _sqlite_utils():
     return sqlite_utils
 
 
-def _fill_search_text(conn: sqlite3.Connection) -> None:
-    rows = conn.execute("SELECT rowid, title, text FROM sections").fetchall()
+def _fill_search_text(conn: sqlite3.Connection, stored_only: bool = False) -> None:
+    """Set `search_text` where it differs from what `search_text_of` gives (the FTS index follows by
+    trigger): of every section, or, `stored_only`, of those that have one."""
+    where = " WHERE search_text IS NOT NULL" if stored_only else ""
+    rows = conn.execute(f"SELECT rowid, title, text, search_text FROM sections{where}").fetchall()
     conn.executemany("UPDATE sections SET search_text = ? WHERE rowid = ?",
-                     [(v, rowid) for rowid, title, text in rows if (v := search_text_of(title, text))])
-
-
-def _refill_search_text(conn: sqlite3.Connection) -> None:
-    """Versions 3-4 stored the whole search form; version 5 only its changed lines (the FTS index follows
-    by trigger)."""
-    rows = conn.execute("SELECT rowid, title, text FROM sections WHERE search_text IS NOT NULL").fetchall()
-    conn.executemany("UPDATE sections SET search_text = ? WHERE rowid = ?",
-                     [(search_text_of(title, text), rowid) for rowid, title, text in rows])
+                     [(v, rowid) for rowid, title, text, old in rows if (v := search_text_of(title, text)) != old])
 
 
 def _files_from_documents(conn: sqlite3.Connection) -> None:

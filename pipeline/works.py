@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from normalizers.record import PlanRecord
 from normalizers.text import search_form
-from pipeline.load import CELLS_OF_DOCUMENT, cells_of_document
+from pipeline.load import rows_of_document
 
 FORMAT_RANK = {"hwpx": 0, "hwp": 1, "docx": 2, "pdf": 3, "html": 4, "htm": 4, "md": 5, "txt": 5}
 STATUS_RANK = {"ok": 0, "partial": 1, "failed": 2}
@@ -193,9 +193,9 @@ def fingerprint(conn: sqlite3.Connection, doc_id: str) -> frozenset[int]:
 def document_text(conn: sqlite3.Connection, doc_id: str) -> str:
     parts = [f"{t or ''}\n{x or ''}" for t, x in conn.execute(
         "SELECT title, text FROM sections WHERE doc_id = ? ORDER BY seq", (doc_id,))]
+    where, params = rows_of_document("table_cells", doc_id)
     parts += [r[0] or "" for r in conn.execute(
-        f"SELECT text FROM table_cells WHERE {CELLS_OF_DOCUMENT} ORDER BY table_id, row, col",
-        cells_of_document(doc_id))]
+        f"SELECT text FROM table_cells WHERE {where} ORDER BY table_id, row, col", params)]
     return "\n".join(parts)
 
 
