@@ -1,6 +1,7 @@
 """Loading is idempotent, one transaction per document, and schema-versioned."""
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 
 import pytest
@@ -10,6 +11,7 @@ from extractors import extract
 from normalizers.plan import normalise
 from pipeline.load import (
     FACT_TABLES,
+    INSERT_ROWS,
     SCHEMA_VERSION,
     DatabaseError,
     DocumentRow,
@@ -75,6 +77,25 @@ def test_replacing_a_document_removes_its_cells_and_no_others(db):
     assert dict(db.execute("SELECT doc_id, count(*) FROM table_cells GROUP BY doc_id").fetchall()) == \
         {"ab" + "c" * 62: per_doc["a" * 64], "d" * 64: per_doc["a" * 64]}
     assert not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'table_cells_doc'").fetchall()
+
+
+def test_many_sections_are_written_a_bounded_statement_at_a_time_and_all_indexed(db):
+    record = normalise(extract(SAMPLE))
+    n = 2 * INSERT_ROWS + 5
+    sections = tuple(dataclasses.replace(record.sections[0], section_id=f"s{i}", parent_id=None, seq=i,
+                                         title=f"절 {i}", text=f"돌봄 항목 번호{i:03d} 세부 내용") for i in range(n))
+    statements: list[str] = []
+    db.set_trace_callback(statements.append)
+    load_document(db, _row(), dataclasses.replace(record, sections=sections))
+    db.set_trace_callback(None)
+    # FTS5 flushes its index once per statement that fires the trigger; the trace repeats a statement for each
+    # row its trigger indexes, so distinct texts are statements
+    assert len({s for s in statements if s.startswith("INSERT INTO sections ")}) == 3   # 64 + 64 + 5 rows
+    db.execute("INSERT INTO sections_fts (sections_fts) VALUES ('integrity-check')")
+    hits = db.execute("SELECT count(*) FROM sections_fts WHERE sections_fts MATCH '\"항목 번호\"'").fetchone()[0]
+    assert hits == n
+    assert db.execute("SELECT rowid FROM sections_fts WHERE sections_fts MATCH '번호131'").fetchall() == \
+        db.execute("SELECT rowid FROM sections WHERE section_id = 'aaaaaaaaaaaa:s131'").fetchall()
 
 
 def test_a_version_4_database_keeps_only_changed_lines_for_search_and_drops_the_cells_index(tmp_path):
