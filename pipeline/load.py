@@ -7,6 +7,7 @@ waited, up to `BUSY_LIMIT_S`.
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 import sqlite3
@@ -407,11 +408,16 @@ def _insert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], rows
     if not rows:
         return
     per = max(1, min(INSERT_ROWS, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)))
-    row = f"({', '.join('?' * len(columns))})"
     for start in range(0, len(rows), per):
         part = rows[start:start + per]
-        conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * len(part))}",
-                     [v for r in part for v in r])
+        conn.execute(_insert_sql(table, columns, len(part)), [v for r in part for v in r])
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_sql(table: str, columns: tuple[str, ...], n: int) -> str:
+    """The INSERT statement of `n` rows (built once per table, columns and row count)."""
+    row = f"({', '.join('?' * len(columns))})"
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * n)}"
 
 
 def insert_rows(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
