@@ -8,12 +8,11 @@ import json
 import os
 import sqlite3
 import sys
-from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table as RichTable
+if TYPE_CHECKING:
+    from rich.console import Console
 
 DEFAULT_DB = Path("output/plans.db")
 EXIT_OK, EXIT_USAGE, EXIT_DB, EXIT_INTERRUPTED = 0, 2, 1, 130
@@ -36,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="planextract", description=(
         "Turn Korean local social-security plan documents (HWP, HWPX, PDF, DOCX, HTML, text) "
         "into a SQLite database of strategies, programs, indicators, budgets and more."))
-    p.add_argument("--version", action="version", version=f"planextract {_version()}")
+    p.add_argument("--version", action=_VersionAction)
     sub = p.add_subparsers(dest="command")
 
     run = sub.add_parser("run", help="extract files or folders into the database")
@@ -108,7 +107,20 @@ def _reader(sub, name: str, help_text: str, func) -> argparse.ArgumentParser:
     return parser
 
 
+class _VersionAction(argparse.Action):
+    """`--version`: the installed version, looked up only when asked (importlib.metadata is slow to load)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help="show the version and exit"):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"planextract {_version()}")
+        parser.exit()
+
+
 def _version() -> str:
+    from importlib import metadata
+
     try:
         return metadata.version("planextract")
     except metadata.PackageNotFoundError:
@@ -116,26 +128,33 @@ def _version() -> str:
 
 
 def cmd_run(args) -> int:
-    from pipeline.executors import ExecutorError
-    from pipeline.load import DatabaseError
-    from pipeline.run import Interrupted, run
+    from pipeline.executors import ExecutorError, prestarted
 
-    console = Console(stderr=True)
     missing = [str(p) for p in args.paths if not p.exists() and not p.is_symlink()]
     if missing:
-        console.print(f"[red]no such file or folder:[/red] {', '.join(missing)}")
+        _console(stderr=True).print(f"[red]no such file or folder:[/red] {', '.join(missing)}")
         return EXIT_USAGE
     try:
         limits = run_limits(args)
     except ValueError as exc:
-        console.print(f"[red]{exc}[/red]")
+        _console(stderr=True).print(f"[red]{exc}[/red]")
         return EXIT_USAGE
+    early = prestarted(args.executor, args.db, args.jobs, limits)   # they import while this process loads the writer
+    try:
+        from pipeline.load import DatabaseError
+        from pipeline.run import Interrupted, run
+
+        console = _console(stderr=True)
+    except BaseException:
+        if early is not None:
+            early.close()
+        raise
     progress = RunProgress(console, quiet=args.quiet)
     try:
         with progress:
             summary = run(args.paths, args.db, jobs=args.jobs, force=args.force, retry_failed=args.retry_failed,
                           limits=limits, executor=args.executor, scheduler=args.scheduler,
-                          on_start=progress.start, on_done=progress.done, on_wait=progress.waiting)
+                          on_start=progress.start, on_done=progress.done, on_wait=progress.waiting, early=early)
     except (DatabaseError, ExecutorError) as exc:
         console.print(f"[red]{exc}[/red]")
         return EXIT_DB
@@ -173,6 +192,8 @@ class RunProgress:
     def __init__(self, console: Console, quiet: bool):
         self.console = console
         self.lines = not quiet and not console.is_terminal
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                             TimeElapsedColumn(), TextColumn("{task.fields[current]}"), console=console,
                             disable=quiet or not console.is_terminal)
@@ -212,13 +233,15 @@ def _print_not_documents(paths: list[Path]) -> None:
     skipped = not_documents(paths)
     if skipped:
         names = ", ".join(p.name for p in skipped[:5]) + (", …" if len(skipped) > 5 else "")
-        Console().print(f"{len(skipped)} files are not documents and were skipped (not failed): {names}",
+        _console().print(f"{len(skipped)} files are not documents and were skipped (not failed): {names}",
                         highlight=False, markup=False)
 
 
 def print_summary(summary, db: Path) -> None:
     """One line per status and per failure, then totals (stdout)."""
-    console = Console()
+    from rich.table import Table as RichTable
+
+    console = _console()
     table = RichTable(title=f"planextract run {summary.run_id} → {db}")
     for col in ("status", "documents", "sections", "tables", "programs", "budgets", "seconds"):
         table.add_column(col, justify="right" if col != "status" else "left")
@@ -237,9 +260,17 @@ def print_summary(summary, db: Path) -> None:
     console.print(f"{summary.files} files in {summary.seconds:.1f} s")
 
 
+def _console(**options) -> Console:
+    """A rich console, rich imported when first needed (it takes ~40 ms to load: `run` starts its workers
+    first)."""
+    from rich.console import Console
+
+    return Console(**options)
+
+
 def _err(text: str) -> None:
     """An error on stderr, in red on a terminal, never wrapped (scripts read it)."""
-    Console(stderr=True, soft_wrap=True).print(text, style="red", highlight=False, markup=False)
+    _console(stderr=True, soft_wrap=True).print(text, style="red", highlight=False, markup=False)
 
 
 def _open(db: Path) -> sqlite3.Connection | None:
@@ -262,7 +293,7 @@ def cmd_status(args) -> int:
     conn = _open(args.db)
     if conn is None:
         return EXIT_DB
-    print_status(conn, Console(), args.failed, args.long, str(args.db))
+    print_status(conn, _console(), args.failed, args.long, str(args.db))
     return EXIT_OK
 
 
@@ -273,7 +304,7 @@ def cmd_search(args) -> int:
     conn = _open(args.db)
     if conn is None:
         return EXIT_DB
-    console = Console()
+    console = _console()
     hits = search(conn, args.query, limit=args.limit)
     if not console.is_terminal:
         print("path\tpage\tsection\tsnippet")

@@ -16,10 +16,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pipeline.job import Result, Task, failed
 from pipeline.workers import Limits, Supervisor, run_supervised
+
+if TYPE_CHECKING:   # at run time imported where needed: a run starts its children before it loads the pipeline
+    from pipeline.job import Result, Task
 
 
 class ExecutorError(Exception):
@@ -43,6 +46,8 @@ def after_crash(result: Result, task: Task, again: Callable[[Task], None]) -> Re
     if task.attempt == 1:
         again(replace(task, attempt=2))
         return None
+    from pipeline.job import failed
+
     how = (result.error or "worker crashed").removeprefix("worker crashed").strip(" ()")
     return failed(task.item, task.doc_id, None, f"worker crashed twice ({how}); the next run tries it again",
                   result.batch.document.get("seconds"), crashed=True)
@@ -136,6 +141,16 @@ class LocalExecutor:
                 supervisor.stop()
 
 
+def prestarted(executor: str, db_path: Path, jobs: int, limits: Limits) -> LocalExecutor | None:
+    """Local workers started at once when every file will be work (a new database), so that their
+    start-up overlaps the run's own; None otherwise. Call it before importing the rest of the pipeline."""
+    if executor != "local" or Path(db_path).exists():
+        return None
+    early = LocalExecutor(jobs, limits)
+    early.prestart()
+    return early
+
+
 class DaskExecutor:
     """Documents sent to Dask distributed workers (`scheduler` address, or a LocalCluster of `jobs` workers).
 
@@ -212,6 +227,8 @@ class DaskExecutor:
         try:
             return future.result()
         except Exception as exc:   # the Dask worker died (KilledWorker) or lost the task
+            from pipeline.job import failed
+
             return failed(task.item, task.doc_id, None, f"worker crashed (Dask: {type(exc).__name__}: {exc})",
                           crashed=True)
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import files, pipeline_version
-from pipeline.executors import Broken, DaskExecutor, ExecutorError, LocalExecutor
+from pipeline.executors import Broken, DaskExecutor, ExecutorError, LocalExecutor, prestarted
 from pipeline.inputs import InputFile, discover, path_id, sha256_of
 from pipeline.job import Counts, Result, Task, failed, now
 from pipeline.load import (
@@ -128,8 +128,9 @@ class Interrupted(Exception):
 def run(paths: list[Path], db_path: Path, *, jobs: int = 1, force: bool = False, retry_failed: bool = False,
         limits: Limits | None = None, executor: str = "local", scheduler: str | None = None,
         on_start: Callable[[int], None] | None = None, on_done: Callable[[Done], None] | None = None,
-        on_wait: OnWait | None = None) -> RunSummary:
-    """Process every file under `paths` into `db_path`; callbacks drive a progress display.
+        on_wait: OnWait | None = None, early: LocalExecutor | None = None) -> RunSummary:
+    """Process every file under `paths` into `db_path`; callbacks drive a progress display. `early`:
+    workers the caller started already (`executors.prestarted`), which the run takes over and closes.
 
     Raises `Interrupted` (after recording the run) on Ctrl-C or SIGTERM,
     `DatabaseError` when the database cannot be written, `ExecutorError` when
@@ -137,10 +138,7 @@ def run(paths: list[Path], db_path: Path, *, jobs: int = 1, force: bool = False,
     """
     t0 = time.perf_counter()
     limits = limits or Limits()
-    early = None
-    if executor == "local" and not Path(db_path).exists():   # a new database: every file is work
-        early = LocalExecutor(jobs, limits)
-        early.prestart()
+    early = early or prestarted(executor, db_path, jobs, limits)
     try:
         return _run(paths, db_path, jobs, force, retry_failed, limits, executor, scheduler, early,
                     on_start, on_done, on_wait, t0)

@@ -32,9 +32,10 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.job import Result, Task, failed
+if TYPE_CHECKING:   # at run time imported where needed: a run starts its children before it loads the pipeline
+    from pipeline.job import Result, Task
 
 _HEADER = struct.Struct(">Q")
 _POLL_S = 0.05          # how often the parent looks at a busy child's clock and memory
@@ -198,6 +199,8 @@ class Supervisor:
     def collect(self) -> tuple[Task, Result, list[Task]]:
         """The oldest task sent and its result, and the tasks queued behind it that must be sent
         again (its child was killed or died)."""
+        from pipeline.job import Result, failed
+
         task = self.inflight.popleft()
         started = self.clock
         outcome = self._wait(started)
@@ -262,6 +265,8 @@ class Supervisor:
     def _crashed(self, task: Task, started: float) -> Result:
         """The child died on `task`: near the memory cap that is the budget (a C library aborting on a
         failed allocation), otherwise a crash to try again."""
+        from pipeline.job import failed
+
         how = self.stop()
         cap = self.limits.max_memory
         if cap and self.peak >= NEAR_CAP * cap:

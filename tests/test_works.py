@@ -84,7 +84,7 @@ def test_readme_queries_count_each_fact_once(demo_db, tmp_path):
 
 def test_status_shows_groups_and_fits_80_columns(demo_db, monkeypatch, capsys):
     buffer = io.StringIO()
-    monkeypatch.setattr("pipeline.cli.Console", lambda **kw: Console(file=buffer, width=80, force_terminal=True,
+    monkeypatch.setattr("pipeline.cli._console", lambda **kw: Console(file=buffer, width=80, force_terminal=True,
                                                                     color_system=None, **kw))
     assert main(["status", "--db", str(demo_db)]) == 0
     out = buffer.getvalue()
