@@ -94,7 +94,8 @@ class Table:
     `header_rows` is how many top rows are headers; `caption` is printed text
     naming the table; `unit_hint` is the printed unit line or caption part
     such as "(단위 : 백만원)" (normalisers parse it). `source.page` is the
-    first page, `page_end` the last when a table was stitched across pages.
+    first page, `page_end` the last when a table runs over pages (a PDF's
+    tables stitched across pages; HWP/HWPX: from the height its rows need).
     """
 
     cells: tuple[Cell, ...]

@@ -122,25 +122,23 @@ def test_hwp_and_hwpx_twins_agree(stem):
     assert ours.pages == twin.pages and [b.source.page for b in ours.blocks] == [b.source.page for b in twin.blocks]
 
 
-def test_nikl_pages_come_close_to_its_pdf_twin():
-    """Pages from the cached layout against the Hwp 2022 PDF of the same plan (35 pages).
-
-    One table flowing over two pages (붙임 과제별 추진일정) is not counted
-    yet, so the file says 34 and blocks after it are one page early.
-    """
+def test_nikl_pages_agree_with_its_pdf_twin():
+    """Pages from the cached layout against the Hwp 2022 PDF of the same plan (35 pages), the table flowing
+    over two pages (붙임 과제별 추진일정: declared 64,654 tall, its rows need 130,784) counted."""
     import pdfplumber
 
     doc = corpus_doc("nikl-2022-work-plan.hwp")
     with pdfplumber.open(shared_path("corpus", "pdf", "nikl-2022-work-plan.hwp2022-win.pdf")) as pdf:
         printed = [squash(page.extract_text() or "") for page in pdf.pages]
-    assert doc.pages is not None and abs(doc.pages - len(printed)) <= 1
+    assert doc.pages == len(printed) == 35
     found = [(b.source.page, [n for n, text in enumerate(printed, 1) if key in text]) for b in doc.blocks
              if isinstance(b, (Heading, Paragraph)) and len(key := squash(b.title if isinstance(b, Heading)
                                                                            else b.text)[:20]) >= 8]
-    unique = [(ours, pages[0]) for ours, pages in found if len(pages) == 1]
+    unique = [(ours, pdf_page) for ours, pages in found if len(pages) == 1 for pdf_page in pages]
     assert len(unique) >= 200
-    assert sum(ours == pdf_page for ours, pdf_page in unique) >= 0.9 * len(unique)
-    assert all(abs(ours - pdf_page) <= 1 for ours, pdf_page in unique)
+    assert sum(ours == pdf_page for ours, pdf_page in unique) >= 0.98 * len(unique)
+    schedule = next(t for t in doc.tables() if t.cells and t.cells[0].text.startswith("이행 과제"))
+    assert (schedule.source.page, schedule.page_end) == (31, 32)
 
 
 def test_merged_cells_keep_spans_caption_unit_and_text():

@@ -16,7 +16,7 @@ from conftest import SAMPLES, SHARED, shared_path
 from extractors.document import Document, ExtractError, Heading, ListItem, Paragraph, Table
 from extractors.grid import is_unit_line
 from extractors.hancom import package as _hwpx_package
-from extractors.hancom.common import LineSeg, Pager, compose_to_text
+from extractors.hancom.common import Flow, LineSeg, Pager, compose_to_text, flow_of, table_height
 from extractors.hancom.hwpx import extract
 from normalizers.plan import normalise
 
@@ -441,6 +441,78 @@ def test_a_line_back_at_the_top_of_the_next_column_is_the_same_page():
     assert pager.paragraph(False, [LineSeg(0, 0)]) == 2
     assert pager.paragraph(False, [LineSeg(0, 0, starts_line=False), LineSeg(1600, 0)]) == 2
     assert pager.count() == 2
+
+
+BODY = 70000   # a page body height (HWPUNIT), about an A4 page less its margins
+
+
+def test_a_table_flowing_over_pages_moves_the_paragraphs_after_it():
+    """A table below its paragraph, taller than the rest of the page, fills the pages its height needs; the
+    paragraph after it (cached on the table's last page, further down) is on that last page."""
+    pager = Pager()
+    pager.section(BODY)
+    assert pager.paragraph(False, [LineSeg(0, height=1000)]) == 1
+    assert pager.paragraph(False, [LineSeg(2000, height=1000)], [Flow(False, 140000)]) == 1
+    assert pager.ends_on(Flow(False, 140000)) == 3          # 3,000 + 140,000 reaches into page 3
+    assert pager.paragraph(False, [LineSeg(5000, height=1000)]) == 3
+    assert pager.count() == 3
+
+
+def test_tables_that_fit_inline_or_floating_add_no_page():
+    pager = Pager()
+    pager.section(BODY)
+    pager.paragraph(False, [LineSeg(0, height=30000)], [Flow(True, 30000)])    # an inline table within the page
+    pager.paragraph(False, [LineSeg(31000, height=1000)], [Flow(False, 38000)])  # ends at 70,000: still page 1
+    assert pager.ends_on(Flow(False, 38000)) is None
+    pager.paragraph(False, [LineSeg(0, height=1000)])       # the cached layout's own page start
+    assert pager.count() == 2
+    unknown = Pager()                                        # no page size: tables cannot be measured
+    unknown.paragraph(False, [LineSeg(0)], [Flow(False, 500000)])
+    assert unknown.count() == 1
+
+
+def test_a_table_that_runs_on_and_a_cached_page_start_both_count():
+    """A paragraph whose lines the cache puts on two pages, holding a table that runs on over a page, spans
+    three (the cache laid the lines out with the table's declared, first-page height)."""
+    pager = Pager()
+    pager.section(BODY)
+    pager.paragraph(True, [LineSeg(0, height=3000)])
+    assert pager.paragraph(False, [LineSeg(69000, height=800), LineSeg(0, height=3000)],
+                           [Flow(False, 130000, offset=-1800)]) == 1
+    assert pager.paragraph(False, [LineSeg(4000, height=1000)]) == 3
+
+
+def test_table_height_is_what_its_rows_need_and_only_flowing_tables_count():
+    cells = [(0, 2, 10000), (0, 1, 50000), (1, 1, 30000), (1, 1, 30000)]   # (col, col_span, height)
+    assert table_height(20000, cells, 2) == 70000          # column 1: 10,000 + 30,000 + 30,000
+    assert table_height(90000, cells, 2) == 90000          # a declared height above the rows' is kept
+    assert flow_of(True, "SQUARE", False, 5, 0) == Flow(True, 5)
+    assert flow_of(False, "TOP_AND_BOTTOM", True, 5, 7) == Flow(False, 5, 7)
+    assert flow_of(False, "SQUARE", True, 5, 0) is None and flow_of(False, "TOP_AND_BOTTOM", False, 5, 0) is None
+
+
+def test_rnd_proposal_forms_flow_over_two_pages_each_as_in_its_pdf():
+    """Five form tables, each declared one page tall (69,446) but needing about two (the rows add up to
+    ~137,000): the PDF of the same file has 10 pages."""
+    import pypdfium2 as pdfium
+
+    doc = corpus_doc("rnd-item-proposal-bio-2026.hwpx")
+    pdf = pdfium.PdfDocument(shared_path("corpus", "pdf", "rnd-item-proposal-bio-2026.pdf"))
+    try:
+        assert doc.pages == len(pdf) == 10
+    finally:
+        pdf.close()
+    forms = [t for t in doc.tables() if t.n_rows > 20]
+    assert [(t.source.page, t.page_end) for t in forms] == [(1, 2), (3, 4), (5, 6), (7, 8), (9, 10)]
+
+
+def test_donation_report_form_counts_the_pages_of_its_long_tables():
+    """The MANIFEST notes a 30-page PDF of this form (not in the corpus); its list of local governments
+    runs over several pages."""
+    doc = corpus_doc("local-gov-donation-report-form-2025.hwpx")
+    assert doc.pages == 30
+    assert [t.page_end - t.source.page for t in doc.tables() if t.page_end] and \
+        all(t.page_end > t.source.page for t in doc.tables() if t.page_end)
 
 
 def test_composed_characters_read_as_printed():

@@ -13,10 +13,17 @@ OWPML `hp:linesegarray`): each line's vertical position on its page. `Pager`
 walks a section's top-level body paragraphs (never those inside table cells
 or text boxes, whose positions are relative to their box): a section start,
 an explicit page break, or a line whose position is not below the previous
-line (and not in a column to its right) starts a page. Everything a
-paragraph holds (tables, text boxes, notes) gets that paragraph's page.
-Without cached layout only explicit breaks count, and without those either
-no page is given (`blocks_without_pages`).
+line (and not in a column to its right) starts a page. A table that flows
+over pages leaves no such trace, so its height counts too (`Flow`): from
+where its paragraph starts, a table taller than the rest of the page body
+(the section's paper height less its margins) fills further pages, and the
+paragraphs after it are on its last page. Its height is what its rows need
+(each column's cell heights added up), not the size it declares, which
+Hangul leaves at the first page's share. Everything a paragraph holds
+(tables, text boxes, notes) gets that paragraph's page; a table that flows
+on records the page it ends on (`page_end`). Without cached layout only
+explicit breaks count, and without those either no page is given
+(`blocks_without_pages`).
 
 Numbering follows 한글 문서 파일 형식 5.0 표 38-41 (문단 번호, 문단 머리) and
 OWPML `hh:numbering`/`hh:paraHead`: a level's template such as "^1." or
@@ -373,11 +380,44 @@ def blocks_to_title(blocks: tuple[Block, ...], fallback: str | None = None) -> s
 
 @dataclass(frozen=True)
 class LineSeg:
-    """One cached line segment: vertical and horizontal position (HWPUNIT) and whether it starts a line."""
+    """One cached line segment: vertical and horizontal position (HWPUNIT), whether it starts a line, and
+    its height (an inline table's line is as tall as the table)."""
 
     vert: int
     horz: int = 0
     starts_line: bool = True
+    height: int = 0
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A table in a paragraph's flow of text: inline (treated as a character), or placed below its paragraph's
+    top with text above and below it (`offset`: its declared distance from there), `height` what its rows need
+    (HWPUNIT). Tables floating beside text or over the page do not move the text and are left out."""
+
+    inline: bool
+    height: int
+    offset: int = 0
+
+
+def table_height(declared: int, cells: Sequence[tuple[int, int, int]], n_cols: int) -> int:
+    """The height a table takes: the larger of its declared height and the tallest column of (col, col_span,
+    height) cells stacked (Hangul declares a table flowing over pages at its first page's share)."""
+    columns = [0] * max(1, min(n_cols, 4096))
+    for col, span, height in cells:
+        for k in range(max(0, col), min(len(columns), col + max(1, span))):
+            columns[k] += max(0, height)
+    return max(declared, max(columns))
+
+
+def flow_of(inline: bool, text_wrap: str, relative_to_paragraph: bool, height: int, offset: int) -> Flow | None:
+    """The `Flow` of a table from its placement (wrap "TOP_AND_BOTTOM" and placed relative to its paragraph:
+    in the flow; an inline table always), else None."""
+    if inline:
+        return Flow(True, height)
+    if text_wrap == "TOP_AND_BOTTOM" and relative_to_paragraph:
+        return Flow(False, height, offset)
+    return None
 
 
 LINE_FIRST_SEGMENT = 1 << 17
@@ -391,34 +431,52 @@ def flags_start_line(flags: int) -> bool:
 
 @dataclass
 class Pager:
-    """Counts pages over the top-level body paragraphs of a document, section by section."""
+    """Counts pages over the top-level body paragraphs of a document, section by section.
+
+    `body` is the current section's page body height (HWPUNIT; 0 when unknown: tables then add no pages);
+    after `paragraph`, `page` is the page the paragraph and its tables end on."""
 
     page: int = 0
     laid_out: bool = False
     explicit: bool = False
+    body: int = 0
     _last: LineSeg | None = None
+    _start: tuple[int, int, int] = (0, 0, 0)   # the last paragraph's first page, top and first line's top
 
-    def section(self) -> None:
-        """A new section (구역) begins: its first paragraph starts a page."""
+    def section(self, body: int = 0) -> None:
+        """A new section (구역) begins with page body height `body`: its first paragraph starts a page."""
         self._last = None
+        self.body = max(0, body)
 
-    def paragraph(self, page_break: bool, lines: Sequence[LineSeg]) -> int:
-        """The 1-based page of a paragraph's first line; its later lines may move the count on."""
+    def paragraph(self, page_break: bool, lines: Sequence[LineSeg], flows: Sequence[Flow] = ()) -> int:
+        """The 1-based page of a paragraph's first line; its later lines and its tables may move the count on."""
+        top = 0
         if self._last is None or page_break:
             self.explicit = self.explicit or self.page > 0
             self.page += 1
         elif lines and _starts_page(self._last, lines[0]):
             self.page += 1
+        elif self._last.vert >= 0:
+            top = self._last.vert + self._last.height
         first = self.page
+        self._start = (first, top, lines[0].vert if lines else top)
+        spill = flows_to_spill(flows, top, self._start[2], self.body) if lines else 0
         for before, after in pairwise(lines):
             if _starts_page(before, after):
                 self.page += 1
+        self.page += spill
         if lines:
             self.laid_out = True
             self._last = lines[-1]
         elif self._last is None:
             self._last = LineSeg(-1)
         return first
+
+    def ends_on(self, flow: Flow | None) -> int | None:
+        """The page a table of the last paragraph ends on when it flows past the page it starts on, else None."""
+        first, top, line_top = self._start
+        spill = flows_to_spill((flow,), top, line_top, self.body) if flow is not None and self.laid_out else 0
+        return first + spill if spill else None
 
     def count(self) -> int | None:
         """The document's page count when its layout is recorded, else None."""
@@ -427,6 +485,22 @@ class Pager:
     def known(self) -> bool:
         """Whether pages mean anything: cached layout or explicit breaks."""
         return self.laid_out or self.explicit
+
+
+def flows_to_spill(flows: Sequence[Flow], top: int, line_top: int, body: int) -> int:
+    """How many pages beyond the paragraph's first page its tables fill: tables placed below the paragraph's
+    `top` stack from there (plus their offset), an inline one starts at its line (`line_top`); a table ending
+    past the page body (`body`) runs on over the pages its height needs."""
+    if not body:
+        return 0
+    spill, stacked = 0, top
+    for flow in flows:
+        if flow.inline:
+            spill = max(spill, (line_top + flow.height - 1) // body)
+        else:
+            stacked = max(0, stacked + flow.offset) + flow.height
+            spill = max(spill, (stacked - 1) // body)
+    return max(0, spill)
 
 
 def _starts_page(before: LineSeg, after: LineSeg) -> bool:

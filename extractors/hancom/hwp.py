@@ -45,7 +45,7 @@ import re
 import struct
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import olefile
@@ -53,6 +53,7 @@ import olefile
 from extractors.document import Cell, Document, ExtractError, Issue, Source
 from extractors.grid import TooLarge
 from extractors.hancom.common import (
+    Flow,
     LineSeg,
     Numberer,
     Pager,
@@ -66,8 +67,10 @@ from extractors.hancom.common import (
     clean_text,
     compose_to_text,
     flags_start_line,
+    flow_of,
     items_to_blocks,
     split_cell_items,
+    table_height,
 )
 from extractors.hancom.records import (
     FLAG_CERT_DRM,
@@ -78,6 +81,7 @@ from extractors.hancom.records import (
     HWPTAG_END,
     TAG_CTRL_HEADER,
     TAG_LIST_HEADER,
+    TAG_PAGE_DEF,
     TAG_PARA_HEADER,
     TAG_PARA_LINE_SEG,
     TAG_PARA_TEXT,
@@ -102,6 +106,9 @@ _HEADER_CELL_BIT = 1 << 18
 _PAGE_STARTS = 0x01 | 0x04
 """표 59 PARA_HEADER break-type bits that start a page: section break, page break (0x02/0x08 are column ones)."""
 _LINE_SEG_BYTES = 36
+_TEXT_WRAPS = ("SQUARE", "TOP_AND_BOTTOM", "BEHIND_TEXT", "IN_FRONT_OF_TEXT")
+"""표 70 object attribute bits 21-23: how text flows around an object (bit 0: treated as a character; bits 3-4:
+vertical position relative to paper 0, page 1 or paragraph 2)."""
 _CIRCLE_BORDERS = {1, 2}
 """표 (글자 겹침) border types that draw a circle: circle, reversed circle."""
 
@@ -118,6 +125,7 @@ class _Walk:
     defects: int = 0
     pager: Pager = field(default_factory=Pager)
     page: int | None = None
+    depth: int = 0   # tables inside tables: 0 in the body text
 
     def format_of(self, header: bytes) -> ParaFormat:
         """표 58: the `ParaFormat` from a PARA_HEADER's paragraph shape and style ids."""
@@ -265,16 +273,48 @@ def _sections_items(ole: olefile.OleFileIO, header: FileHeader, sections: list[l
 def _section_items(roots: tuple[Record, ...], walk: _Walk) -> list[RawItem]:
     """Raw items of a section's top-level paragraphs, with its outline numbering id (secd) in effect."""
     paragraphs = [r for r in roots if r.tag == TAG_PARA_HEADER]
+    body = 0
     for control in (c for p in paragraphs[:1] for c in p.children if c.tag == TAG_CTRL_HEADER):
-        if ctrl_id(control) == "secd" and len(control.data) >= 20:
-            walk.outline_ref = struct.unpack_from("<H", control.data, 18)[0]
-    walk.pager.section()
+        if ctrl_id(control) == "secd":
+            if len(control.data) >= 20:
+                walk.outline_ref = struct.unpack_from("<H", control.data, 18)[0]
+            body = _page_body(control)
+    walk.pager.section(body)
     items: list[RawItem] = []
     for p in paragraphs:
         breaks = p.data[11] if len(p.data) > 11 else 0
-        walk.page = walk.pager.paragraph(bool(breaks & _PAGE_STARTS), _line_segs(p))
+        walk.page = walk.pager.paragraph(bool(breaks & _PAGE_STARTS), _line_segs(p),
+                                         [f for c in p.children if (f := _table_flow(c)) is not None])
         items.extend(_paragraph_to_items(p, walk))
     return items
+
+
+def _page_body(section_def: Record) -> int:
+    """표 131 PAGE_DEF under a section definition: the page body's height (the paper's height, its width
+    when landscape, less the top, bottom, header and footer margins); 0 without the record."""
+    page_def = next((c for c in section_def.children if c.tag == TAG_PAGE_DEF and len(c.data) >= 40), None)
+    if page_def is None:
+        return 0
+    width, height, _, _, top, bottom, header, footer, _, attributes = struct.unpack_from("<10I", page_def.data)
+    return max(0, (width if attributes & 1 else height) - top - bottom - header - footer)
+
+
+def _table_flow(control: Record) -> Flow | None:
+    """A 'tbl ' control's place in the text flow (표 69-70 common object attributes, its height from the
+    cells' heights of 표 80), or None for other controls and tables beside or over the text."""
+    if control.tag != TAG_CTRL_HEADER or len(control.data) < 24 or ctrl_id(control) != "tbl ":
+        return None
+    attributes, offset, _, _, declared = struct.unpack_from("<IiiII", control.data, 4)
+    at = next((i for i, c in enumerate(control.children) if c.tag == TAG_TABLE), None)
+    if at is None or len(control.children[at].data) < 8:
+        return None
+    n_cols = struct.unpack_from("<H", control.children[at].data, 6)[0]
+    cells = [(struct.unpack_from("<H", c.data, 8)[0], struct.unpack_from("<H", c.data, 12)[0],
+              struct.unpack_from("<I", c.data, 20)[0])
+             for c in control.children[at + 1:] if c.tag == TAG_LIST_HEADER and len(c.data) >= 24]
+    wrap = _TEXT_WRAPS[(attributes >> 21) & 7] if (attributes >> 21) & 7 < len(_TEXT_WRAPS) else ""
+    return flow_of(bool(attributes & 1), wrap, (attributes >> 3) & 3 == 2, table_height(declared, cells, n_cols),
+                   offset)
 
 
 def _line_segs(paragraph: Record) -> list[LineSeg]:
@@ -284,7 +324,8 @@ def _line_segs(paragraph: Record) -> list[LineSeg]:
         return []
     segs = (struct.unpack_from("<IiiiiiiiI", record.data, at)
             for at in range(0, len(record.data) - _LINE_SEG_BYTES + 1, _LINE_SEG_BYTES))
-    return [LineSeg(vert, horz, flags_start_line(flags)) for _, vert, _, _, _, _, horz, _, flags in segs]
+    return [LineSeg(vert, horz, flags_start_line(flags), height)
+            for _, vert, height, _, _, _, horz, _, flags in segs]
 
 
 def _paragraph_to_items(paragraph: Record, walk: _Walk) -> list[RawItem]:
@@ -382,16 +423,21 @@ def _table_to_items(control: Record, walk: _Walk, line: int) -> list[RawItem]:
                                  Source(line=line)))
         return []
     n_rows, n_cols = struct.unpack_from("<HH", control.children[at].data, 4)
-    caption, nested = split_cell_items(_list_items(control.children[:at], walk))
-    cells: list[Cell] = []
-    for list_header, paragraphs in _paragraph_lists(control.children[at + 1:]):
-        cell, inner = _cell_to_cell(list_header, paragraphs, walk)
-        if cell is not None:
-            cells.append(cell)
-            nested.extend(inner)
+    end = walk.pager.ends_on(_table_flow(control)) if walk.depth == 0 else None
+    walk.depth += 1
+    try:
+        caption, nested = split_cell_items(_list_items(control.children[:at], walk))
+        cells: list[Cell] = []
+        for list_header, paragraphs in _paragraph_lists(control.children[at + 1:]):
+            cell, inner = _cell_to_cell(list_header, paragraphs, walk)
+            if cell is not None:
+                cells.append(cell)
+                nested.extend(inner)
+    finally:
+        walk.depth -= 1
     table, issues = cells_to_table(cells, n_rows, n_cols, caption, line, walk.page)
     walk.issues.extend(issues)
-    return [table, *nested]
+    return [replace(table, page_end=end) if end else table, *nested]
 
 
 def _cell_to_cell(list_header: Record, paragraphs: list[Record], walk: _Walk) -> tuple[Cell | None, list[RawItem]]:

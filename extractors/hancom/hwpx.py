@@ -40,11 +40,12 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from extractors.document import Cell, Document, ExtractError, Issue, Source
 from extractors.hancom.common import (
+    Flow,
     HeadDefs,
     LevelFormat,
     LineSeg,
@@ -60,8 +61,10 @@ from extractors.hancom.common import (
     clean_text,
     compose_to_text,
     flags_start_line,
+    flow_of,
     items_to_blocks,
     split_cell_items,
+    table_height,
 )
 from extractors.hancom.package import (
     Element,
@@ -113,6 +116,7 @@ class _Walk:
     outline_ref: int = 1
     pager: Pager = field(default_factory=Pager)
     page: int | None = None
+    depth: int = 0   # tables inside tables: 0 in the body text
 
 
 def extract(path: Path) -> Document:
@@ -192,17 +196,43 @@ def _section_items(section: Element, walk: _Walk) -> list[RawItem]:
     sec_pr = next((el for p in paragraphs[:1] for el in descendants(p, "secPr")), None)
     if sec_pr is not None:
         walk.outline_ref = int_attr(sec_pr, "outlineShapeIDRef", 1)
-    walk.pager.section()
+    walk.pager.section(_page_body(sec_pr))
     items: list[RawItem] = []
     for p in paragraphs:
-        walk.page = walk.pager.paragraph(p.get("pageBreak") == "1", _line_segs(p))
+        flows = [f for run in children(p, "run") for tbl in children(run, "tbl") if (f := _table_flow(tbl))]
+        walk.page = walk.pager.paragraph(p.get("pageBreak") == "1", _line_segs(p), flows)
         items.extend(_paragraph_to_items(p, walk))
     return items
 
 
+def _page_body(sec_pr: Element | None) -> int:
+    """The page body's height from `hp:pagePr` (its height, its width when landscape ("NARROWLY"), less the
+    top, bottom, header and footer margins); 0 when the section does not say."""
+    page = next(children(sec_pr, "pagePr"), None) if sec_pr is not None else None
+    if page is None:
+        return 0
+    margin = next(children(page, "margin"), None)
+    paper = int_attr(page, "width" if page.get("landscape") == "NARROWLY" else "height")
+    return max(0, paper - sum(int_attr(margin, side) for side in ("top", "bottom", "header", "footer")))
+
+
+def _table_flow(table: Element) -> Flow | None:
+    """An `hp:tbl`'s place in the text flow (`hp:pos`, `textWrap`; its height from the cells' `hp:cellSz`),
+    or None for a table beside or over the text."""
+    pos = next(children(table, "pos"), None)
+    cells = [(int_attr(next(children(tc, "cellAddr"), None), "colAddr"),
+              int_attr(next(children(tc, "cellSpan"), None), "colSpan", 1),
+              int_attr(next(children(tc, "cellSz"), None), "height"))
+             for tr in children(table, "tr") for tc in children(tr, "tc")]
+    height = table_height(int_attr(next(children(table, "sz"), None), "height"), cells, int_attr(table, "colCnt"))
+    return flow_of(pos is not None and pos.get("treatAsChar") == "1", table.get("textWrap", ""),
+                   pos is not None and pos.get("vertRelTo") == "PARA", height, int_attr(pos, "vertOffset"))
+
+
 def _line_segs(paragraph: Element) -> list[LineSeg]:
     """The cached layout of a paragraph's lines (`hp:linesegarray`), empty when the file has none."""
-    return [LineSeg(int_attr(seg, "vertpos"), int_attr(seg, "horzpos"), flags_start_line(int_attr(seg, "flags")))
+    return [LineSeg(int_attr(seg, "vertpos"), int_attr(seg, "horzpos"), flags_start_line(int_attr(seg, "flags")),
+                    int_attr(seg, "vertsize"))
             for array in children(paragraph, "linesegarray") for seg in children(array, "lineseg")]
 
 
@@ -275,17 +305,22 @@ def _text_lists(element: Element) -> Iterator[Element]:
 
 def _table_to_items(table: Element, walk: _Walk, line: int) -> list[RawItem]:
     """An `hp:tbl` as its `Table` followed by the tables nested in its cells (pre-order)."""
-    caption, nested = split_cell_items([i for el in children(table, "caption")
-                                        for p in _sublist_paragraphs(el) for i in _paragraph_to_items(p, walk)])
-    cells: list[Cell] = []
-    for tc in (tc for tr in children(table, "tr") for tc in children(tr, "tc")):
-        cell, inner = _tc_to_cell(tc, walk)
-        cells.append(cell)
-        nested.extend(inner)
+    end = walk.pager.ends_on(_table_flow(table)) if walk.depth == 0 else None
+    walk.depth += 1
+    try:
+        caption, nested = split_cell_items([i for el in children(table, "caption")
+                                            for p in _sublist_paragraphs(el) for i in _paragraph_to_items(p, walk)])
+        cells: list[Cell] = []
+        for tc in (tc for tr in children(table, "tr") for tc in children(tr, "tc")):
+            cell, inner = _tc_to_cell(tc, walk)
+            cells.append(cell)
+            nested.extend(inner)
+    finally:
+        walk.depth -= 1
     built, issues = cells_to_table(cells, int_attr(table, "rowCnt"), int_attr(table, "colCnt"), caption, line,
                                    walk.page)
     walk.issues.extend(issues)
-    return [built, *nested]
+    return [replace(built, page_end=end) if end else built, *nested]
 
 
 def _tc_to_cell(tc: Element, walk: _Walk) -> tuple[Cell, list[RawItem]]:
