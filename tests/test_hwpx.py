@@ -16,7 +16,16 @@ from conftest import SAMPLES, SHARED, shared_path
 from extractors.document import Document, ExtractError, Heading, ListItem, Paragraph, Table
 from extractors.grid import is_unit_line
 from extractors.hancom import package as _hwpx_package
-from extractors.hancom.common import Flow, LineSeg, Pager, compose_to_text, flow_of, table_height
+from extractors.hancom.common import (
+    Flow,
+    LineSeg,
+    Pager,
+    compose_to_text,
+    flow_of,
+    row_heights,
+    rows_to_pages,
+    table_height,
+)
 from extractors.hancom.hwpx import extract
 from normalizers.plan import normalise
 
@@ -491,9 +500,20 @@ def test_table_height_is_what_its_rows_need_and_only_flowing_tables_count():
     assert flow_of(False, "SQUARE", True, 5, 0) is None and flow_of(False, "TOP_AND_BOTTOM", False, 5, 0) is None
 
 
+def test_rows_run_on_over_pages_under_their_repeated_header():
+    assert row_heights([(0, 1, 3000), (1, 2, 9000), (1, 1, 4000), (3, 1, 0)], 4) == (3000, 4000, 5000, 0)
+    rows = (10000,) * 15                                     # 150,000 from 5,000: ends on the third page
+    assert rows_to_pages(Flow(False, 150000, rows=rows), 5000, BODY) == ([0] * 7 + [1] * 7 + [2], 2, 15000)
+    header = Flow(False, 150000, rows=rows, header=10000)    # row 0 again on top of pages 2 and 3
+    assert rows_to_pages(header, 5000, BODY) == ([0] * 7 + [1] * 6 + [2] * 2, 2, 35000)
+    whole = Flow(False, 30000, rows=(10000,) * 3, splits=False)
+    assert rows_to_pages(whole, 50000, BODY) == ([1, 1, 1], 1, 30000)   # does not fit: the next page, whole
+
+
 def test_rnd_proposal_forms_flow_over_two_pages_each_as_in_its_pdf():
     """Five form tables, each declared one page tall (69,446) but needing about two (the rows add up to
-    ~137,000): the PDF of the same file has 10 pages."""
+    ~137,000): the PDF of the same file has 10 pages, and each cell is on the page the PDF prints it on."""
+    import pdfplumber
     import pypdfium2 as pdfium
 
     doc = corpus_doc("rnd-item-proposal-bio-2026.hwpx")
@@ -504,6 +524,12 @@ def test_rnd_proposal_forms_flow_over_two_pages_each_as_in_its_pdf():
         pdf.close()
     forms = [t for t in doc.tables() if t.n_rows > 20]
     assert [(t.source.page, t.page_end) for t in forms] == [(1, 2), (3, 4), (5, 6), (7, 8), (9, 10)]
+    with pdfplumber.open(shared_path("corpus", "pdf", "rnd-item-proposal-bio-2026.pdf")) as printed:
+        texts = [re.sub(r"\s+", "", page.extract_text() or "") for page in printed.pages]
+    placed = [(c.source.page, [n for n, text in enumerate(texts, 1) if key in text]) for t in forms for c in t.cells
+              if len(key := re.sub(r"\s+", "", c.text)[:20]) >= 8]
+    unique = [(ours, pages[0]) for ours, pages in placed if len(pages) == 1]
+    assert len(unique) >= 10 and all(ours == pdf_page for ours, pdf_page in unique)   # each cell on its page
 
 
 def test_donation_report_form_counts_the_pages_of_its_long_tables():

@@ -32,7 +32,7 @@ OWPML `hh:numbering`/`hh:paraHead`: a level's template such as "^1." or
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import TypeGuard
@@ -398,6 +398,65 @@ class Flow:
     inline: bool
     height: int
     offset: int = 0
+    rows: tuple[int, ...] = ()   # row heights, top to bottom (what `row_heights` solves from the cells)
+    header: int = 0              # height of the header rows repeated at the top of each page it runs on to
+    splits: bool = True          # may break between rows at a page end (else it moves whole to the next page)
+
+
+def row_heights(cells: Sequence[tuple[int, int, int]], n_rows: int) -> tuple[int, ...]:
+    """Row heights from (row, row_span, height) cells: a row is as tall as its tallest one-row cell; rows that
+    only spanning cells cover share what those cells need beyond the rows already known."""
+    n_rows = max(0, min(n_rows, 65536))
+    rows = [0] * n_rows
+    for row, span, height in cells:
+        if span == 1 and 0 <= row < n_rows:
+            rows[row] = max(rows[row], height)
+    for row, span, height in sorted(cells, key=lambda c: c[1]):
+        covered = range(max(0, row), min(n_rows, row + span))
+        unknown = [r for r in covered if not rows[r]]
+        if span > 1 and unknown:
+            share = max(0, height - sum(rows[r] for r in covered)) // len(unknown)
+            for r in unknown:
+                rows[r] = share
+    return tuple(rows)
+
+
+def rows_to_pages(flow: Flow, start: int, body: int) -> tuple[list[int], int, int]:
+    """Where a flowing table's rows land, starting at `start` on its first page: for each row, how many
+    pages after that one it starts on; how many pages after it the table ends, and where on that page. Rows run on over a page
+    end (Hangul splits a row's cells between their lines), the header rows repeated at the top of each
+    further page; a table that may not split moves whole to the next page when it does not fit."""
+    if not flow.splits:
+        total = sum(flow.rows) or flow.height
+        page = 1 if start + total > body and start > 0 else 0
+        at = total if page else start + total
+        pages = [page] * max(1, len(flow.rows))
+        while at > body:
+            page, at = page + 1, at - body
+        return pages, page, at
+    pages, page, at = [], 0, start
+    for height in flow.rows or (flow.height,):
+        while at >= body:
+            page, at = page + 1, flow.header + at - body
+        pages.append(page)
+        at += height
+    while at > body:
+        page, at = page + 1, flow.header + at - body
+    return pages, page, at
+
+
+def header_height(rows: Sequence[int], header_rows: Iterable[int]) -> int:
+    """The height of a table's header: its leading rows holding header cells."""
+    marked, count = set(header_rows), 0
+    while count in marked:
+        count += 1
+    return sum(rows[:count])
+
+
+def cells_on_pages(cells: list[Cell], row_pages: Sequence[int]) -> list[Cell]:
+    """Cells with the page their row is on (a table running over pages)."""
+    return [replace(c, source=replace(c.source, page=row_pages[c.row])) if 0 <= c.row < len(row_pages) else c
+            for c in cells]
 
 
 def table_height(declared: int, cells: Sequence[tuple[int, int, int]], n_cols: int) -> int:
@@ -410,13 +469,14 @@ def table_height(declared: int, cells: Sequence[tuple[int, int, int]], n_cols: i
     return max(declared, max(columns))
 
 
-def flow_of(inline: bool, text_wrap: str, relative_to_paragraph: bool, height: int, offset: int) -> Flow | None:
+def flow_of(inline: bool, text_wrap: str, relative_to_paragraph: bool, height: int, offset: int,
+            rows: tuple[int, ...] = (), header: int = 0, splits: bool = True) -> Flow | None:
     """The `Flow` of a table from its placement (wrap "TOP_AND_BOTTOM" and placed relative to its paragraph:
     in the flow; an inline table always), else None."""
     if inline:
         return Flow(True, height)
     if text_wrap == "TOP_AND_BOTTOM" and relative_to_paragraph:
-        return Flow(False, height, offset)
+        return Flow(False, height, offset, rows, header, splits)
     return None
 
 
@@ -478,6 +538,15 @@ class Pager:
         spill = flows_to_spill((flow,), top, line_top, self.body) if flow is not None and self.laid_out else 0
         return first + spill if spill else None
 
+    def row_pages(self, flow: Flow | None) -> list[int] | None:
+        """The page of each row of a table of the last paragraph that runs over pages (below its paragraph,
+        with known rows), else None: its rows are all on the paragraph's page."""
+        if flow is None or flow.inline or not flow.rows or not self.body or not self.laid_out:
+            return None
+        first, top, _ = self._start
+        pages, last, _ = rows_to_pages(flow, max(0, top + flow.offset), self.body)
+        return [first + p for p in pages] if last else None
+
     def count(self) -> int | None:
         """The document's page count when its layout is recorded, else None."""
         return self.page if self.laid_out else None
@@ -489,8 +558,8 @@ class Pager:
 
 def flows_to_spill(flows: Sequence[Flow], top: int, line_top: int, body: int) -> int:
     """How many pages beyond the paragraph's first page its tables fill: tables placed below the paragraph's
-    `top` stack from there (plus their offset), an inline one starts at its line (`line_top`); a table ending
-    past the page body (`body`) runs on over the pages its height needs."""
+    `top` stack from there (plus their offset), their rows laid out page by page (`rows_to_pages`); an
+    inline one starts at its line (`line_top`) and runs on over the pages its height needs."""
     if not body:
         return 0
     spill, stacked = 0, top
@@ -498,8 +567,8 @@ def flows_to_spill(flows: Sequence[Flow], top: int, line_top: int, body: int) ->
         if flow.inline:
             spill = max(spill, (line_top + flow.height - 1) // body)
         else:
-            stacked = max(0, stacked + flow.offset) + flow.height
-            spill = max(spill, (stacked - 1) // body)
+            _, last, stacked = rows_to_pages(flow, max(0, stacked + flow.offset), body)
+            spill = max(spill, last)
     return max(0, spill)
 
 

@@ -63,12 +63,15 @@ from extractors.hancom.common import (
     as_notes,
     blocks_to_title,
     blocks_without_pages,
+    cells_on_pages,
     cells_to_table,
     clean_text,
     compose_to_text,
     flags_start_line,
     flow_of,
+    header_height,
     items_to_blocks,
+    row_heights,
     split_cell_items,
     table_height,
 )
@@ -308,13 +311,17 @@ def _table_flow(control: Record) -> Flow | None:
     at = next((i for i, c in enumerate(control.children) if c.tag == TAG_TABLE), None)
     if at is None or len(control.children[at].data) < 8:
         return None
-    n_cols = struct.unpack_from("<H", control.children[at].data, 6)[0]
-    cells = [(struct.unpack_from("<H", c.data, 8)[0], struct.unpack_from("<H", c.data, 12)[0],
-              struct.unpack_from("<I", c.data, 20)[0])
+    table_attributes, n_rows, n_cols = struct.unpack_from("<IHH", control.children[at].data)
+    cells = [(*struct.unpack_from("<4H", c.data, 8), struct.unpack_from("<I", c.data, 20)[0],
+              bool(struct.unpack_from("<I", c.data, 4)[0] & _HEADER_CELL_BIT))
              for c in control.children[at + 1:] if c.tag == TAG_LIST_HEADER and len(c.data) >= 24]
+    rows = row_heights([(row, span, height) for _, row, _, span, height, _ in cells], n_rows)
+    header = header_height(rows, [row for _, row, _, _, _, is_header in cells if is_header]) \
+        if table_attributes & 4 else 0   # 표 75 bit 2: header rows repeated on each page
     wrap = _TEXT_WRAPS[(attributes >> 21) & 7] if (attributes >> 21) & 7 < len(_TEXT_WRAPS) else ""
-    return flow_of(bool(attributes & 1), wrap, (attributes >> 3) & 3 == 2, table_height(declared, cells, n_cols),
-                   offset)
+    height = table_height(declared, [(col, span, height) for col, _, span, _, height, _ in cells], n_cols)
+    return flow_of(bool(attributes & 1), wrap, (attributes >> 3) & 3 == 2, height, offset, rows, header,
+                   splits=bool(table_attributes & 3))   # bits 0-1: split at a page end (0: never)
 
 
 def _line_segs(paragraph: Record) -> list[LineSeg]:
@@ -423,7 +430,8 @@ def _table_to_items(control: Record, walk: _Walk, line: int) -> list[RawItem]:
                                  Source(line=line)))
         return []
     n_rows, n_cols = struct.unpack_from("<HH", control.children[at].data, 4)
-    end = walk.pager.ends_on(_table_flow(control)) if walk.depth == 0 else None
+    flow = _table_flow(control) if walk.depth == 0 else None
+    end, row_pages = walk.pager.ends_on(flow), walk.pager.row_pages(flow)
     walk.depth += 1
     try:
         caption, nested = split_cell_items(_list_items(control.children[:at], walk))
@@ -435,6 +443,8 @@ def _table_to_items(control: Record, walk: _Walk, line: int) -> list[RawItem]:
                 nested.extend(inner)
     finally:
         walk.depth -= 1
+    if row_pages:
+        cells = cells_on_pages(cells, row_pages)
     table, issues = cells_to_table(cells, n_rows, n_cols, caption, line, walk.page)
     walk.issues.extend(issues)
     return [replace(table, page_end=end) if end else table, *nested]

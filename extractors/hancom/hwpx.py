@@ -57,12 +57,15 @@ from extractors.hancom.common import (
     as_notes,
     blocks_to_title,
     blocks_without_pages,
+    cells_on_pages,
     cells_to_table,
     clean_text,
     compose_to_text,
     flags_start_line,
     flow_of,
+    header_height,
     items_to_blocks,
+    row_heights,
     split_cell_items,
     table_height,
 )
@@ -220,13 +223,19 @@ def _table_flow(table: Element) -> Flow | None:
     """An `hp:tbl`'s place in the text flow (`hp:pos`, `textWrap`; its height from the cells' `hp:cellSz`),
     or None for a table beside or over the text."""
     pos = next(children(table, "pos"), None)
-    cells = [(int_attr(next(children(tc, "cellAddr"), None), "colAddr"),
-              int_attr(next(children(tc, "cellSpan"), None), "colSpan", 1),
-              int_attr(next(children(tc, "cellSz"), None), "height"))
-             for tr in children(table, "tr") for tc in children(tr, "tc")]
-    height = table_height(int_attr(next(children(table, "sz"), None), "height"), cells, int_attr(table, "colCnt"))
+    cells = []   # (row, row span, col, col span, height, header)
+    for tc in (tc for tr in children(table, "tr") for tc in children(tr, "tc")):
+        address, span = next(children(tc, "cellAddr"), None), next(children(tc, "cellSpan"), None)
+        cells.append((int_attr(address, "rowAddr"), int_attr(span, "rowSpan", 1), int_attr(address, "colAddr"),
+                      int_attr(span, "colSpan", 1), int_attr(next(children(tc, "cellSz"), None), "height"),
+                      tc.get("header") == "1"))
+    rows = row_heights([(row, span, height) for row, span, _, _, height, _ in cells], int_attr(table, "rowCnt"))
+    header = header_height(rows, [c[0] for c in cells if c[5]]) if table.get("repeatHeader") == "1" else 0
+    height = table_height(int_attr(next(children(table, "sz"), None), "height"),
+                          [(col, span, height) for _, _, col, span, height, _ in cells], int_attr(table, "colCnt"))
     return flow_of(pos is not None and pos.get("treatAsChar") == "1", table.get("textWrap", ""),
-                   pos is not None and pos.get("vertRelTo") == "PARA", height, int_attr(pos, "vertOffset"))
+                   pos is not None and pos.get("vertRelTo") == "PARA", height, int_attr(pos, "vertOffset"), rows,
+                   header, splits=table.get("pageBreak") != "NONE")
 
 
 def _line_segs(paragraph: Element) -> list[LineSeg]:
@@ -305,7 +314,8 @@ def _text_lists(element: Element) -> Iterator[Element]:
 
 def _table_to_items(table: Element, walk: _Walk, line: int) -> list[RawItem]:
     """An `hp:tbl` as its `Table` followed by the tables nested in its cells (pre-order)."""
-    end = walk.pager.ends_on(_table_flow(table)) if walk.depth == 0 else None
+    flow = _table_flow(table) if walk.depth == 0 else None
+    end, row_pages = walk.pager.ends_on(flow), walk.pager.row_pages(flow)
     walk.depth += 1
     try:
         caption, nested = split_cell_items([i for el in children(table, "caption")
@@ -317,6 +327,8 @@ def _table_to_items(table: Element, walk: _Walk, line: int) -> list[RawItem]:
             nested.extend(inner)
     finally:
         walk.depth -= 1
+    if row_pages:
+        cells = cells_on_pages(cells, row_pages)
     built, issues = cells_to_table(cells, int_attr(table, "rowCnt"), int_attr(table, "colCnt"), caption, line,
                                    walk.page)
     walk.issues.extend(issues)
