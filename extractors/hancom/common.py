@@ -453,10 +453,15 @@ def header_height(rows: Sequence[int], header_rows: Iterable[int]) -> int:
     return sum(rows[:count])
 
 
-def cells_on_pages(cells: list[Cell], row_pages: Sequence[int]) -> list[Cell]:
-    """Cells with the page their row is on (a table running over pages)."""
-    return [replace(c, source=replace(c.source, page=row_pages[c.row])) if 0 <= c.row < len(row_pages) else c
-            for c in cells]
+def paged_table(cells: list[Cell], n_rows: int, n_cols: int, caption: str | None, line: int, page: int | None,
+                row_pages: Sequence[int] | None, end: int | None) -> tuple[Table, list[Issue]]:
+    """`cells_to_table` for a table that may run over pages: each cell on its row's page (`row_pages`), the
+    table's last page (`end`) as `page_end`."""
+    if row_pages:
+        cells = [replace(c, source=replace(c.source, page=row_pages[c.row])) if 0 <= c.row < len(row_pages) else c
+                 for c in cells]
+    table, issues = cells_to_table(cells, n_rows, n_cols, caption, line, page)
+    return (replace(table, page_end=end) if end else table), issues
 
 
 def table_height(declared: int, cells: Sequence[tuple[int, int, int]], n_cols: int) -> int:

@@ -45,7 +45,7 @@ import re
 import struct
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import olefile
@@ -63,14 +63,13 @@ from extractors.hancom.common import (
     as_notes,
     blocks_to_title,
     blocks_without_pages,
-    cells_on_pages,
-    cells_to_table,
     clean_text,
     compose_to_text,
     flags_start_line,
     flow_of,
     header_height,
     items_to_blocks,
+    paged_table,
     row_heights,
     split_cell_items,
     table_height,
@@ -443,11 +442,9 @@ def _table_to_items(control: Record, walk: _Walk, line: int) -> list[RawItem]:
                 nested.extend(inner)
     finally:
         walk.depth -= 1
-    if row_pages:
-        cells = cells_on_pages(cells, row_pages)
-    table, issues = cells_to_table(cells, n_rows, n_cols, caption, line, walk.page)
+    table, issues = paged_table(cells, n_rows, n_cols, caption, line, walk.page, row_pages, end)
     walk.issues.extend(issues)
-    return [replace(table, page_end=end) if end else table, *nested]
+    return [table, *nested]
 
 
 def _cell_to_cell(list_header: Record, paragraphs: list[Record], walk: _Walk) -> tuple[Cell | None, list[RawItem]]:

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors.document import Cell, Document, ExtractError, Issue, Source
@@ -57,14 +57,13 @@ from extractors.hancom.common import (
     as_notes,
     blocks_to_title,
     blocks_without_pages,
-    cells_on_pages,
-    cells_to_table,
     clean_text,
     compose_to_text,
     flags_start_line,
     flow_of,
     header_height,
     items_to_blocks,
+    paged_table,
     row_heights,
     split_cell_items,
     table_height,
@@ -327,12 +326,10 @@ def _table_to_items(table: Element, walk: _Walk, line: int) -> list[RawItem]:
             nested.extend(inner)
     finally:
         walk.depth -= 1
-    if row_pages:
-        cells = cells_on_pages(cells, row_pages)
-    built, issues = cells_to_table(cells, int_attr(table, "rowCnt"), int_attr(table, "colCnt"), caption, line,
-                                   walk.page)
+    built, issues = paged_table(cells, int_attr(table, "rowCnt"), int_attr(table, "colCnt"), caption, line,
+                                walk.page, row_pages, end)
     walk.issues.extend(issues)
-    return [replace(built, page_end=end) if end else built, *nested]
+    return [built, *nested]
 
 
 def _tc_to_cell(tc: Element, walk: _Walk) -> tuple[Cell, list[RawItem]]:
