@@ -49,11 +49,12 @@ class Copy:
 
 
 def block_key(c: Copy) -> tuple | None:
-    """Documents can be copies only within one block: issuer and plan period (None: never grouped)."""
-    issuer = c.region_code or c.region_name
-    if c.status == "failed" or not (issuer or c.title):
+    """Documents can be copies only within one block: issuer and plan period (None: never grouped, a failed
+    document). A document naming neither issuer nor title is in the block of documents without an issuer
+    for its period, where only substantially the same text makes it a copy (`similarity`)."""
+    if c.status == "failed":
         return None
-    return issuer, c.period_start, c.period_end
+    return c.region_code or c.region_name, c.period_start, c.period_end
 
 
 def primary_rank(c: Copy) -> tuple:
@@ -136,10 +137,8 @@ KEY_SQL = """SELECT d.doc_id, d.work_id, d.status, COALESCE(d.region_code, d.reg
 
 
 def _key_of(row: tuple) -> tuple | None:
-    _, _, status, issuer, title, start, end = row
-    if status == "failed" or not (issuer or title):
-        return None
-    return issuer, start, end
+    _, _, status, issuer, _, start, end = row
+    return None if status == "failed" else (issuer, start, end)
 
 
 def dirty_documents(conn: sqlite3.Connection) -> set[str]:
@@ -271,7 +270,8 @@ def refresh_works(conn: sqlite3.Connection, everything: bool = False) -> int:
             first = group[0]
             work_id = "w:" + min(c.doc_id for c in group)[:12]
             conn.execute("INSERT OR REPLACE INTO works VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         (work_id, first.doc_id, len(group), "|".join(c.format for c in group), first.title or None,
+                         (work_id, first.doc_id, len(group), "|".join(c.format for c in group),
+                          next((c.title for c in group if c.title), None),   # the primary's, else a copy's
                           first.doc_type, first.region_code, first.region_name, first.period_start,
                           first.period_end, first.issued_year, sim if len(group) > 1 else 1.0))
             conn.executemany("UPDATE documents SET work_id = ?, is_primary = ? WHERE doc_id = ?",

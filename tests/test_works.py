@@ -252,3 +252,44 @@ def test_a_new_path_of_known_bytes_gets_its_own_file_row(tmp_path, capsys):
     capsys.readouterr()
     assert main(["show", "b.txt", "--db", str(db)]) == 0
     assert "same bytes at: b.txt" in capsys.readouterr().out
+
+
+FORM_ROWS = [('항목', '내용', '비고'),
+             ('신청인 성명', '빠짐없이 적고 서명합니다', '필수'),
+             ('제출 기한', '기한이 지난 신청서는 접수하지 않습니다', '보완 요청 가능'),
+             ('활동 보고', '분기마다 정해진 서식으로 보고합니다', '분기별'),
+             ('지원금 사용', '승인된 용도로만 쓰고 남은 금액은 반납합니다', '사후 정산')]
+"""A form that is only a table: it prints no title, and names no government."""
+
+
+def test_copies_naming_neither_issuer_nor_title_are_one_work_by_their_text(tmp_path):
+    """A form without title or issuer (as text and as markdown) is one work; another text is not its copy."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "form.txt").write_text("".join("\t".join(r) + "\n" for r in FORM_ROWS), encoding="utf-8")
+    markdown = ["| " + " | ".join(r) + " |" for r in FORM_ROWS]
+    (folder / "form-copy.md").write_text("\n".join(markdown[:1] + ["|---|---|---|"] + markdown[1:]) + "\n",
+                                         encoding="utf-8")
+    other = [("구분", "내용"), ("참석자", "회의에 나온 사람을 모두 적습니다"), ("안건", "논의한 안건을 차례로 적습니다"),
+             ("결정 사항", "정한 것과 후속 조치를 적습니다")]
+    (folder / "other.txt").write_text("".join("\t".join(r) + "\n" for r in other), encoding="utf-8")
+    db = tmp_path / "forms.db"
+    assert main(["run", str(folder), "--db", str(db), "--quiet"]) == 0
+    assert _q(db, "SELECT count(*) FROM documents WHERE title IS NULL AND region_code IS NULL "
+                  "AND region_name IS NULL") == [(3,)]
+    assert sorted(_q(db, "SELECT n_copies FROM works")) == [(1,), (2,)]
+    assert _q(db, "SELECT count(DISTINCT work_id) FROM documents WHERE path LIKE 'form%'") == [(1,)]
+
+
+def test_the_rnd_proposal_pdf_without_metadata_is_a_copy_of_its_hwpx(tmp_path):
+    from conftest import shared_path
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for part in ("hwpx/rnd-item-proposal-bio-2026.hwpx", "pdf/rnd-item-proposal-bio-2026.pdf"):
+        shutil.copy(shared_path("corpus", *part.split("/")), folder)
+    db = tmp_path / "rnd.db"
+    assert main(["run", str(folder), "--db", str(db), "--quiet"]) == 0
+    assert _q(db, "SELECT count(*) FROM documents WHERE title IS NULL") == [(1,)]   # the PDF names none
+    [(n, title)] = _q(db, "SELECT n_copies, title FROM works")
+    assert n == 2 and title.startswith("※ 핵심 목표")   # the work keeps the title a copy prints
