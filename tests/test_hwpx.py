@@ -24,7 +24,6 @@ from extractors.hancom.common import (
     flow_of,
     row_heights,
     rows_to_pages,
-    table_height,
 )
 from extractors.hancom.hwpx import extract
 from normalizers.plan import normalise
@@ -461,8 +460,10 @@ def test_a_table_flowing_over_pages_moves_the_paragraphs_after_it():
     pager = Pager()
     pager.section(BODY)
     assert pager.paragraph(False, [LineSeg(0, height=1000)]) == 1
-    assert pager.paragraph(False, [LineSeg(2000, height=1000)], [Flow(False, 140000)]) == 1
-    assert pager.ends_on(Flow(False, 140000)) == 3          # 3,000 + 140,000 reaches into page 3
+    assert pager.paragraph(False, [LineSeg(2000, height=1000)]) == 1
+    assert pager.measuring
+    assert pager.place(Flow(False, 140000)) == (3, None)     # 3,000 + 140,000 reaches into page 3
+    assert pager.count() == 3
     assert pager.paragraph(False, [LineSeg(5000, height=1000)]) == 3
     assert pager.count() == 3
 
@@ -470,31 +471,34 @@ def test_a_table_flowing_over_pages_moves_the_paragraphs_after_it():
 def test_tables_that_fit_inline_or_floating_add_no_page():
     pager = Pager()
     pager.section(BODY)
-    pager.paragraph(False, [LineSeg(0, height=30000)], [Flow(True, 30000)])    # an inline table within the page
-    pager.paragraph(False, [LineSeg(31000, height=1000)], [Flow(False, 38000)])  # ends at 70,000: still page 1
-    assert pager.ends_on(Flow(False, 38000)) is None
-    pager.paragraph(False, [LineSeg(0, height=1000)])       # the cached layout's own page start
+    pager.paragraph(False, [LineSeg(0, height=30000)])
+    assert pager.place(Flow(True, 30000)) == (None, None)     # an inline table within the page
+    pager.paragraph(False, [LineSeg(31000, height=1000)])
+    assert pager.place(Flow(False, 38000)) == (None, None)    # ends at 70,000: still page 1
+    pager.paragraph(False, [LineSeg(0, height=1000)])         # the cached layout's own page start
     assert pager.count() == 2
-    unknown = Pager()                                        # no page size: tables cannot be measured
-    unknown.paragraph(False, [LineSeg(0)], [Flow(False, 500000)])
+    unknown = Pager()                                          # no page size: tables cannot be measured
+    unknown.paragraph(False, [LineSeg(0)])
+    assert not unknown.measuring and unknown.place(Flow(False, 500000)) == (None, None)
     assert unknown.count() == 1
 
 
 def test_a_table_that_runs_on_and_a_cached_page_start_both_count():
     """A paragraph whose lines the cache puts on two pages, holding a table that runs on over a page, spans
-    three (the cache laid the lines out with the table's declared, first-page height)."""
+    three (the cache laid the lines out with the table's declared, first-page height); two tables in one
+    paragraph stack."""
     pager = Pager()
     pager.section(BODY)
     pager.paragraph(True, [LineSeg(0, height=3000)])
-    assert pager.paragraph(False, [LineSeg(69000, height=800), LineSeg(0, height=3000)],
-                           [Flow(False, 130000, offset=-1800)]) == 1
+    assert pager.paragraph(False, [LineSeg(69000, height=800), LineSeg(0, height=3000)]) == 1
+    assert pager.place(Flow(False, 130000, offset=-1800, rows=(69000, 61000))) == (2, [1, 2])
     assert pager.paragraph(False, [LineSeg(4000, height=1000)]) == 3
+    assert pager.place(Flow(False, 40000)) == (None, None)
+    assert pager.place(Flow(False, 40000)) == (4, None)      # under the first: 5,000 + 80,000 runs on
+    assert pager.count() == 4
 
 
-def test_table_height_is_what_its_rows_need_and_only_flowing_tables_count():
-    cells = [(0, 2, 10000), (0, 1, 50000), (1, 1, 30000), (1, 1, 30000)]   # (col, col_span, height)
-    assert table_height(20000, cells, 2) == 70000          # column 1: 10,000 + 30,000 + 30,000
-    assert table_height(90000, cells, 2) == 90000          # a declared height above the rows' is kept
+def test_only_tables_in_the_flow_of_text_count():
     assert flow_of(True, "SQUARE", False, 5, 0) == Flow(True, 5)
     assert flow_of(False, "TOP_AND_BOTTOM", True, 5, 7) == Flow(False, 5, 7)
     assert flow_of(False, "SQUARE", True, 5, 0) is None and flow_of(False, "TOP_AND_BOTTOM", False, 5, 0) is None

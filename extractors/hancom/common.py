@@ -392,8 +392,9 @@ class LineSeg:
 @dataclass(frozen=True)
 class Flow:
     """A table in a paragraph's flow of text: inline (treated as a character), or placed below its paragraph's
-    top with text above and below it (`offset`: its declared distance from there), `height` what its rows need
-    (HWPUNIT). Tables floating beside text or over the page do not move the text and are left out."""
+    top with text above and below it (`offset`: its declared distance from there); `height` is the larger of
+    its declared height and its rows' (HWPUNIT; Hangul declares a table flowing over pages at its first
+    page's share). Tables floating beside text or over the page do not move the text and are left out."""
 
     inline: bool
     height: int
@@ -411,7 +412,9 @@ def row_heights(cells: Sequence[tuple[int, int, int]], n_rows: int) -> tuple[int
     for row, span, height in cells:
         if span == 1 and 0 <= row < n_rows:
             rows[row] = max(rows[row], height)
-    for row, span, height in sorted(cells, key=lambda c: c[1]):
+    if all(rows):
+        return tuple(rows)
+    for row, span, height in sorted((c for c in cells if c[1] > 1), key=lambda c: c[1]):
         covered = range(max(0, row), min(n_rows, row + span))
         unknown = [r for r in covered if not rows[r]]
         if span > 1 and unknown:
@@ -464,16 +467,6 @@ def paged_table(cells: list[Cell], n_rows: int, n_cols: int, caption: str | None
     return (replace(table, page_end=end) if end else table), issues
 
 
-def table_height(declared: int, cells: Sequence[tuple[int, int, int]], n_cols: int) -> int:
-    """The height a table takes: the larger of its declared height and the tallest column of (col, col_span,
-    height) cells stacked (Hangul declares a table flowing over pages at its first page's share)."""
-    columns = [0] * max(1, min(n_cols, 4096))
-    for col, span, height in cells:
-        for k in range(max(0, col), min(len(columns), col + max(1, span))):
-            columns[k] += max(0, height)
-    return max(declared, max(columns))
-
-
 def flow_of(inline: bool, text_wrap: str, relative_to_paragraph: bool, height: int, offset: int,
             rows: tuple[int, ...] = (), header: int = 0, splits: bool = True) -> Flow | None:
     """The `Flow` of a table from its placement (wrap "TOP_AND_BOTTOM" and placed relative to its paragraph:
@@ -498,23 +491,28 @@ def flags_start_line(flags: int) -> bool:
 class Pager:
     """Counts pages over the top-level body paragraphs of a document, section by section.
 
-    `body` is the current section's page body height (HWPUNIT; 0 when unknown: tables then add no pages);
-    after `paragraph`, `page` is the page the paragraph and its tables end on."""
+    `body` is the current section's page body height (HWPUNIT; 0 when unknown: tables then add no pages).
+    A reader calls `paragraph` for each top-level paragraph, then `place` for each table it holds (in
+    order); the pages the tables fill count from the next paragraph on."""
 
     page: int = 0
     laid_out: bool = False
     explicit: bool = False
     body: int = 0
     _last: LineSeg | None = None
-    _start: tuple[int, int, int] = (0, 0, 0)   # the last paragraph's first page, top and first line's top
+    _start: tuple[int, int] | None = None   # the paragraph's first page and its first line's top
+    _stacked: int = 0                        # where the paragraph's tables placed so far end
+    _spill: int = 0                          # pages its tables fill beyond its first
 
     def section(self, body: int = 0) -> None:
         """A new section (구역) begins with page body height `body`: its first paragraph starts a page."""
+        self._close()
         self._last = None
         self.body = max(0, body)
 
-    def paragraph(self, page_break: bool, lines: Sequence[LineSeg], flows: Sequence[Flow] = ()) -> int:
-        """The 1-based page of a paragraph's first line; its later lines and its tables may move the count on."""
+    def paragraph(self, page_break: bool, lines: Sequence[LineSeg]) -> int:
+        """The 1-based page of a paragraph's first line; its later lines may move the count on."""
+        self._close()
         top = 0
         if self._last is None or page_break:
             self.explicit = self.explicit or self.page > 0
@@ -524,12 +522,11 @@ class Pager:
         elif self._last.vert >= 0:
             top = self._last.vert + self._last.height
         first = self.page
-        self._start = (first, top, lines[0].vert if lines else top)
-        spill = flows_to_spill(flows, top, self._start[2], self.body) if lines else 0
+        self._start = (first, lines[0].vert) if lines and self.body else None
+        self._stacked = top
         for before, after in pairwise(lines):
             if _starts_page(before, after):
                 self.page += 1
-        self.page += spill
         if lines:
             self.laid_out = True
             self._last = lines[-1]
@@ -537,44 +534,41 @@ class Pager:
             self._last = LineSeg(-1)
         return first
 
-    def ends_on(self, flow: Flow | None) -> int | None:
-        """The page a table of the last paragraph ends on when it flows past the page it starts on, else None."""
-        first, top, line_top = self._start
-        spill = flows_to_spill((flow,), top, line_top, self.body) if flow is not None and self.laid_out else 0
-        return first + spill if spill else None
+    def place(self, flow: Flow | None) -> tuple[int | None, list[int] | None]:
+        """A table of the current paragraph: the page it ends on and its rows' pages (when its rows are known)
+        if it runs past the page it starts on, else (None, None). Tables below the paragraph's top stack from
+        there (plus their offset), their rows laid out page by page (`rows_to_pages`); an inline table
+        starts at its paragraph's first line."""
+        if flow is None or self._start is None:
+            return None, None
+        first, line_top = self._start
+        rows = None
+        if flow.inline:
+            last = (line_top + flow.height - 1) // self.body
+        else:
+            pages, last, self._stacked = rows_to_pages(flow, max(0, self._stacked + flow.offset), self.body)
+            rows = [first + p for p in pages] if flow.rows else None
+        self._spill = max(self._spill, last)
+        return (first + last, rows) if last > 0 else (None, None)
 
-    def row_pages(self, flow: Flow | None) -> list[int] | None:
-        """The page of each row of a table of the last paragraph that runs over pages (below its paragraph,
-        with known rows), else None: its rows are all on the paragraph's page."""
-        if flow is None or flow.inline or not flow.rows or not self.body or not self.laid_out:
-            return None
-        first, top, _ = self._start
-        pages, last, _ = rows_to_pages(flow, max(0, top + flow.offset), self.body)
-        return [first + p for p in pages] if last else None
+    @property
+    def measuring(self) -> bool:
+        """Whether the current paragraph's tables can move pages (a laid-out line, a known page size): readers
+        measure its tables only then."""
+        return self._start is not None
+
+    def _close(self) -> None:
+        """The last paragraph's tables fill their pages."""
+        self.page += self._spill
+        self._spill, self._start = 0, None
 
     def count(self) -> int | None:
         """The document's page count when its layout is recorded, else None."""
-        return self.page if self.laid_out else None
+        return self.page + self._spill if self.laid_out else None
 
     def known(self) -> bool:
         """Whether pages mean anything: cached layout or explicit breaks."""
         return self.laid_out or self.explicit
-
-
-def flows_to_spill(flows: Sequence[Flow], top: int, line_top: int, body: int) -> int:
-    """How many pages beyond the paragraph's first page its tables fill: tables placed below the paragraph's
-    `top` stack from there (plus their offset), their rows laid out page by page (`rows_to_pages`); an
-    inline one starts at its line (`line_top`) and runs on over the pages its height needs."""
-    if not body:
-        return 0
-    spill, stacked = 0, top
-    for flow in flows:
-        if flow.inline:
-            spill = max(spill, (line_top + flow.height - 1) // body)
-        else:
-            _, last, stacked = rows_to_pages(flow, max(0, stacked + flow.offset), body)
-            spill = max(spill, last)
-    return max(0, spill)
 
 
 def _starts_page(before: LineSeg, after: LineSeg) -> bool:

@@ -72,7 +72,6 @@ from extractors.hancom.common import (
     paged_table,
     row_heights,
     split_cell_items,
-    table_height,
 )
 from extractors.hancom.records import (
     FLAG_CERT_DRM,
@@ -108,6 +107,8 @@ _HEADER_CELL_BIT = 1 << 18
 _PAGE_STARTS = 0x01 | 0x04
 """표 59 PARA_HEADER break-type bits that start a page: section break, page break (0x02/0x08 are column ones)."""
 _LINE_SEG_BYTES = 36
+_CELL_SIZE = struct.Struct("<I4HII")
+"""표 79-80 from a cell LIST_HEADER's byte 4: properties, column, row, column span, row span, width, height."""
 _TEXT_WRAPS = ("SQUARE", "TOP_AND_BOTTOM", "BEHIND_TEXT", "IN_FRONT_OF_TEXT")
 """표 70 object attribute bits 21-23: how text flows around an object (bit 0: treated as a character; bits 3-4:
 vertical position relative to paper 0, page 1 or paragraph 2)."""
@@ -285,8 +286,7 @@ def _section_items(roots: tuple[Record, ...], walk: _Walk) -> list[RawItem]:
     items: list[RawItem] = []
     for p in paragraphs:
         breaks = p.data[11] if len(p.data) > 11 else 0
-        walk.page = walk.pager.paragraph(bool(breaks & _PAGE_STARTS), _line_segs(p),
-                                         [f for c in p.children if (f := _table_flow(c)) is not None])
+        walk.page = walk.pager.paragraph(bool(breaks & _PAGE_STARTS), _line_segs(p))
         items.extend(_paragraph_to_items(p, walk))
     return items
 
@@ -303,24 +303,24 @@ def _page_body(section_def: Record) -> int:
 
 def _table_flow(control: Record) -> Flow | None:
     """A 'tbl ' control's place in the text flow (표 69-70 common object attributes, its height from the
-    cells' heights of 표 80), or None for other controls and tables beside or over the text."""
-    if control.tag != TAG_CTRL_HEADER or len(control.data) < 24 or ctrl_id(control) != "tbl ":
+    cells' heights of 표 80), or None for a table beside or over the text."""
+    if len(control.data) < 24:
         return None
     attributes, offset, _, _, declared = struct.unpack_from("<IiiII", control.data, 4)
     at = next((i for i, c in enumerate(control.children) if c.tag == TAG_TABLE), None)
     if at is None or len(control.children[at].data) < 8:
         return None
-    table_attributes, n_rows, n_cols = struct.unpack_from("<IHH", control.children[at].data)
-    cells = [(*struct.unpack_from("<4H", c.data, 8), struct.unpack_from("<I", c.data, 20)[0],
-              bool(struct.unpack_from("<I", c.data, 4)[0] & _HEADER_CELL_BIT))
-             for c in control.children[at + 1:] if c.tag == TAG_LIST_HEADER and len(c.data) >= 24]
-    rows = row_heights([(row, span, height) for _, row, _, span, height, _ in cells], n_rows)
-    header = header_height(rows, [row for _, row, _, _, _, is_header in cells if is_header]) \
-        if table_attributes & 4 else 0   # 표 75 bit 2: header rows repeated on each page
     wrap = _TEXT_WRAPS[(attributes >> 21) & 7] if (attributes >> 21) & 7 < len(_TEXT_WRAPS) else ""
-    height = table_height(declared, [(col, span, height) for col, _, span, _, height, _ in cells], n_cols)
-    return flow_of(bool(attributes & 1), wrap, (attributes >> 3) & 3 == 2, height, offset, rows, header,
-                   splits=bool(table_attributes & 3))   # bits 0-1: split at a page end (0: never)
+    if not attributes & 1 and not (wrap == "TOP_AND_BOTTOM" and (attributes >> 3) & 3 == 2):
+        return None   # beside or over the text
+    table_attributes, n_rows = struct.unpack_from("<IH", control.children[at].data)
+    cells = [_CELL_SIZE.unpack_from(c.data, 4) for c in control.children[at + 1:]
+             if c.tag == TAG_LIST_HEADER and len(c.data) >= 24]   # (props, col, row, col span, row span, _, height)
+    rows = row_heights([(row, span, height) for _, _, row, _, span, _, height in cells], n_rows)
+    header = header_height(rows, [row for props, _, row, *_ in cells if props & _HEADER_CELL_BIT]) \
+        if table_attributes & 4 else 0   # 표 75 bit 2: header rows repeated on each page
+    return flow_of(bool(attributes & 1), wrap, (attributes >> 3) & 3 == 2, max(declared, sum(rows)), offset, rows,
+                   header, splits=bool(table_attributes & 3))   # bits 0-1: split at a page end (0: never)
 
 
 def _line_segs(paragraph: Record) -> list[LineSeg]:
@@ -429,8 +429,8 @@ def _table_to_items(control: Record, walk: _Walk, line: int) -> list[RawItem]:
                                  Source(line=line)))
         return []
     n_rows, n_cols = struct.unpack_from("<HH", control.children[at].data, 4)
-    flow = _table_flow(control) if walk.depth == 0 else None
-    end, row_pages = walk.pager.ends_on(flow), walk.pager.row_pages(flow)
+    end, row_pages = walk.pager.place(_table_flow(control)) if walk.depth == 0 and walk.pager.measuring \
+        else (None, None)
     walk.depth += 1
     try:
         caption, nested = split_cell_items(_list_items(control.children[:at], walk))

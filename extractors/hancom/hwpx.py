@@ -66,7 +66,6 @@ from extractors.hancom.common import (
     paged_table,
     row_heights,
     split_cell_items,
-    table_height,
 )
 from extractors.hancom.package import (
     Element,
@@ -201,8 +200,7 @@ def _section_items(section: Element, walk: _Walk) -> list[RawItem]:
     walk.pager.section(_page_body(sec_pr))
     items: list[RawItem] = []
     for p in paragraphs:
-        flows = [f for run in children(p, "run") for tbl in children(run, "tbl") if (f := _table_flow(tbl))]
-        walk.page = walk.pager.paragraph(p.get("pageBreak") == "1", _line_segs(p), flows)
+        walk.page = walk.pager.paragraph(p.get("pageBreak") == "1", _line_segs(p))
         items.extend(_paragraph_to_items(p, walk))
     return items
 
@@ -218,20 +216,13 @@ def _page_body(sec_pr: Element | None) -> int:
     return max(0, paper - sum(int_attr(margin, side) for side in ("top", "bottom", "header", "footer")))
 
 
-def _table_flow(table: Element) -> Flow | None:
-    """An `hp:tbl`'s place in the text flow (`hp:pos`, `textWrap`; its height from the cells' `hp:cellSz`),
-    or None for a table beside or over the text."""
+def _table_flow(table: Element, cells: list[Cell], heights: list[int]) -> Flow | None:
+    """An `hp:tbl`'s place in the text flow (`hp:pos`, `textWrap`; its rows' heights from its cells' `hp:cellSz`
+    in `heights`), or None for a table beside or over the text."""
     pos = next(children(table, "pos"), None)
-    cells = []   # (row, row span, col, col span, height, header)
-    for tc in (tc for tr in children(table, "tr") for tc in children(tr, "tc")):
-        address, span = next(children(tc, "cellAddr"), None), next(children(tc, "cellSpan"), None)
-        cells.append((int_attr(address, "rowAddr"), int_attr(span, "rowSpan", 1), int_attr(address, "colAddr"),
-                      int_attr(span, "colSpan", 1), int_attr(next(children(tc, "cellSz"), None), "height"),
-                      tc.get("header") == "1"))
-    rows = row_heights([(row, span, height) for row, span, _, _, height, _ in cells], int_attr(table, "rowCnt"))
-    header = header_height(rows, [c[0] for c in cells if c[5]]) if table.get("repeatHeader") == "1" else 0
-    height = table_height(int_attr(next(children(table, "sz"), None), "height"),
-                          [(col, span, height) for _, _, col, span, height, _ in cells], int_attr(table, "colCnt"))
+    rows = row_heights([(c.row, c.row_span, h) for c, h in zip(cells, heights)], int_attr(table, "rowCnt"))
+    header = header_height(rows, [c.row for c in cells if c.is_header]) if table.get("repeatHeader") == "1" else 0
+    height = max(int_attr(next(children(table, "sz"), None), "height"), sum(rows))
     return flow_of(pos is not None and pos.get("treatAsChar") == "1", table.get("textWrap", ""),
                    pos is not None and pos.get("vertRelTo") == "PARA", height, int_attr(pos, "vertOffset"), rows,
                    header, splits=table.get("pageBreak") != "NONE")
@@ -313,19 +304,22 @@ def _text_lists(element: Element) -> Iterator[Element]:
 
 def _table_to_items(table: Element, walk: _Walk, line: int) -> list[RawItem]:
     """An `hp:tbl` as its `Table` followed by the tables nested in its cells (pre-order)."""
-    flow = _table_flow(table) if walk.depth == 0 else None
-    end, row_pages = walk.pager.ends_on(flow), walk.pager.row_pages(flow)
+    measured = walk.depth == 0 and walk.pager.measuring   # a table in the body text may run over pages
     walk.depth += 1
     try:
         caption, nested = split_cell_items([i for el in children(table, "caption")
                                             for p in _sublist_paragraphs(el) for i in _paragraph_to_items(p, walk)])
         cells: list[Cell] = []
+        heights: list[int] = []
         for tc in (tc for tr in children(table, "tr") for tc in children(tr, "tc")):
             cell, inner = _tc_to_cell(tc, walk)
             cells.append(cell)
             nested.extend(inner)
+            if measured:
+                heights.append(int_attr(next(children(tc, "cellSz"), None), "height"))
     finally:
         walk.depth -= 1
+    end, row_pages = walk.pager.place(_table_flow(table, cells, heights)) if measured else (None, None)
     built, issues = paged_table(cells, int_attr(table, "rowCnt"), int_attr(table, "colCnt"), caption, line,
                                 walk.page, row_pages, end)
     walk.issues.extend(issues)
