@@ -498,6 +498,17 @@ def test_a_table_that_runs_on_and_a_cached_page_start_both_count():
     assert pager.count() == 4
 
 
+def test_absurd_heights_and_page_sizes_from_a_broken_file_stay_cheap():
+    """Heights come from the file: a header as tall as the page, rows of 4e9, a page body of 1 unit."""
+    huge = Flow(False, 2 ** 32, rows=(2 ** 32 - 1,) * 1000, header=10 ** 9)
+    pages, last, at = rows_to_pages(huge, 0, BODY)              # arithmetic, not a loop per page
+    assert pages[0] == 0 and last > 10 ** 7 and 0 <= at <= BODY
+    tiny = Pager()
+    tiny.section(1)                                            # a broken page definition: taken for unknown
+    tiny.paragraph(False, [LineSeg(0, height=10)])
+    assert not tiny.measuring and tiny.count() == 1
+
+
 def test_only_tables_in_the_flow_of_text_count():
     assert flow_of(True, "SQUARE", False, 5, 0) == Flow(True, 5)
     assert flow_of(False, "TOP_AND_BOTTOM", True, 5, 7) == Flow(False, 5, 7)

@@ -39,6 +39,7 @@ from typing import TypeGuard
 
 from extractors.document import Block, Cell, Heading, Issue, ListItem, Paragraph, Source, Table
 from extractors.grid import (
+    MAX_TABLE_POSITIONS,
     UNIT_PART,
     check_table_size,
     header_rows_with_spans,
@@ -412,9 +413,10 @@ def row_heights(cells: Sequence[tuple[int, int, int]], n_rows: int) -> tuple[int
     for row, span, height in cells:
         if span == 1 and 0 <= row < n_rows:
             rows[row] = max(rows[row], height)
-    if all(rows):
+    spanning = sorted((c for c in cells if c[1] > 1), key=lambda c: c[1])
+    if all(rows) or sum(min(c[1], n_rows) for c in spanning) > MAX_TABLE_POSITIONS:   # a grid too big is refused
         return tuple(rows)
-    for row, span, height in sorted((c for c in cells if c[1] > 1), key=lambda c: c[1]):
+    for row, span, height in spanning:
         covered = range(max(0, row), min(n_rows, row + span))
         unknown = [r for r in covered if not rows[r]]
         if span > 1 and unknown:
@@ -426,26 +428,35 @@ def row_heights(cells: Sequence[tuple[int, int, int]], n_rows: int) -> tuple[int
 
 def rows_to_pages(flow: Flow, start: int, body: int) -> tuple[list[int], int, int]:
     """Where a flowing table's rows land, starting at `start` on its first page: for each row, how many
-    pages after that one it starts on; how many pages after it the table ends, and where on that page. Rows run on over a page
-    end (Hangul splits a row's cells between their lines), the header rows repeated at the top of each
-    further page; a table that may not split moves whole to the next page when it does not fit."""
+    pages after that one it starts on; how many pages after it the table ends, and where on that page.
+    Rows run on over a page end (Hangul splits a row's cells between their lines), the header rows
+    repeated at the top of each further page (at most half a page of them); a table that may not split
+    moves whole to the next page when it does not fit. Arithmetic, not a loop per page: heights come
+    from the file and may be absurd."""
+    header = min(max(0, flow.header), body // 2)
     if not flow.splits:
         total = sum(flow.rows) or flow.height
-        page = 1 if start + total > body and start > 0 else 0
-        at = total if page else start + total
-        pages = [page] * max(1, len(flow.rows))
-        while at > body:
-            page, at = page + 1, at - body
-        return pages, page, at
+        moved = start + total > body and start > 0
+        page, at = _run_on(1 if moved else 0, total if moved else start + total, body, 0, False)
+        return [1 if moved else 0] * max(1, len(flow.rows)), page, at
     pages, page, at = [], 0, start
     for height in flow.rows or (flow.height,):
-        while at >= body:
-            page, at = page + 1, flow.header + at - body
+        page, at = _run_on(page, at, body, header, True)
         pages.append(page)
-        at += height
-    while at > body:
-        page, at = page + 1, flow.header + at - body
+        at += max(0, height)
+    page, at = _run_on(page, at, body, header, False)
     return pages, page, at
+
+
+def _run_on(page: int, at: int, body: int, header: int, starting: bool) -> tuple[int, int]:
+    """(page, position) once content reaching `at` on `page` has run on over the page ends past `body`,
+    each further page opening with `header`; `starting`: something starts at `at`, so `at` = `body` is
+    already the next page."""
+    if at < body or (at == body and not starting):
+        return page, at
+    room = body - header
+    pages = (at - body) // room + 1 if starting else -(-(at - body) // room)
+    return page + pages, at - body - (pages - 1) * room + header
 
 
 def header_height(rows: Sequence[int], header_rows: Iterable[int]) -> int:
@@ -487,6 +498,10 @@ def flags_start_line(flags: int) -> bool:
     return bool(flags & LINE_FIRST_SEGMENT) or not flags & (LINE_FIRST_SEGMENT | LINE_FIRST_SEGMENT << 1)
 
 
+MIN_BODY = 2835
+"""The smallest page body height believed (HWPUNIT, 1 cm): a smaller one is a broken page definition."""
+
+
 @dataclass
 class Pager:
     """Counts pages over the top-level body paragraphs of a document, section by section.
@@ -505,10 +520,11 @@ class Pager:
     _spill: int = 0                          # pages its tables fill beyond its first
 
     def section(self, body: int = 0) -> None:
-        """A new section (구역) begins with page body height `body`: its first paragraph starts a page."""
+        """A new section (구역) begins with page body height `body`: its first paragraph starts a page (a body
+        under `MIN_BODY` is taken for unknown)."""
         self._close()
         self._last = None
-        self.body = max(0, body)
+        self.body = body if body >= MIN_BODY else 0
 
     def paragraph(self, page_break: bool, lines: Sequence[LineSeg]) -> int:
         """The 1-based page of a paragraph's first line; its later lines may move the count on."""
