@@ -52,9 +52,11 @@ def block_key(c: Copy) -> tuple | None:
     """Documents can be copies only within one block: issuer and plan period (None: never grouped, a failed
     document). A document naming neither issuer nor title is in the block of documents without an issuer
     for its period, where only substantially the same text makes it a copy (`similarity`)."""
-    if c.status == "failed":
-        return None
-    return c.region_code or c.region_name, c.period_start, c.period_end
+    return _block(c.status, c.region_code or c.region_name, c.period_start, c.period_end)
+
+
+def _block(status: str, issuer: str | None, start: int | None, end: int | None) -> tuple | None:
+    return None if status == "failed" else (issuer, start, end)
 
 
 def primary_rank(c: Copy) -> tuple:
@@ -132,13 +134,12 @@ def similarity(a: Copy, b: Copy, text_a: frozenset[int], text_b: frozenset[int],
     return None
 
 
-KEY_SQL = """SELECT d.doc_id, d.work_id, d.status, COALESCE(d.region_code, d.region_name), d.title,
+KEY_SQL = """SELECT d.doc_id, d.work_id, d.status, COALESCE(d.region_code, d.region_name),
                     d.period_start, d.period_end FROM documents d"""
 
 
 def _key_of(row: tuple) -> tuple | None:
-    _, _, status, issuer, _, start, end = row
-    return None if status == "failed" else (issuer, start, end)
+    return _block(*row[2:])
 
 
 def dirty_documents(conn: sqlite3.Connection) -> set[str]:

@@ -18,10 +18,10 @@ over pages leaves no such trace, so its height counts too (`Flow`): from
 where its paragraph starts, a table taller than the rest of the page body
 (the section's paper height less its margins) fills further pages, and the
 paragraphs after it are on its last page. Its height is what its rows need
-(each column's cell heights added up), not the size it declares, which
-Hangul leaves at the first page's share. Everything a paragraph holds
-(tables, text boxes, notes) gets that paragraph's page; a table that flows
-on records the page it ends on (`page_end`). Without cached layout only
+(solved from its cells' heights), not the size it declares, which Hangul
+leaves at the first page's share. Everything a paragraph holds (tables,
+text boxes, notes) gets that paragraph's page; a table that flows on
+records the page it ends on (`page_end`) and its cells their rows' pages. Without cached layout only
 explicit breaks count, and without those either no page is given
 (`blocks_without_pages`).
 
@@ -419,7 +419,7 @@ def row_heights(cells: Sequence[tuple[int, int, int]], n_rows: int) -> tuple[int
     for row, span, height in spanning:
         covered = range(max(0, row), min(n_rows, row + span))
         unknown = [r for r in covered if not rows[r]]
-        if span > 1 and unknown:
+        if unknown:
             share = max(0, height - sum(rows[r] for r in covered)) // len(unknown)
             for r in unknown:
                 rows[r] = share
@@ -478,15 +478,18 @@ def paged_table(cells: list[Cell], n_rows: int, n_cols: int, caption: str | None
     return (replace(table, page_end=end) if end else table), issues
 
 
+def in_flow(inline: bool, text_wrap: str, relative_to_paragraph: bool) -> bool:
+    """Whether a table placed so moves the text after it: inline, or wrapped "TOP_AND_BOTTOM" and placed
+    relative to its paragraph (readers measure no other table)."""
+    return inline or (text_wrap == "TOP_AND_BOTTOM" and relative_to_paragraph)
+
+
 def flow_of(inline: bool, text_wrap: str, relative_to_paragraph: bool, height: int, offset: int,
             rows: tuple[int, ...] = (), header: int = 0, splits: bool = True) -> Flow | None:
-    """The `Flow` of a table from its placement (wrap "TOP_AND_BOTTOM" and placed relative to its paragraph:
-    in the flow; an inline table always), else None."""
-    if inline:
-        return Flow(True, height)
-    if text_wrap == "TOP_AND_BOTTOM" and relative_to_paragraph:
-        return Flow(False, height, offset, rows, header, splits)
-    return None
+    """The `Flow` of a table from its placement when it is `in_flow`, else None."""
+    if not in_flow(inline, text_wrap, relative_to_paragraph):
+        return None
+    return Flow(True, height) if inline else Flow(False, height, offset, rows, header, splits)
 
 
 LINE_FIRST_SEGMENT = 1 << 17

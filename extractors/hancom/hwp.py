@@ -68,6 +68,7 @@ from extractors.hancom.common import (
     flags_start_line,
     flow_of,
     header_height,
+    in_flow,
     items_to_blocks,
     paged_table,
     row_heights,
@@ -301,26 +302,25 @@ def _page_body(section_def: Record) -> int:
     return max(0, (width if attributes & 1 else height) - top - bottom - header - footer)
 
 
-def _table_flow(control: Record) -> Flow | None:
-    """A 'tbl ' control's place in the text flow (표 69-70 common object attributes, its height from the
-    cells' heights of 표 80), or None for a table beside or over the text."""
+def _table_flow(control: Record, at: int) -> Flow | None:
+    """A 'tbl ' control's place in the text flow (표 69-70 common object attributes; its TABLE record at
+    child `at`, 표 75; its height from the cells' heights of 표 80), or None for a table beside or over
+    the text."""
     if len(control.data) < 24:
         return None
     attributes, offset, _, _, declared = struct.unpack_from("<IiiII", control.data, 4)
-    at = next((i for i, c in enumerate(control.children) if c.tag == TAG_TABLE), None)
-    if at is None or len(control.children[at].data) < 8:
-        return None
     wrap = _TEXT_WRAPS[(attributes >> 21) & 7] if (attributes >> 21) & 7 < len(_TEXT_WRAPS) else ""
-    if not attributes & 1 and not (wrap == "TOP_AND_BOTTOM" and (attributes >> 3) & 3 == 2):
-        return None   # beside or over the text
+    inline, relative_to_paragraph = bool(attributes & 1), (attributes >> 3) & 3 == 2
+    if not in_flow(inline, wrap, relative_to_paragraph):
+        return None   # its cells need not be read
     table_attributes, n_rows = struct.unpack_from("<IH", control.children[at].data)
     cells = [_CELL_SIZE.unpack_from(c.data, 4) for c in control.children[at + 1:]
              if c.tag == TAG_LIST_HEADER and len(c.data) >= 24]   # (props, col, row, col span, row span, _, height)
     rows = row_heights([(row, span, height) for _, _, row, _, span, _, height in cells], n_rows)
     header = header_height(rows, [row for props, _, row, *_ in cells if props & _HEADER_CELL_BIT]) \
         if table_attributes & 4 else 0   # 표 75 bit 2: header rows repeated on each page
-    return flow_of(bool(attributes & 1), wrap, (attributes >> 3) & 3 == 2, max(declared, sum(rows)), offset, rows,
-                   header, splits=bool(table_attributes & 3))   # bits 0-1: split at a page end (0: never)
+    return flow_of(inline, wrap, relative_to_paragraph, max(declared, sum(rows)), offset, rows, header,
+                   splits=bool(table_attributes & 3))   # bits 0-1: split at a page end (0: never)
 
 
 def _line_segs(paragraph: Record) -> list[LineSeg]:
@@ -429,7 +429,7 @@ def _table_to_items(control: Record, walk: _Walk, line: int) -> list[RawItem]:
                                  Source(line=line)))
         return []
     n_rows, n_cols = struct.unpack_from("<HH", control.children[at].data, 4)
-    end, row_pages = walk.pager.place(_table_flow(control)) if walk.depth == 0 and walk.pager.measuring \
+    end, row_pages = walk.pager.place(_table_flow(control, at)) if walk.depth == 0 and walk.pager.measuring \
         else (None, None)
     walk.depth += 1
     try:
